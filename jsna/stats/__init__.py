@@ -1,0 +1,1 @@
+"""Published indicator statistics (PHE / OHID methods), vectorised."""

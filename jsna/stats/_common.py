@@ -1,0 +1,144 @@
+"""Shared plumbing for the DataFrame verbs of ``jsna.stats``.
+
+Validation of arguments (one rule per message), confidence levels and their
+column names, and vectorised grouped sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from jsna.exceptions import DataValidationError, first_values
+
+__all__ = [
+    "DEFAULT_CONFIDENCE",
+    "confidence_levels",
+    "ci_columns",
+    "as_list",
+    "check_columns",
+    "numeric_column",
+    "group_sums",
+]
+
+DEFAULT_CONFIDENCE = (0.95, 0.998)
+
+
+def confidence_levels(confidence) -> tuple[float, ...]:
+    """Validate ``confidence`` and return it as a tuple of levels in (0, 1).
+
+    A percentage such as 95 is refused with a message saying to give 0.95.
+
+    Examples
+    --------
+    >>> confidence_levels(0.95)
+    (0.95,)
+    >>> confidence_levels((0.95, 0.998))
+    (0.95, 0.998)
+    """
+    levels = (confidence,) if np.isscalar(confidence) else tuple(confidence)
+    if not levels:
+        raise DataValidationError("confidence is empty; give 0.95, 0.998 or (0.95, 0.998)")
+    for level in levels:
+        if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)):
+            raise DataValidationError(f"confidence={level!r} is not a number; give 0.95 or 0.998")
+        if not 0 < float(level) < 1:
+            hint = f"; did you mean {level / 100:g}?" if 1 < float(level) < 100 else ""
+            raise DataValidationError(
+                f"confidence={level!r} is not a level between 0 and 1{hint} "
+                "(give 0.95 for 95%, 0.998 for 99.8%)"
+            )
+    return tuple(float(level) for level in levels)
+
+
+def ci_columns(level: float) -> tuple[str, str]:
+    """Column names for the limits at a confidence level.
+
+    Examples
+    --------
+    >>> ci_columns(0.95)
+    ('lower_ci95', 'upper_ci95')
+    >>> ci_columns(0.998)
+    ('lower_ci99_8', 'upper_ci99_8')
+    """
+    pct = f"{level * 100:.10g}".replace(".", "_")
+    return f"lower_ci{pct}", f"upper_ci{pct}"
+
+
+def as_list(by: str | Sequence[str] | None) -> list[str]:
+    """Grouping argument as a list.
+
+    Examples
+    --------
+    >>> as_list("area_code"), as_list(None), as_list(["a", "b"])
+    (['area_code'], [], ['a', 'b'])
+    """
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def check_columns(df: pd.DataFrame, columns: dict[str, str | Sequence[str] | None]) -> None:
+    """Raise if an argument names a column that ``df`` does not have.
+
+    ``columns`` maps argument name to the column name(s) it gave.
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({"n": [1]}), {"count": "n"})
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataValidationError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    for argument, names in columns.items():
+        for name in as_list(names):
+            if name not in df.columns:
+                raise DataValidationError(
+                    f"{argument}={name!r} is not a column of the data; "
+                    f"columns are {first_values(list(df.columns), 10)}"
+                )
+
+
+def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
+    """A column as a float array, or an error naming the text values found.
+
+    Examples
+    --------
+    >>> numeric_column(pd.DataFrame({"n": [1, 2]}), "n", "count")
+    array([1., 2.])
+    """
+    values = pd.to_numeric(df[column], errors="coerce")
+    bad = values.isna() & df[column].notna()
+    if bad.any():
+        raise DataValidationError(
+            f"{argument} column {column!r} has values that are not numbers: "
+            f"{first_values(df.loc[bad, column].tolist())}; clean them or convert to NaN"
+        )
+    return values.to_numpy(dtype=float)
+
+
+def group_sums(df: pd.DataFrame, by: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+    """Sum ``columns`` within groups of ``by`` (NaN kept as NaN if any is NaN).
+
+    Groups keep first-appearance order; an empty ``by`` gives one row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": ["a", "b", "a"], "x": [1.0, 2.0, 3.0]})
+    >>> group_sums(df, ["g"], ["x"])
+       g    x
+    0  a  4.0
+    1  b  2.0
+    """
+    by = list(by)
+    if not by:
+        sums = {c: [df[c].sum(min_count=1) if not df[c].isna().any() else np.nan] for c in columns}
+        return pd.DataFrame(sums)
+    grouped = df.groupby(by, sort=False, dropna=False)[list(columns)]
+    out = grouped.sum(min_count=1)
+    has_nan = df[list(columns)].isna().groupby([df[b] for b in by], sort=False, dropna=False).any()
+    out = out.mask(has_nan.to_numpy())
+    return out.reset_index()
