@@ -6,7 +6,8 @@ column names, and vectorised grouped sums.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,11 @@ __all__ = [
     "check_columns",
     "numeric_column",
     "group_sums",
+    "group_index",
+    "check_non_negative",
+    "warn_degenerate",
+    "add_limits",
+    "multiplier_value",
 ]
 
 DEFAULT_CONFIDENCE = (0.95, 0.998)
@@ -142,3 +148,94 @@ def group_sums(df: pd.DataFrame, by: Sequence[str], columns: Sequence[str]) -> p
     has_nan = df[list(columns)].isna().groupby([df[b] for b in by], sort=False, dropna=False).any()
     out = out.mask(has_nan.to_numpy())
     return out.reset_index()
+
+
+def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group codes for each row and the frame of group keys.
+
+    Groups keep first-appearance order and NaN keys form groups of their own;
+    an empty ``by`` puts every row in one group (with no key columns).
+    Sums per group are then ``np.bincount(codes, weights)``.
+
+    Examples
+    --------
+    >>> codes, keys = group_index(pd.DataFrame({"g": ["b", "a", "b"]}), ["g"])
+    >>> codes.tolist(), keys["g"].tolist()
+    ([0, 1, 0], ['b', 'a'])
+    """
+    by = list(by)
+    if not by:
+        return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1 if len(df) else 0))
+    codes = df.groupby(by, sort=False, dropna=False).ngroup().to_numpy(dtype=np.intp)
+    _, first = np.unique(codes, return_index=True)
+    keys = df[by].iloc[first].reset_index(drop=True)
+    return codes, keys
+
+
+def check_non_negative(df: pd.DataFrame, values: np.ndarray, column: str, argument: str,
+                       *, strict: bool = False) -> None:
+    """Raise if a column has negative values (or zero/negative with ``strict``).
+
+    Examples
+    --------
+    >>> check_non_negative(pd.DataFrame({"n": [0, 1]}), np.array([0.0, 1.0]), "n", "count")
+    """
+    bad = values <= 0 if strict else values < 0
+    if bad.any():
+        rule = "greater than zero" if strict else "zero or more"
+        raise DataValidationError(
+            f"{argument} column {column!r} must be {rule}; found "
+            f"{first_values(df.loc[bad, column].tolist())}; correct or remove those rows"
+        )
+
+
+def warn_degenerate(function: str, mask: np.ndarray, reason: str, keys: pd.DataFrame | None = None,
+                    consequence: str = "value and limits are NaN") -> None:
+    """Issue one UserWarning naming how many (and which) groups got NaN.
+
+    Examples
+    --------
+    >>> warn_degenerate("proportion", np.array([False]), "a denominator of 0")
+    """
+    n = int(np.count_nonzero(mask))
+    if n == 0:
+        return
+    which = ""
+    if keys is not None and keys.shape[1]:
+        labels = [", ".join(map(str, row)) for row in keys.loc[mask].itertuples(index=False)]
+        which = f" ({first_values(labels, 3)})"
+    noun = "group has" if n == 1 else "groups have"
+    warnings.warn(f"{function}: {n} {noun} {reason}{which}; {consequence}",
+                  UserWarning, stacklevel=3)
+
+
+def add_limits(out: dict[str, object], limits: Callable[[float], tuple[np.ndarray, np.ndarray]],
+               levels: Sequence[float]) -> None:
+    """Add ``lower_ci*``/``upper_ci*`` arrays to ``out`` for each confidence level.
+
+    Examples
+    --------
+    >>> out = {}
+    >>> add_limits(out, lambda c: (np.array([c]), np.array([1.0])), (0.95,))
+    >>> sorted(out)
+    ['lower_ci95', 'upper_ci95']
+    """
+    for level in levels:
+        lower, upper = limits(level)
+        lo_name, hi_name = ci_columns(level)
+        out[lo_name] = lower
+        out[hi_name] = upper
+
+
+def multiplier_value(multiplier, argument: str = "multiplier") -> float:
+    """Validate a positive multiplier (e.g. 100 for a percentage).
+
+    Examples
+    --------
+    >>> multiplier_value(100_000)
+    100000.0
+    """
+    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float, np.number)) \
+            or not np.isfinite(multiplier) or multiplier <= 0:
+        raise DataValidationError(f"{argument}={multiplier!r} must be a positive number such as 100 or 100_000")
+    return float(multiplier)
