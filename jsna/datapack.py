@@ -150,7 +150,7 @@ class DataPack:
             )
         attrs = {k: v for k, v in item.items() if k not in ("role", "path")}
         attrs["path"] = pattern
-        return FileEntry(role=role, paths=paths, attrs=attrs)
+        return FileEntry(role=role, paths=paths, attrs=attrs, root=root)
 
     # ------------------------------------------------------------------ entries
     def has(self, role: str) -> bool:
@@ -204,7 +204,7 @@ class DataPack:
                 if not entries:
                     self.entry(role)  # raises the standard message
                 merged = FileEntry(role, tuple(p for e in entries for p in e.paths),
-                                   {"path": ", ".join(e.get("path") for e in entries)})
+                                   {"path": ", ".join(e.get("path") for e in entries)}, root=self.root)
                 frame = READERS[role](merged)
             else:
                 frame = READERS[role](self.entry(role, **select))

@@ -48,6 +48,9 @@ class FileEntry:
         The files the entry's glob matched, sorted.
     attrs : dict
         Every other key of the entry (``vintage``, ``edition``, ``level``, ...).
+    root : Path or None
+        The pack folder, for resolving further paths an entry names
+        (e.g. a QOF ``mapping`` file): use :meth:`resolve`.
 
     Examples
     --------
@@ -59,6 +62,15 @@ class FileEntry:
     role: str
     paths: tuple[Path, ...]
     attrs: dict[str, Any] = field(default_factory=dict)
+    root: Path | None = None
+
+    def resolve(self, key: str) -> Path | None:
+        """The path an attribute names, relative to the pack folder (``None`` if unset)."""
+        value = self.attrs.get(key)
+        if value is None:
+            return None
+        base = self.root if self.root is not None else (self.paths[0].parent if self.paths else Path("."))
+        return base / str(value)
 
     def get(self, key: str, default: Any = None) -> Any:
         """An attribute of the entry, or ``default``."""
