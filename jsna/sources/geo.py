@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -79,9 +80,23 @@ def read_boundaries(entry: FileEntry) -> gpd.GeoDataFrame:
     frame = frame.drop_duplicates(subset=[code]).reset_index(drop=True)
     invalid = ~frame.geometry.is_valid.to_numpy()
     if invalid.any():
-        raise DataValidationError(
-            f"{entry.describe()}: invalid polygons for {first_values(frame.loc[invalid, code])}; "
-            "repair them (e.g. shapely.make_valid) or download the boundaries again"
+        # Generalised ONS boundaries sometimes self-intersect slightly: repair
+        # them (keeping the polygonal parts) and say so; refuse what cannot be repaired.
+        repaired = shapely.make_valid(frame.geometry.to_numpy()[invalid], method="structure", keep_collapsed=False)
+        polygonal = np.array([g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty
+                              for g in repaired])
+        if not polygonal.all():
+            bad = frame.loc[invalid, code].to_numpy()[~polygonal]
+            raise DataValidationError(
+                f"{entry.describe()}: invalid polygons for {first_values(bad)} that cannot be repaired; "
+                "download the boundaries again"
+            )
+        frame.loc[invalid, "geometry"] = repaired
+        warnings.warn(
+            f"{entry.describe()}: repaired invalid polygons for {first_values(frame.loc[invalid, code])} "
+            "(shapely.make_valid)",
+            UserWarning,
+            stacklevel=2,
         )
     if frame.geometry.is_empty.any() or frame.geometry.isna().any():
         bad = frame.geometry.is_empty | frame.geometry.isna()

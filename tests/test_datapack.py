@@ -1,0 +1,123 @@
+"""DataPack manifest parsing and role selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jsna.datapack import DataPack
+from jsna.exceptions import GeographyError, JSNAError, SourceError
+
+
+def write_pack(folder: Path, manifest: str, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (folder / "datapack.toml").write_text(manifest, encoding="utf-8")
+    return folder
+
+
+IMD25 = "lsoa21_code,IMD_decile,IMD_rank,IMD_score\nE01000001,1,10,50.5\nE01000002,10,33000,2.0\n"
+IMD19 = "lsoa11_code,IMD_decile,IMD_rank\nE01000001,2,4000\n"
+
+
+def test_manifest_parsed(tmp_path):
+    pack = DataPack.open(write_pack(tmp_path, """
+[pack]
+name = "Test pack"
+synthetic = true
+areas = ["E06999001"]
+attribution = "One line"
+
+[[file]]
+role = "imd"
+path = "imd/imd25.csv"
+edition = "IoD2025"
+""", {"imd/imd25.csv": IMD25}))
+    assert pack.name == "Test pack"
+    assert pack.synthetic is True
+    assert pack.areas == ["E06999001"]
+    assert pack.attribution == ["One line"]
+    assert pack.attribution_text().startswith("Synthetic data")
+    frame = pack.read("imd")
+    assert frame["imd_decile"].tolist() == [1, 10]
+    assert frame["imd_score"].tolist() == [50.5, 2.0]
+    assert frame.attrs["edition"] == "IoD2025"
+
+
+def test_most_recent_edition_is_default_and_choice_is_honoured(tmp_path):
+    pack = DataPack.open(write_pack(tmp_path, """
+[pack]
+name = "Two editions"
+[[file]]
+role = "imd"
+path = "imd19.csv"
+edition = "IoD2019"
+[[file]]
+role = "imd"
+path = "imd25.csv"
+edition = "IoD2025"
+""", {"imd19.csv": IMD19, "imd25.csv": IMD25}))
+    assert pack.read("imd").attrs["edition"] == "IoD2025"
+    old = pack.read("imd", edition="IoD2019")
+    assert old.attrs["edition"] == "IoD2019"
+    assert "lsoa11_code" in old.columns
+    with pytest.raises(SourceError, match="no imd file with"):
+        pack.read("imd", edition="IoD2015")
+
+
+def test_read_returns_a_copy(tmp_path):
+    pack = DataPack.open(write_pack(tmp_path, '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\n',
+                                    {"a.csv": IMD25}))
+    first = pack.read("imd")
+    first.loc[0, "imd_decile"] = 7
+    assert pack.read("imd").loc[0, "imd_decile"] == 1
+
+
+@pytest.mark.parametrize(
+    ("manifest", "match"),
+    [
+        ('[pack]\nname="x"\n[[file]]\nrole="imd"\npath="missing.csv"\n', "matches no file"),
+        ('[pack]\nname="x"\n[[file]]\nrole="imd.bad"\npath="a.csv"\n', "unknown role 'imd.bad'"),
+        ('[pack]\n[[file]]\nrole="imd"\npath="a.csv"\n', r"needs a \[pack\] table"),
+        ('[pack]\nname="x"\n', r"no \[\[file\]\] entries"),
+        ('[pack\nname="x"\n', "not valid TOML"),
+        ('[pack]\nname="x"\n[[file]]\npath="a.csv"\n', "needs both role and path"),
+    ],
+)
+def test_bad_manifests(tmp_path, manifest, match):
+    write_pack(tmp_path, manifest, {"a.csv": IMD25})
+    with pytest.raises(SourceError, match=match):
+        DataPack.open(tmp_path)
+
+
+def test_missing_manifest_says_what_to_do(tmp_path):
+    with pytest.raises(SourceError, match="no datapack.toml .*jsna demo"):
+        DataPack.open(tmp_path)
+
+
+def test_missing_role(tmp_path):
+    pack = DataPack.open(write_pack(tmp_path, '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\n',
+                                    {"a.csv": IMD25}))
+    with pytest.raises(SourceError, match="no file for role boundaries.ward"):
+        pack.read("boundaries.ward")
+
+
+def test_unknown_area(tmp_path):
+    pack = DataPack.open(write_pack(tmp_path, '[pack]\nname="x"\nareas=["E06999001"]\n[[file]]\nrole="imd"\npath="a.csv"\n',
+                                    {"a.csv": IMD25}))
+    with pytest.raises(GeographyError, match="unknown area code 'E0800001X'.*E06999001"):
+        pack.check_area("E0800001X")
+    assert issubclass(GeographyError, JSNAError)
+
+
+def test_real_pack_opens_and_chooses_latest(shared_data):
+    pack = DataPack.open(shared_data)
+    assert pack.synthetic is False
+    assert len(pack.areas) == 9
+    assert pack.read("imd").attrs["edition"] == "IoD2025"
+    assert pack.entry("neighbours.dfe").get("vintage") == "2025 model"
+    assert pack.entry("boundaries.lsoa").get("vintage") == "LSOA21"
+    assert pack.check_area("E08000014") == "E08000014"
