@@ -115,10 +115,11 @@ def build(
     import papermill
 
     from jsna.datapack import DataPack
-    from jsna.sources.demo import ensure_demo_pack
 
     paths = project_paths()
     if pack is None:
+        from jsna.sources.demo import ensure_demo_pack
+
         pack = ensure_demo_pack(paths.demo_pack)
     pack_dir = Path(pack).resolve()
     data = DataPack.open(pack_dir)

@@ -74,10 +74,13 @@ class Chapter:
     @classmethod
     def start(cls, name: str, pack=None, area=None, figures=None, reports=None) -> Chapter:
         """Open the pack and resolve the output folders (see the module docstring)."""
-        from jsna.sources.demo import ensure_demo_pack
-
         paths = project_paths()
-        pack_dir = Path(pack) if pack else ensure_demo_pack(paths.demo_pack)
+        if pack:
+            pack_dir = Path(pack)
+        else:
+            from jsna.sources.demo import ensure_demo_pack
+
+            pack_dir = ensure_demo_pack(paths.demo_pack)
         data = DataPack.open(pack_dir)
         if area is None:
             area = data.areas[0] if data.areas else None
