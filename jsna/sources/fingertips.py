@@ -287,8 +287,8 @@ def _merge(frames: list[pd.DataFrame], paths: list[Path]) -> pd.DataFrame:
         pair = rows[same].iloc[:2]
         a, b = pair.iloc[0], pair.iloc[1]
         differ = [c for c in data_columns if not (a[c] == b[c] or (pd.isna(a[c]) and pd.isna(b[c])))]
-        key = ", ".join(f"{c}={first[c]!r}" for c in KEY_COLUMNS if not pd.isna(first[c]))
-        shown = "; ".join(f"{c} {a[c]!r} vs {b[c]!r}" for c in differ[:3])
+        key = ", ".join(f"{c}={_plain(first[c])!r}" for c in KEY_COLUMNS if not pd.isna(first[c]))
+        shown = "; ".join(f"{c} {_plain(a[c])!r} vs {_plain(b[c])!r}" for c in differ[:3])
         n_keys = rows.drop_duplicates(KEY_COLUMNS).shape[0]
         raise DataValidationError(
             f"conflicting Fingertips rows for {key}: {paths[a['_file']].name} and "
@@ -296,6 +296,10 @@ def _merge(frames: list[pd.DataFrame], paths: list[Path]) -> pd.DataFrame:
             "Keep one download of each indicator in the pack, or download both again"
         )
     return combined.drop(columns="_file")
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @reader(ROLE)
