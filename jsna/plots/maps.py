@@ -662,7 +662,7 @@ def small_multiples(
     ...     {"y2023": [1.0, 2.0, 3.0], "y2024": [2.0, 3.0, 4.0]},
     ...     geometry=[shapely.box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(3)], crs=27700)
     >>> fig = small_multiples(wards, ["y2023", "y2024"], legend_title="Rate per 1,000", k=2)
-    >>> [ax.get_title() for ax in fig.axes]
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
     ['y2023', 'y2024']
     """
     legend_title = _text_required(legend_title, "legend_title")
@@ -702,7 +702,7 @@ def small_multiples(
             ward_map(part, column, legend_title=legend_title, ax=ax, scheme="user_defined",
                      bins=shared_bins, cmap=cmap, legend=False, suppressed_column=suppressed_column,
                      outline=outline, scale_bar=scale_bar)
-            ax.set_title(title)
+            ax.set_title(title, loc="left")
         for ax in axes.flat[len(panels):]:
             ax.remove()
         colours = sequential_colors(classes.k, cmap)

@@ -145,7 +145,7 @@ def sequential_colors(n: int, cmap: str | Colormap | None = None) -> list[str]:
     Examples
     --------
     >>> sequential_colors(3)
-    ['#eaf2fa', '#2073bc', '#12436d']
+    ['#eaf2fa', '#458fd1', '#12436d']
     """
     if n < 1:
         raise DataValidationError(f"n={n} colours asked for; give at least 1")
@@ -187,7 +187,10 @@ def has_synthetic_stamp(target) -> bool:
 
 
 def add_synthetic_stamp(target):
-    """Write the boxed "Synthetic data" stamp on a Figure (top right) or Axes (top left).
+    """Write the boxed "Synthetic data" stamp above a Figure (top left) or in an Axes (top left).
+
+    On a Figure the stamp sits just above the top edge, so it never covers a
+    title or the data; saving with a tight bounding box (the house style) keeps it.
 
     Returns the Text artist. Demo figures must never be mistaken for real ones,
     so :func:`jsna.plots.save_figure` adds it to any synthetic figure lacking it.
@@ -202,6 +205,6 @@ def add_synthetic_stamp(target):
     """
     common = {**STAMP_PROPS, "gid": SYNTHETIC_GID, "zorder": 10}
     if isinstance(target, mpl.figure.Figure):
-        return target.text(0.99, 0.99, SYNTHETIC_TEXT, ha="right", va="top", **common)
+        return target.text(0.005, 1.0, SYNTHETIC_TEXT, ha="left", va="bottom", **common)
     return target.text(0.01, 0.99, SYNTHETIC_TEXT, transform=target.transAxes, ha="left",
                        va="top", **common)
