@@ -1,1 +1,23 @@
 """Published indicator statistics (PHE / OHID methods), vectorised."""
+
+from jsna.stats.compare import compare
+from jsna.stats.dsr import ESP2013, dsr
+from jsna.stats.funnels import funnel_limits, funnel_significance
+from jsna.stats.isr import isr
+from jsna.stats.rates import crude_rate, mean_ci, proportion
+from jsna.stats.trend import recent_trend
+
+__all__ = [
+    "ESP2013",
+    "compare",
+    "crude_rate",
+    "dsr",
+    "funnel_limits",
+    "funnel_significance",
+    "isr",
+    "mean_ci",
+    "proportion",
+    "recent_trend",
+]
+
+# life expectancy and inequality verbs
