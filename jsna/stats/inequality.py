@@ -273,11 +273,6 @@ def sii(
     else:
         lo = numeric_column(df, lower, "lower")
         up = numeric_column(df, upper, "upper")
-        if (up < lo).any():
-            raise DataValidationError(
-                f"upper column {upper!r} is below lower column {lower!r} in {int((up < lo).sum())} "
-                "row(s); check the limits are not swapped"
-            )
     if value_type == "proportion":
         checks = [("value", value, y)] + ([] if se is not None else [("lower", lower, lo), ("upper", upper, up)])
         for argument, column, x in checks:
@@ -287,6 +282,11 @@ def sii(
                     f"{argument} column {column!r} has proportions outside 0-1: {first_values(x[bad])}; "
                     "give proportions on the 0-1 scale and use multiplier=100 for percentages"
                 )
+    if se is None and (up < lo).any():
+        raise DataValidationError(
+            f"upper column {upper!r} is below lower column {lower!r} in {int((up < lo).sum())} "
+            "row(s); check the limits are not swapped"
+        )
 
     levels_q = np.unique(qnum)
     nq = len(levels_q)
