@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import time
 import uuid
@@ -179,8 +180,17 @@ def _short_error(lines: list[str]) -> str:
     return text[:300]
 
 
+def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise SystemExit(128 + signum)
+
+
 def main_build(args) -> int:
-    """Entry point used by the CLI."""
+    """Entry point used by the CLI.
+
+    SIGTERM becomes a normal exit, so the staging folder is removed and the
+    previous outputs stay as they were.
+    """
+    signal.signal(signal.SIGTERM, _terminate)
     result = build(args.pack, args.area, args.out, chapters=args.chapters)
     print(f"reports: {result.reports}")
     print(f"figures: {result.figures}")

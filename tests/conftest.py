@@ -38,3 +38,12 @@ def shared_data(shared_dir: Path) -> Path:
 def reference_dir(shared_dir: Path) -> Path:
     """PHEindicatormethods / PHStatsMethods reference values (GPL-3 test data)."""
     return shared_dir / "reference"
+
+
+@pytest.fixture(scope="session")
+def demo_pack() -> Path:
+    """The synthetic demo pack (written to data/raw/demo if missing)."""
+    from jsna.config import project_paths
+    from jsna.sources.demo import ensure_demo_pack
+
+    return ensure_demo_pack(project_paths().demo_pack)

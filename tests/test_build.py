@@ -1,0 +1,110 @@
+"""`jsna build` and the command line: real builds into temporary folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jsna.build import build
+from jsna.cli import main
+
+NOTEBOOK_OK = {
+    "cells": [
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "PACK = None\nAREA = None\nFIGURES = None\nREPORTS = None",
+         "outputs": [], "execution_count": None},
+        {"cell_type": "code", "metadata": {}, "source": "import pathlib, time\nSLEEP = 0\ntime.sleep(SLEEP)\npathlib.Path(FIGURES, 'x.csv').write_text('a\\n1\\n')",
+         "outputs": [], "execution_count": None},
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def write_notebooks(folder: Path, *, fail: bool = False, sleep: float = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    ok = json.loads(json.dumps(NOTEBOOK_OK))
+    ok["cells"][1]["source"] = ok["cells"][1]["source"].replace("SLEEP = 0", f"SLEEP = {sleep}")
+    (folder / "01_ok.ipynb").write_text(json.dumps(ok))
+    if fail:
+        bad = json.loads(json.dumps(NOTEBOOK_OK))
+        bad["cells"][1]["source"] = "raise ValueError('chapter broke on purpose')"
+        (folder / "02_bad.ipynb").write_text(json.dumps(bad))
+    return folder
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    assert main(["build", "--pack", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("jsna: error: no datapack.toml in")
+    assert "jsna demo" in err and "\n" not in err
+
+
+def test_cli_unknown_area(shared_data, capsys):
+    assert main(["build", "--pack", str(shared_data), "--area", "E08000099", "--chapters", "01"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "unknown area code 'E08000099'" in err and "\n" not in err
+
+
+def test_cli_needs_area_for_multi_area_pack(shared_data, capsys):
+    assert main(["build", "--pack", str(shared_data), "--chapters", "01"]) == 2
+    assert "choose one with --area" in capsys.readouterr().err
+
+
+def test_failed_chapter_reported_and_others_built(tmp_path, monkeypatch, demo_pack):
+    monkeypatch.setenv("JSNA_NOTEBOOKS", str(write_notebooks(tmp_path / "nb", fail=True)))
+    lines = []
+    result = build(demo_pack, None, tmp_path / "out", progress=lines.append)
+    assert result.built == ["01_ok"]
+    assert list(result.failed) == ["02_bad"] and "chapter broke on purpose" in result.failed["02_bad"]
+    assert (result.reports / "01_ok.html").is_file()
+    assert (result.reports / "02_bad.FAILED.ipynb").is_file()
+    assert not (result.reports / "02_bad.html").exists()
+    assert any("FAILED" in line for line in lines)
+    assert not list((tmp_path / "out").glob(".jsna-build-*"))  # staging removed
+
+
+def test_killed_build_leaves_previous_outputs(tmp_path, demo_pack):
+    notebooks = write_notebooks(tmp_path / "nb", sleep=60)
+    out = tmp_path / "out"
+    previous = out / "reports" / "E06999001"
+    previous.mkdir(parents=True)
+    (previous / "01_ok.html").write_text("previous build")
+    env = {**os.environ, "JSNA_NOTEBOOKS": str(notebooks)}
+    proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "build", "--pack", str(demo_pack), "--out", str(out)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.glob(".jsna-build-*/reports/*")):
+        time.sleep(0.2)
+    time.sleep(2)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert (previous / "01_ok.html").read_text() == "previous build"
+    assert not list(out.glob(".jsna-build-*"))
+
+
+@pytest.mark.parametrize(("area", "n_wards"), [("E08000014", 22), ("E08000012", 64)])
+def test_real_first_chapter(shared_data, tmp_path, area, n_wards):
+    result = build(shared_data, area, tmp_path, chapters=["01"], progress=lambda _: None)
+    assert result.ok, result.failed
+    html = (result.reports / "01_population_and_deprivation.html").read_text()
+    assert "Key messages" in html and "def " not in html  # code hidden
+    manifest = (result.figures / "manifest.csv").read_text()
+    assert "01_ward_imd_score" in manifest and "01_ward_core20_share" in manifest
+    table = (result.reports / "tables" / "01_population_and_deprivation" / "ward_deprivation.csv").read_text()
+    assert len(table.strip().splitlines()) == n_wards + 1  # every ward, header included
+
+
+def test_demo_build(demo_pack, tmp_path):
+    result = build(demo_pack, None, tmp_path, chapters=["01"], progress=lambda _: None)
+    assert result.ok, result.failed
+    assert (result.reports / "01_population_and_deprivation.html").read_text().count("ynthetic data") >= 1
+    assert "True" in (result.figures / "manifest.csv").read_text()
