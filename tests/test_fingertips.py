@@ -298,6 +298,10 @@ def server(httpserver, ft_dir):
         query_string={"indicator_ids": "90284", "child_area_type_id": "502", "parent_area_type_id": "6"},
     ).respond_with_data(region_text, content_type=csv_type)
     httpserver.expect_request(
+        "/api/all_data/csv/by_indicator_id",
+        query_string={"indicator_ids": "93356", "child_area_type_id": "502", "parent_area_type_id": "15"},
+    ).respond_with_data((ft_dir / LEGACY).read_bytes(), content_type=csv_type)
+    httpserver.expect_request(
         "/api/indicator_metadata/by_indicator_id", query_string={"indicator_ids": "90284"}
     ).respond_with_json({"90284": {"IID": 90284, "Descriptive": {
         "Name": "Hospital admissions caused by unintentional and deliberate injuries in children "
@@ -350,6 +354,14 @@ def test_client_fetches_caches_then_works_with_server_stopped(server, tmp_path, 
     assert len(offline.all_data(90284, 502, 6)) == len(region)
     with pytest.raises(SourceError, match="not in the cache.*offline"):
         offline.all_data(90285, 502, 6)
+
+
+def test_client_multi_indicator_pull_with_progress_bar(server, tmp_path, la, legacy, capsys):
+    client = make_client(server, tmp_path / "cache", progress=True)
+    frame = client.all_data([90284, 93356], 502, 15)
+    assert frame[S.INDICATOR_ID].value_counts().to_dict() == {90284: len(la), 93356: len(legacy)}
+    assert "Fingertips indicators" in capsys.readouterr().err
+    assert len(client.fetched) == 2
 
 
 def test_client_offline_error_when_nothing_listens(tmp_path):
