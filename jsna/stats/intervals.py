@@ -97,8 +97,8 @@ def exact_poisson(count, confidence: float = 0.95):
     >>> [round(float(x), 4) for x in lo], [round(float(x), 4) for x in hi]
     ([0.0, 1.6235], [3.6889, 11.6683])
     """
-    alpha = 1 - confidence
     z_value(confidence)  # validates the level
+    alpha = 1 - confidence
     o = np.asarray(count, dtype=float)
     with np.errstate(invalid="ignore"):
         lower = np.where(o > 0, special.gammaincinv(np.maximum(o, 1e-300), alpha / 2), 0.0)
