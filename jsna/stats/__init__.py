@@ -21,3 +21,7 @@ __all__ = [
 ]
 
 # life expectancy and inequality verbs
+from jsna.stats.inequality import quantiles, sii  # noqa: E402
+from jsna.stats.life_expectancy import life_expectancy  # noqa: E402
+
+__all__ += ["life_expectancy", "quantiles", "sii"]
