@@ -565,6 +565,17 @@ class FingertipsClient:
 
         See :meth:`fetch_all_data` for the arguments; ``polarity`` fills the
         ``polarity`` column (one value, or indicator id to value).
+
+        Examples
+        --------
+        Offline, only what is cached can be read:
+
+        >>> import tempfile
+        >>> client = FingertipsClient(cache_dir=tempfile.mkdtemp(), offline=True)
+        >>> client.all_data(90284, child_area_type_id=502)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        jsna.exceptions.SourceError: https://.../all_data/csv/by_indicator_id?indicator_ids=90284&child_area_type_id=502&parent_area_type_id=15 is not in the cache ...
         """
         paths = self.fetch_all_data(indicator_ids, child_area_type_id, parent_area_type_id, refresh=refresh)
         attrs = {"polarity": polarity} if polarity is not None else {}
@@ -689,6 +700,14 @@ class FingertipsClient:
         -------
         Path
             The manifest written.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> FingertipsClient(cache_dir=tempfile.mkdtemp()).write_pack(tempfile.mkdtemp())
+        Traceback (most recent call last):
+        ...
+        jsna.exceptions.SourceError: nothing fetched yet; call all_data or neighbours before write_pack
         """
         if not self.fetched:
             raise SourceError("nothing fetched yet; call all_data or neighbours before write_pack")
