@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -235,3 +237,29 @@ def test_missing_and_text_columns():
         le(table(deaths=["x", *DEATHS[1:]]))
     with pytest.raises(DataValidationError, match="missing values"):
         le(table(labels=[None, *LABELS[1:]]))
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(scale=st.floats(0.2, 5.0), mortality=st.floats(0.5, 1.5))
+def test_limits_bracket_and_nest(scale, mortality):
+    pops = np.round(np.asarray(POPS) * scale)
+    deaths = np.minimum(np.round(np.asarray(DEATHS) * scale * mortality), pops)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # small populations may trip the 20-year rule
+        out = le(table(deaths=deaths, pops=pops))
+    ok = out["value"].notna()
+    assert ok.iloc[0]
+    v = out.loc[ok]
+    assert (v["lower_ci99_8"] <= v["lower_ci95"]).all() and (v["lower_ci95"] <= v["value"]).all()
+    assert (v["value"] <= v["upper_ci95"]).all() and (v["upper_ci95"] <= v["upper_ci99_8"]).all()
+    # more deaths at the same population never lengthen life expectancy at birth
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        worse = le(table(deaths=np.minimum(deaths * 1.1, pops), pops=pops))
+    assert worse["value"].iloc[0] <= out["value"].iloc[0] + 1e-9
