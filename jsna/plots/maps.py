@@ -73,6 +73,7 @@ _CLASSIFIERS = {
     "equal_interval": mapclassify.EqualInterval,
 }
 _LABEL_STYLES = ("auto", "names", "numbers")
+_JENKS_SAMPLE = 1000
 
 _MAP_WIDTH = 0.64  # share of the figure width taken by the map; the legend sits right of it
 _BAND = 0.07  # share of the map height added under the wards for the scale bar
@@ -116,22 +117,26 @@ class Classes:
 
     def labels(self, fmt: str | None = None) -> list[str]:
         """Legend labels, e.g. ``'10.0 to 20.0'``; ``fmt`` defaults to the fewest
-        decimals that keep the breaks distinct.
+        decimals that keep the breaks distinct and each within 0.5% of the range of its true value.
 
         Examples
         --------
         >>> Classes((10.0, 20.0, np.inf), -np.inf).labels()
         ['up to 10', '10 to 20', 'over 20']
+        >>> Classes((8 / 3, 13 / 3, 6.0), 1.0).labels()
+        ['1.00 to 2.67', '2.67 to 4.33', '4.33 to 6.00']
         >>> Classes((1.25, 2.5), 0.5).labels("{:.2f}")
         ['0.50 to 1.25', '1.25 to 2.50']
         """
         edges = [self.lower, *self.bins]
         finite = [e for e in edges if np.isfinite(e)]
         if fmt is None:
+            tolerance = 0.005 * (max(finite) - min(finite)) if finite else 0.0
             for decimals in range(5):
                 fmt = f"{{:,.{decimals}f}}"
                 shown = [fmt.format(e) for e in finite]
-                if len(set(shown)) == len(shown):
+                close = all(abs(round(e, decimals) - e) <= tolerance for e in finite)
+                if len(set(shown)) == len(shown) and close:
                     break
         out = []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
@@ -152,7 +157,8 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
     values : array-like of float
         The values to classify; NaN is ignored.
     scheme : {"quantiles", "natural_breaks", "equal_interval", "user_defined"}
-        "natural_breaks" is Fisher-Jenks (deterministic).
+        "natural_breaks" is Fisher-Jenks (deterministic); above 1,000 values it
+        is computed on 1,000 evenly spaced quantiles of them, for speed.
     k : int
         Number of classes for the data-driven schemes.
     bins : sequence of float
@@ -192,7 +198,15 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
         raise DataValidationError(f"k={k!r} classes; give a whole number of at least 2")
     if finite.size == 0:
         raise DataValidationError("there are no values to classify (all are missing or suppressed)")
-    classifier = _CLASSIFIERS[scheme](finite, k=int(k))
+    sample = finite
+    if scheme == "natural_breaks" and finite.size > _JENKS_SAMPLE:
+        # Fisher-Jenks is O(k n^2): on many areas (e.g. 35,000 LSOAs) classify evenly
+        # spaced quantiles of the values instead, which is deterministic.
+        sample = np.quantile(finite, np.linspace(0, 1, _JENKS_SAMPLE))
+    with warnings.catch_warnings():
+        # mapclassify's pure-python Fisher-Jenks warns when numba is absent; it is exact, only slower
+        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
+        classifier = _CLASSIFIERS[scheme](sample, k=int(k))
     return Classes(tuple(np.asarray(classifier.bins, dtype=float).tolist()), float(finite.min()))
 
 
