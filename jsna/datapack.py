@@ -203,8 +203,10 @@ class DataPack:
                 entries = self.entries_for(role)
                 if not entries:
                     self.entry(role)  # raises the standard message
+                polarity = {str(p): e.get("polarity") for e in entries for p in e.paths if e.get("polarity")}
                 merged = FileEntry(role, tuple(p for e in entries for p in e.paths),
-                                   {"path": ", ".join(e.get("path") for e in entries)}, root=self.root)
+                                   {"path": ", ".join(e.get("path") for e in entries),
+                                    "polarity_by_path": polarity}, root=self.root)
                 frame = READERS[role](merged)
             else:
                 frame = READERS[role](self.entry(role, **select))

@@ -121,3 +121,26 @@ def test_real_pack_opens_and_chooses_latest(shared_data):
     assert pack.entry("neighbours.dfe").get("vintage") == "2025 model"
     assert pack.entry("boundaries.lsoa").get("vintage") == "LSOA21"
     assert pack.check_area("E08000014") == "E08000014"
+
+
+def test_combined_fingertips_entries_keep_their_polarity(tmp_path, shared_data):
+    import shutil
+
+    src = shared_data / "fingertips"
+    for name in ("la_hospital_admissions_2324.csv", "indicators-CountyUA.data.csv"):
+        shutil.copy(src / name, tmp_path / name)  # a temporary copy, not committed
+    pack = DataPack.open(write_pack(tmp_path, """
+[pack]
+name = "two fingertips files"
+[[file]]
+role = "indicators.fingertips"
+path = "la_hospital_admissions_2324.csv"
+polarity = "low is good"
+[[file]]
+role = "indicators.fingertips"
+path = "indicators-CountyUA.data.csv"
+""", {}))
+    frame = pack.read("indicators.fingertips")
+    by_id = frame.groupby("indicator_id")["polarity"].first()
+    assert by_id[90284] == "low is good"
+    assert frame.loc[frame["indicator_id"] == 93356, "polarity"].isna().all()

@@ -354,7 +354,8 @@ def read_fingertips(entry: FileEntry) -> pd.DataFrame:
     if not entry.paths:
         raise SourceError(f"no files for role {ROLE}; check the path in datapack.toml")
     polarity = entry.get("polarity")
-    frames = [_read_one(Path(p), polarity) for p in entry.paths]
+    by_path = entry.get("polarity_by_path") or {}  # set by DataPack when it combines entries
+    frames = [_read_one(Path(p), by_path.get(str(p), polarity)) for p in entry.paths]
     result = _merge(frames, [Path(p) for p in entry.paths]).reset_index(drop=True)
     result.attrs = {"source": entry.describe(), "role": ROLE}
     return result
