@@ -540,10 +540,10 @@ def by_deprivation(
     --------
     >>> df = pd.DataFrame({"imd_quintile": [1, 1, 2, 5], "n": [30, 20, 15, 5], "d": [100, 100, 100, 100]})
     >>> by_deprivation(df, "n", "d", confidence=0.95)[["imd_quintile", "n", "d", "value"]]
-       imd_quintile   n    d  value
-    0             1  50  200   25.0
-    1             2  15  100   15.0
-    2             5   5  100    5.0
+       imd_quintile     n      d  value
+    0             1  50.0  200.0   25.0
+    1             2  15.0  100.0   15.0
+    2             5   5.0  100.0    5.0
     """
     if kind not in _KINDS:
         raise DataValidationError(f"kind={kind!r} is not one of {', '.join(map(repr, _KINDS))}")
@@ -740,7 +740,7 @@ def inequality_indices(
     >>> out[["statistic", "value"]].round(2)
       statistic  value
     0       sii -25.00
-    1       rii   0.33
+    1       rii   0.23
     """
     from jsna.stats.inequality import sii
 
