@@ -230,12 +230,12 @@ def age_profile(
     with use_style():
         if ax is None:
             ax = _new_axes(3.6)
-        ax.bar(x, shares, width=0.85, color=_BAR, label="Population", gid="jsna-population")
+        bars = ax.bar(x, shares, width=0.85, color=_BAR, label="Population", gid="jsna-population")
         if comparator is not None:
             (theirs,) = _comparator_shares(comparator, age, (value,), ("value",), ages, percent)
-            ax.stairs(theirs, np.arange(len(ages) + 1) - 0.5, color=_INK, linewidth=1.1, baseline=None,
-                      gid="jsna-comparator", label=comparator_label)
-            ax.legend(**_LEGEND_RIGHT)
+            outline = ax.stairs(theirs, np.arange(len(ages) + 1) - 0.5, color=_INK, linewidth=1.1,
+                                baseline=None, gid="jsna-comparator", label=comparator_label)
+            ax.legend(handles=[bars, outline], **_LEGEND_RIGHT)
         ticks = _thin_ticks(len(ages), 24)
         ax.set_xticks(x[ticks], [ages[i] for i in ticks], rotation=90 if len(ticks) > 10 else 0)
         ax.set_xlabel("Age (years)")
@@ -310,7 +310,7 @@ def bars_by_quintile(
     if pd.Series(q).duplicated().any():
         raise DataValidationError(f"quintile={quintile!r} repeats a quintile; give one row per quintile")
     order = np.argsort(q, kind="stable")
-    frame = df.iloc[order].reset_index(drop=True)
+    frame = df.iloc[order]  # keeps the caller's row labels for messages
     q = q[order].astype(int)
     values = numeric(frame, value, "value")
     errors = interval(frame, values, lower, upper)
@@ -406,7 +406,7 @@ def ranked_bars(
     if sort is not None:
         key = -values if sort == "descending" else values
         order = np.lexsort((np.arange(len(df)), np.isnan(values), key))
-    frame = df.iloc[order].reset_index(drop=True)
+    frame = df.iloc[order]  # keeps the caller's row labels for messages
     labels = [labels[i] for i in order]
     values = values[order]
     errors = interval(frame, values, lower, upper)
