@@ -1331,7 +1331,7 @@ def _manifest() -> str:
         "attribution = [",
         *[f"  {json.dumps(a, ensure_ascii=False)}," for a in attribution],
         "]",
-        f"generator = \"jsna.sources.demo\"",
+        "generator = \"jsna.sources.demo\"",
         f"version = {DEMO_VERSION}",
     ]
     for role, path, attrs in entries:
