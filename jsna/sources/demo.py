@@ -51,6 +51,20 @@ What is planted
   :mod:`jsna.stats`; deprivation gradients (true slope index of
   inequality), improving and worsening trends, and the authority worse
   than England on some indicators.
+
+Notes on the layouts
+--------------------
+* Fingertips: indicator IDs and names follow Fingertips' own (90284, 20601,
+  108, 90366 ...) so chapters written for real data find them; the values
+  are synthetic. The comparison columns are "Not compared" and "Recent
+  Trend" is empty: jsna computes benchmarks and trends itself. Ward rows
+  (Area Type "Ward") have the authority as parent; life expectancy for
+  wards is pooled over 2019-23 from the deaths file.
+* NHS Digital patients by LSOA: ``PUBLICATION`` "GP_PRAC_PAT_LIST",
+  ``EXTRACT_DATE`` "01APR2023", ``SEX`` "MALE"/"FEMALE" (the date format is
+  not checked against a publisher file).
+* QOF: ``REGISTER`` is written as a float ("112.0"), as in the copy of the
+  2022-23 raw file we have.
 """
 
 from __future__ import annotations
