@@ -37,7 +37,7 @@ def _load_readers() -> None:
     # Importing the modules registers their readers. Optional ones may not exist yet.
     import importlib
 
-    for name in ("geo", "lookups", "imd", "population", "fingertips", "neighbours", "qof"):
+    for name in ("geo", "lookups", "imd", "population", "fingertips", "neighbours", "qof", "deaths"):
         try:
             importlib.import_module(f"jsna.sources.{name}")
         except ModuleNotFoundError as exc:
