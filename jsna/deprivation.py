@@ -50,6 +50,9 @@ __all__ = [
     "by_deprivation",
     "gap",
     "inequality_indices",
+    "ward_indicators_by_deprivation",
+    "inequality_summary",
+    "fingertips_deprivation_deciles",
 ]
 
 #: National IMD deciles that make up Core20 (the most deprived 20% of LSOAs).
@@ -772,3 +775,287 @@ def _denominator_column(table: pd.DataFrame) -> str:
     if position < 1:
         raise DataValidationError("the table has no denominator column before 'value'; use by_deprivation")
     return columns[position - 1]
+
+
+# ---------------------------------------------------------------------------- indicators published for wards
+#: Multipliers tried when checking whether a published value is count / denominator x multiplier.
+_MULTIPLIERS = (100.0, 1_000.0, 10_000.0, 100_000.0)
+_KEYS = ["indicator_id", "indicator_name", "sex", "age", "period"]
+
+
+def _summable(rows: pd.DataFrame) -> float | None:
+    """The multiplier m if every row's value is count / denominator x m (a proportion or crude rate)."""
+    count = rows["count"].to_numpy(dtype=float, na_value=np.nan)
+    denominator = rows["denominator"].to_numpy(dtype=float, na_value=np.nan)
+    value = rows["value"].to_numpy(dtype=float, na_value=np.nan)
+    usable = np.isfinite(count) & np.isfinite(denominator) & (denominator > 0) & np.isfinite(value)
+    if not usable.any() or usable.sum() < 0.8 * len(rows):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = count[usable] / denominator[usable]
+    for m in _MULTIPLIERS:
+        if np.allclose(ratio * m, value[usable], rtol=1e-3, atol=1e-6):
+            return m
+    return None
+
+
+def ward_indicators_by_deprivation(
+    indicators: pd.DataFrame,
+    wards: pd.DataFrame,
+    *,
+    group: str = "local_quintile",
+    latest: bool = True,
+) -> pd.DataFrame:
+    """Indicators published for wards, regrouped by the wards' deprivation group.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The tidy Fingertips frame (``pack.read("indicators.fingertips")``);
+        only rows whose ``area_code`` is one of ``wards`` are used.
+    wards : DataFrame
+        ``area_deprivation(pack, area)["ward"]``: a ward code column, ``population``
+        and the ``group`` column (``local_quintile``, ``core20_ward`` ...).
+    group : str
+        Deprivation group of each ward.
+    latest : bool
+        Only each indicator's latest period with ward rows (default), or every period.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator, sex, age, period and group: ``count``,
+        ``denominator``, ``value``, ``lower_ci95``, ``upper_ci95``,
+        ``statistic``, ``method`` and ``value_type``. Proportions and crude
+        rates (value = count / denominator x 100, 1,000 ... on every row) are
+        recomputed from the summed counts (Wilson; Byar's or exact Poisson).
+        Other values (directly standardised rates, life expectancy) are
+        averaged over the group's wards weighted by their denominators (or
+        residents), with a normal interval from the wards' standard errors
+        (taken from their 95% limits): an approximation, said in ``method``.
+
+    Examples
+    --------
+    >>> wards = pd.DataFrame({"wd25_code": ["W1", "W2"], "population": [100.0, 300.0], "core20_ward": [True, False]})
+    >>> ind = pd.DataFrame({"indicator_id": 1, "indicator_name": "Smokers", "area_code": ["W1", "W2"],
+    ...                     "sex": "Persons", "age": "18+ yrs", "period": "2024", "period_sortable": 20240000,
+    ...                     "value": [20.0, 10.0], "lower_ci95": [13.0, 7.0], "upper_ci95": [29.0, 14.0],
+    ...                     "count": [20.0, 30.0], "denominator": [100.0, 300.0]})
+    >>> out = ward_indicators_by_deprivation(ind, wards, group="core20_ward")
+    >>> out[["core20_ward", "count", "value", "method"]]
+       core20_ward  count  value  method
+    0        False   30.0   10.0  Wilson
+    1         True   20.0   20.0  Wilson
+    """
+    ward = code_column(wards, "wd")
+    check_columns(wards, {"group": group})
+    check_columns(indicators, {"columns": [*_KEYS, "area_code", "value", "lower_ci95", "upper_ci95", "count",
+                                           "denominator"]})
+    rows = indicators[indicators["area_code"].isin(wards[ward])]
+    if "category_type" in rows.columns:
+        rows = rows[rows["category_type"].isna() | rows["category_type"].eq("")]
+    if rows.empty:
+        return pd.DataFrame(columns=[*_KEYS, group, "count", "denominator", "value", "lower_ci95", "upper_ci95",
+                                     "statistic", "method", "value_type"])
+    if latest:
+        order = "period_sortable" if "period_sortable" in rows.columns else "period"
+        newest = rows.groupby(["indicator_id", "sex", "age"])[order].transform("max")
+        rows = rows[rows[order] == newest]
+    info = wards.set_index(ward)
+    rows = rows.assign(**{group: rows["area_code"].map(info[group]).to_numpy(),
+                          "_residents": rows["area_code"].map(info[POPULATION]).to_numpy(dtype=float)})
+    out = []
+    for _, part in rows.groupby(_KEYS, sort=True):
+        part = part[part[group].notna()]
+        multiplier = _summable(part)
+        if multiplier is not None:
+            kind = "proportion" if multiplier == 100 and (part["count"] <= part["denominator"]).all() else "rate"
+            table = by_deprivation(part, "count", "denominator", group=group, kind=kind, by=_KEYS,
+                                   multiplier=multiplier, confidence=0.95)
+            table["value_type"] = kind
+        else:
+            table = _weighted_mean(part, group)
+        out.append(table)
+    result = pd.concat(out, ignore_index=True)
+    cols = [*_KEYS, group, "count", "denominator", "value", "lower_ci95", "upper_ci95", "statistic", "method",
+            "value_type"]
+    return result[cols]
+
+
+def _weighted_mean(part: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Weighted mean of ward values per group with a normal interval (see ward_indicators_by_deprivation)."""
+    z = z_value(0.95)
+    denominator = part["denominator"].to_numpy(dtype=float, na_value=np.nan)
+    has_den = np.isfinite(denominator).all() and (denominator > 0).all()
+    weight = denominator if has_den else part["_residents"].to_numpy(dtype=float)
+    value = part["value"].to_numpy(dtype=float, na_value=np.nan)
+    se = (part["upper_ci95"].to_numpy(dtype=float, na_value=np.nan)
+          - part["lower_ci95"].to_numpy(dtype=float, na_value=np.nan)) / (2 * z)
+    frame = pd.DataFrame({g: part[g].to_numpy() for g in [*_KEYS, group]})
+    frame = frame.assign(_w=weight, _wv=weight * value, _wse=(weight * se) ** 2,
+                         count=part["count"].to_numpy(dtype=float, na_value=np.nan),
+                         denominator=weight)
+    sums = frame.groupby([*_KEYS, group], sort=True).agg(
+        _w=("_w", "sum"), _wv=("_wv", "sum"), _wse=("_wse", "sum"),
+        count=("count", lambda c: c.sum(min_count=len(c))), denominator=("denominator", "sum"),
+    ).reset_index()
+    mean = sums["_wv"] / sums["_w"]
+    half = z * np.sqrt(sums["_wse"]) / sums["_w"]
+    counted = bool(np.isfinite(frame["count"]).all())
+    sums["value"], sums["lower_ci95"], sums["upper_ci95"] = mean, mean - half, mean + half
+    sums["statistic"] = "weighted mean of ward values"
+    sums["method"] = ("mean of ward values weighted by " + ("denominator" if has_den else "residents")
+                      + "; normal 95% limits from the wards' limits (approximate)")
+    sums["value_type"] = "rate" if counted and (sums["lower_ci95"] > 0).all() else "other"
+    return sums.drop(columns=["_w", "_wv", "_wse"])
+
+
+def inequality_summary(
+    table: pd.DataFrame,
+    *,
+    group: str = "local_quintile",
+    repetitions: int = 10_000,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """Gap (most against least deprived) and SII/RII for each indicator of a by-deprivation table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`ward_indicators_by_deprivation` (or :func:`fingertips_deprivation_deciles`):
+        one row per indicator, sex, age, period and deprivation group, with ``value_type``.
+    group : str
+        The deprivation group column (quintiles or deciles, 1 = most deprived).
+    repetitions, seed : int
+        For the SII's simulated limits.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator, sex, age and period: ``most_value, least_value``,
+        ``absolute_gap`` and ``relative_gap`` with 95% limits (:func:`gap`),
+        ``sii, sii_lower_ci95, sii_upper_ci95, rii, rii_lower_ci95,
+        rii_upper_ci95`` (:func:`inequality_indices`; positive SII = higher
+        values in the least deprived), ``value_type``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"indicator_id": 1, "indicator_name": "x", "sex": "Persons", "age": "All",
+    ...                   "period": "2024", "local_quintile": [1, 2, 3, 4, 5], "count": [300, 250, 200, 150, 100],
+    ...                   "denominator": 1000})
+    >>> table = by_deprivation(t, "count", "denominator", group="local_quintile",
+    ...                        by=["indicator_id", "indicator_name", "sex", "age", "period"], confidence=0.95)
+    >>> s = inequality_summary(table.assign(value_type="proportion"))
+    >>> s[["absolute_gap", "sii", "rii"]].round(2).values.tolist()
+    [[20.0, -25.0, 0.23]]
+    """
+    keys = [k for k in _KEYS if k in table.columns]
+    if table.empty:
+        return pd.DataFrame(columns=[*keys, "sii"])
+    out = []
+    for _, part in table.groupby(keys, sort=True):
+        value_type = part["value_type"].iloc[0] if "value_type" in part.columns else None
+        scale = 100.0 if value_type == "proportion" and str(part["statistic"].iloc[0]) == "percentage" else 1.0
+        if value_type == "proportion" and scale == 1.0 and part["value"].max() > 1:
+            scale = 100.0
+        g = gap(part, group=group, by=keys)
+        indices = inequality_indices(part, group=group, by=keys, value_type=value_type, scale=scale,
+                                     repetitions=repetitions, seed=seed)
+        wide = g.drop(columns=["method"])
+        for stat in ("sii", "rii"):
+            row = indices[indices["statistic"] == stat]
+            wide[stat] = row["value"].to_numpy()
+            wide[f"{stat}_lower_ci95"] = row["lower_ci95"].to_numpy()
+            wide[f"{stat}_upper_ci95"] = row["upper_ci95"].to_numpy()
+        wide["value_type"] = value_type
+        out.append(wide)
+    return pd.concat(out, ignore_index=True)
+
+
+# Fingertips labels of England's deprivation deciles of areas ("Most deprived decile (IMD2019)" ...)
+_DECILE_WORDS = {
+    "most deprived": 1, "second most deprived": 2, "third more deprived": 3, "fourth more deprived": 4,
+    "fifth more deprived": 5, "fifth less deprived": 6, "fourth less deprived": 7, "third less deprived": 8,
+    "second least deprived": 9, "least deprived": 10,
+}
+
+
+def fingertips_deprivation_deciles(indicators: pd.DataFrame, *, category_type: str | None = None,
+                                   latest: bool = True) -> pd.DataFrame:
+    """England's values by deprivation decile of areas, from Fingertips' category rows.
+
+    Fingertips publishes England broken down by ``Category Type`` "County & UA
+    deprivation deciles in England (IMD2019, 4/23 geography)" and the like:
+    areas (not LSOAs) grouped by their IMD decile. These give a national
+    gradient even where a pack has no ward rows.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The tidy Fingertips frame.
+    category_type : str, optional
+        Which breakdown; default, per indicator, the County & UA one with the
+        most values in the latest period (District & UA otherwise).
+    latest : bool
+        Only the latest period with decile values (default).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator_id, indicator_name, sex, age, period, category_type,
+        decile`` (1 = most deprived), ``value``, limits, ``count``,
+        ``denominator``, ``statistic`` and ``value_type`` (``proportion`` or
+        ``rate`` as :func:`ward_indicators_by_deprivation` decides), one row
+        per decile, ready for :func:`inequality_summary` with ``group="decile"``.
+
+    Examples
+    --------
+    >>> labels = [k.capitalize() + " decile (IMD2019)" for k in _DECILE_WORDS]
+    >>> ind = pd.DataFrame({"indicator_id": 1, "indicator_name": "x", "sex": "Persons", "age": "All",
+    ...                     "period": "2024", "period_sortable": 20240000, "area_code": "E92000001",
+    ...                     "category_type": "County & UA deprivation deciles in England (IMD2019, 4/23 geography)",
+    ...                     "category": labels, "value": np.linspace(30, 12, 10), "lower_ci95": np.nan,
+    ...                     "upper_ci95": np.nan, "count": np.nan, "denominator": np.nan})
+    >>> fingertips_deprivation_deciles(ind)["decile"].tolist()
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    """
+    check_columns(indicators, {"columns": [*_KEYS, "category_type", "category", "value"]})
+    rows = indicators[indicators["category_type"].fillna("").str.contains("deprivation deciles", case=False)]
+    rows = rows[rows["value"].notna()]
+    label = rows["category"].str.lower().str.extract(r"^(.*?) decile", expand=False)
+    rows = rows.assign(decile=label.map(_DECILE_WORDS))
+    rows = rows[rows["decile"].notna()]
+    if "compared_to_parent_type" in rows.columns:
+        rows = rows.drop_duplicates([*_KEYS, "category_type", "decile"])
+    columns = [*_KEYS, "category_type", "decile", "count", "denominator", "value", "lower_ci95", "upper_ci95",
+               "statistic", "value_type"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    order = "period_sortable" if "period_sortable" in rows.columns else "period"
+    if latest:
+        newest = rows.groupby(["indicator_id", "sex", "age"])[order].transform("max")
+        rows = rows[rows[order] == newest]
+    if category_type is not None:
+        rows = rows[rows["category_type"] == category_type]
+    else:
+        n = rows.groupby(["indicator_id", "sex", "age", "period", "category_type"])["value"].transform("size")
+        county = rows["category_type"].str.startswith("County").astype(int)
+        rows = rows.assign(_n=n, _county=county).sort_values(
+            ["indicator_id", "sex", "age", "period", "_n", "_county", "category_type"],
+            ascending=[True, True, True, True, False, False, False], kind="stable")
+        chosen = rows.drop_duplicates(["indicator_id", "sex", "age", "period"])[
+            ["indicator_id", "sex", "age", "period", "category_type"]]
+        rows = rows.merge(chosen, on=["indicator_id", "sex", "age", "period", "category_type"])
+    rows = rows.assign(decile=rows["decile"].astype(int))
+    out = []
+    for _, part in rows.groupby(_KEYS, sort=True):
+        multiplier = _summable(part)
+        part = part.copy()
+        if multiplier is not None and part[["lower_ci95", "upper_ci95"]].notna().all(axis=None):
+            part["value_type"] = "proportion" if multiplier == 100 else "rate"
+            part["statistic"] = "percentage" if multiplier == 100 else f"rate per {multiplier:,.0f}"
+        else:
+            part["value_type"] = "rate" if (part["value"] > 0).all() else "other"
+            part["statistic"] = "as published"
+        out.append(part.sort_values("decile"))
+    return pd.concat(out, ignore_index=True)[columns]
