@@ -71,6 +71,7 @@ __all__ = [
     "expected_counts",
     "apportion",
     "diagnosis_ratio",
+    "diagnosis_gradient",
     "practice_gaps",
     "authority_gaps",
 ]
@@ -395,6 +396,7 @@ def apportion(
     *,
     values: str | Sequence[str],
     by: str | Sequence[str] | None = None,
+    weights: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Share practice counts among LSOAs by the practice's registered patients by LSOA.
 
@@ -412,6 +414,13 @@ def apportion(
         exactly; other values are shared in proportion.
     by : str or list of str, optional
         Extra key columns of ``frame`` kept in the result (``condition``).
+    weights : DataFrame, optional
+        The LSOA code column, any of the ``by`` columns and ``weight``: each
+        practice's patients in an LSOA count ``weight`` times (e.g. the
+        LSOA's expected prevalence, so that a register is shared in
+        proportion to expected cases rather than headcount). Every LSOA of
+        the patients file needs a weight; a practice whose weights are all 0
+        is shared by headcount.
 
     Returns
     -------
@@ -466,6 +475,20 @@ def apportion(
     base = frame[["practice_code", *by]].assign(**{v: numbers[v] for v in values}).reset_index(drop=True)
     base["_row"] = np.arange(len(base))
     merged = base.merge(cells, on="practice_code", how="left", sort=False)
+    if weights is not None:
+        keys = [lsoa, *[b for b in by if b in weights.columns]]
+        check_columns(weights, {"weights": [*keys, "weight"]})
+        merged = merged.merge(weights[[*keys, "weight"]], on=keys, how="left", validate="many_to_one")
+        gone = merged["weight"].isna() & merged[lsoa].notna()
+        if gone.any():
+            raise DataValidationError(
+                f"weights have no value for LSOAs {first_values(merged.loc[gone, lsoa].tolist())}; "
+                "give every LSOA of the patients file a weight"
+            )
+        weighted = merged["share"] * merged["weight"]
+        total = weighted.groupby(merged["_row"]).transform("sum")
+        merged["share"] = np.where(total > 0, weighted / total, merged["share"])
+        merged = merged.drop(columns="weight")
     merged["share"] = merged["share"].fillna(1.0)
     merged = merged.sort_values(["_row", lsoa], kind="stable", na_position="last").reset_index(drop=True)
     row = merged["_row"].to_numpy()
@@ -597,6 +620,136 @@ def diagnosis_ratio(
     result = base.assign(**out)
     result.attrs.update(df.attrs)
     return result
+
+
+def _poisson_identity_fit(observed: np.ndarray, design: np.ndarray, start: np.ndarray):
+    """Maximum likelihood for O ~ Poisson(X b) (identity link) by Newton steps with step halving.
+
+    Returns ``(b, covariance)`` from the observed information, or NaNs when it does not converge.
+    """
+    def loglik(b):
+        mu = design @ b
+        return -np.inf if (mu <= 0).any() else float((observed * np.log(mu) - mu).sum())
+
+    b = start.astype(float)
+    current = loglik(b)
+    for _ in range(100):
+        mu = design @ b
+        score = design.T @ (observed / mu - 1)
+        info = (design.T * (observed / mu**2)) @ design
+        try:
+            step = np.linalg.solve(info, score)
+        except np.linalg.LinAlgError:
+            break
+        size = 1.0
+        while size > 1e-8 and loglik(b + size * step) < current:
+            size /= 2
+        b = b + size * step
+        new = loglik(b)
+        if abs(new - current) < 1e-10 * (1 + abs(current)):
+            current = new
+            break
+        current = new
+    mu = design @ b
+    info = (design.T * (observed / mu**2)) @ design
+    try:
+        return b, np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        return np.full_like(b, np.nan), np.full((len(b), len(b)), np.nan)
+
+
+def diagnosis_gradient(
+    cells: pd.DataFrame,
+    *,
+    quintile: str = "imd_quintile",
+    by: str | Sequence[str] | None = "condition",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Diagnosis ratio by deprivation quintile of residence, modelled from practice registers.
+
+    Registers are counted per practice, so sharing them among LSOAs can
+    only show differences between practices: within a practice, every LSOA
+    gets the practice's own ratio. This function separates where patients
+    live: each practice's register is modelled as Poisson with mean
+    ``sum over its LSOAs of E x (a + b x (quintile - 3))``, a diagnosis ratio
+    that changes linearly across national IMD quintiles (an ecological
+    Poisson regression, identity link, fitted by maximum likelihood). The
+    result gives the ratio in each quintile, ``a + b x (q - 3)``, and the
+    gap between the least and most deprived quintiles, ``4 b``, with Wald
+    limits from the observed information.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        Practice x LSOA cells (``practice_code``, ``register``,
+        ``expected``, ``quintile`` and the ``by`` columns), as in
+        ``practice_gaps(...)["cells"]``. Cells with no quintile (patients
+        living outside the authority) count at the average quintile.
+    quintile : str, default "imd_quintile"
+        Column of quintiles 1 (most deprived) to 5.
+    by : str or list of str, default "condition"
+        One model per group.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``imd_quintile`` (1-5, and ``"5 minus 1"`` for the
+        gap), ``value`` (the modelled ratio, or for the gap the difference),
+        the limits, ``practices`` (number in the model), ``statistic`` and
+        ``method``. Fewer than 3 practices give NaN and a UserWarning.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({
+    ...     "practice_code": ["P1", "P1", "P2", "P2", "P3", "P3"],
+    ...     "imd_quintile": [1, 5, 1, 5, 1, 5],
+    ...     "expected": [100.0, 0.0, 50.0, 50.0, 0.0, 100.0],
+    ...     "register": [60, 0, 35, 35, 80, 0]})
+    >>> out = diagnosis_gradient(cells, by=None)
+    >>> out["value"].round(3).tolist()
+    [0.6, 0.65, 0.7, 0.75, 0.8, 0.2]
+    """
+    by = as_list(by)
+    check_columns(cells, {"cells": ["practice_code", "register", "expected"], "quintile": quintile, "by": by})
+    lo_name, hi_name = ci_columns(confidence)
+    z = intervals.z_value(confidence)
+    data = cells[cells["practice_code"].notna()]
+    q = pd.to_numeric(data[quintile], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isnan(q) & ~np.isin(q, [1, 2, 3, 4, 5])
+    if bad.any():
+        raise DataValidationError(f"quintile column {quintile!r} has values outside 1-5: {first_values(q[bad].tolist())}")
+    frame = data.assign(_e=numeric_column(data, "expected", "expected"),
+                        _x=numeric_column(data, "expected", "expected") * np.nan_to_num(q - 3.0),
+                        _o=numeric_column(data, "register", "register"))
+    practice = frame.groupby([*by, "practice_code"], sort=False, dropna=False)[["_o", "_e", "_x"]].sum().reset_index()
+    rows = []
+    groups = practice.groupby(by, sort=False, dropna=False) if by else [((), practice)]
+    too_few = []
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        part = part[part["_e"] > 0]
+        o = part["_o"].to_numpy()
+        design = np.column_stack([part["_e"].to_numpy(), part["_x"].to_numpy()])
+        if len(part) < 3:
+            b, cov = np.full(2, np.nan), np.full((2, 2), np.nan)
+            too_few.append(", ".join(map(str, key)) or "all")
+        else:
+            b, cov = _poisson_identity_fit(o, design, np.array([o.sum() / design[:, 0].sum(), 0.0]))
+        contrasts = [(str(k), np.array([1.0, k - 3.0])) for k in range(1, 6)] + [("5 minus 1", np.array([0.0, 4.0]))]
+        for label, c in contrasts:
+            value = float(c @ b)
+            se = float(np.sqrt(c @ cov @ c))
+            rows.append((*key, label, value, value - z * se, value + z * se, len(part)))
+    if too_few:
+        warnings.warn(f"diagnosis_gradient: fewer than 3 practices for {first_values(too_few)}; values are NaN",
+                      UserWarning, stacklevel=2)
+    out = pd.DataFrame(rows, columns=[*by, quintile, "value", lo_name, hi_name, "practices"])
+    out["statistic"] = np.where(out[quintile] == "5 minus 1", "difference in diagnosis ratio, least minus most deprived",
+                                "diagnosis ratio (observed / expected), modelled")
+    out["method"] = ("Poisson regression of practice registers on expected cases by IMD quintile of residence "
+                     "(identity link, linear trend); Wald limits")
+    return out
 
 
 # --------------------------------------------------------------------------- composed for a pack
@@ -799,7 +952,9 @@ def practice_gaps(
         ``"practice"``, ``"pcn"``, ``"ward"`` (``ward_code, ward_name``),
         ``"area"``, ``"quintile"`` (``imd_quintile`` 1 = most deprived), each
         with the columns of :func:`diagnosis_ratio` and ranks within each
-        condition; ``"cells"`` (practice x LSOA). Every frame's
+        condition; ``"gradient"`` (:func:`diagnosis_gradient`: the ratio by
+        quintile of residence separated from the practice a patient is
+        registered with); ``"cells"`` (practice x LSOA). Every frame's
         ``attrs["note"]`` states the method and anything left unallocated;
         ``attrs["unallocated_practices"]`` lists practices missing from the
         patients-by-LSOA file (kept in the practice, PCN and authority rows,
@@ -813,7 +968,7 @@ def practice_gaps(
     >>> pack = DataPack.open(ensure_demo_pack(project_paths().demo_pack))
     >>> gaps = practice_gaps(pack, DEMO_AREA_CODE, ["HYP"])
     >>> sorted(gaps)
-    ['area', 'cells', 'pcn', 'practice', 'quintile', 'ward']
+    ['area', 'cells', 'gradient', 'pcn', 'practice', 'quintile', 'ward']
     """
     from jsna.deprivation import attach_imd
     from jsna.geography import hierarchy
@@ -849,23 +1004,36 @@ def practice_gaps(
     serving = patients.loc[patients[lsoa].isin(lookup[lsoa]), "practice_code"].unique().tolist()
     chosen = recorded[recorded["practice_code"].isin(set(mine) | set(serving))
                       & recorded["condition"].isin(conditions)]
-    cells = apportion(chosen, patients, values=["register", "list_size"], by="condition")
+    cells = apportion(chosen, patients, values="list_size", by="condition")
     unallocated = [p for p in cells.attrs["unallocated_practices"] if p in set(mine)]
+    places = pd.MultiIndex.from_product([patients[lsoa].unique(), conditions], names=[lsoa, "condition"])
+    e_table = expected.set_index([lsoa, "condition"])["_e"].reindex(places)
+    fallback = e_table.isna().to_numpy()
+    weight = np.where(fallback, places.get_level_values("condition").map(area_e).to_numpy(dtype=float),
+                      e_table.to_numpy(dtype=float))
+    weights = pd.DataFrame({lsoa: places.get_level_values(0), "condition": places.get_level_values(1),
+                            "weight": weight})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the missing practices were reported just above
+        registers = apportion(chosen, patients, values="register", by="condition", weights=weights)
+    cells["register"] = registers["register"].to_numpy()
     key = pd.MultiIndex.from_arrays([cells[lsoa], cells["condition"]])
-    e = expected.set_index([lsoa, "condition"])["_e"].reindex(key).to_numpy(dtype=float)
-    fallback = np.isnan(e)
-    e = np.where(fallback, cells["condition"].map(area_e).to_numpy(dtype=float), e)
+    e = weights.set_index([lsoa, "condition"])["weight"].reindex(key).to_numpy(dtype=float)
+    e = np.where(np.isnan(e), cells["condition"].map(area_e).to_numpy(dtype=float), e)
     cells["expected"] = cells["list_size"].to_numpy() * e
     cells["in_area"] = cells[lsoa].isin(lookup[lsoa]).to_numpy()
 
     notes = [
-        "Registers and list sizes were shared among LSOAs by each practice's registered patients by LSOA "
+        "List sizes were shared among LSOAs by each practice's registered patients by LSOA "
         f"({patients.attrs.get('extract_date') or 'date not stated'}), in whole numbers (largest remainder).",
         "Expected cases: each LSOA's expected prevalence (modelled age/sex rates applied to its residents "
         "of the register's ages) times the list size shared to it.",
+        "Registers were shared in proportion to each practice's expected cases in each LSOA (whole numbers), "
+        "that is, assuming a practice diagnoses equally well wherever its patients live; sharing by headcount "
+        "would credit young, deprived LSOAs with the cases of older ones.",
         rates.attrs.get("note", ""), expected.attrs.get("note", ""), pop.attrs.get("note", ""),
     ]
-    outside = cells.loc[fallback & cells[lsoa].notna(), "list_size"].sum()
+    outside = cells.loc[~cells[lsoa].isin(expected[lsoa]) & cells[lsoa].notna(), "list_size"].sum()
     if outside > 0:
         notes.append(f"{outside:,.0f} list places of patients living outside the authority (or with no "
                      "LSOA) were given the authority's expected prevalence.")
@@ -908,5 +1076,10 @@ def practice_gaps(
     quintile = finish(with_imd.dropna(subset=["imd_quintile"]), ["condition", "imd_quintile"])
     quintile["imd_quintile"] = quintile["imd_quintile"].astype(int)
     quintile.attrs["imd_edition"] = imd.attrs.get("edition", "")
+    quintiles = with_imd.drop_duplicates(lsoa).set_index(lsoa)["imd_quintile"]
+    cells["imd_quintile"] = cells[lsoa].map(quintiles).astype("Int64")
+    gradient = diagnosis_gradient(cells, by="condition", confidence=0.95)
+    gradient.attrs.update(note=note, imd_edition=imd.attrs.get("edition", ""))
     cells.attrs.update(note=note, unallocated_practices=unallocated)
-    return {"practice": practice, "pcn": pcn, "ward": ward, "area": whole, "quintile": quintile, "cells": cells}
+    return {"practice": practice, "pcn": pcn, "ward": ward, "area": whole, "quintile": quintile,
+            "gradient": gradient, "cells": cells}
