@@ -21,7 +21,14 @@ from matplotlib.ticker import FuncFormatter
 
 from jsna.exceptions import DataValidationError, first_values
 from jsna.plots._checks import check_column, check_frame, interval, numeric, text_required
-from jsna.plots.style import AF_CATEGORICAL, FULL_WIDTH, SIGNIFICANCE, focus_colors, use_style
+from jsna.plots.style import (
+    AF_CATEGORICAL,
+    AF_FOCUS,
+    FULL_WIDTH,
+    SIGNIFICANCE,
+    focus_colors,
+    use_style,
+)
 
 __all__ = ["population_pyramid", "age_profile", "bars_by_quintile", "ranked_bars"]
 
@@ -451,6 +458,10 @@ def ranked_bars(
             handles.append(Line2D([], [], color=_INK, linestyle="--", linewidth=1.0,
                                   label=f"{reference_label} ({reference:,.3g})"))
         ax.set_yticks(y, labels)
+        if highlight is not None and significance is None:
+            for tick, colour in zip(ax.get_yticklabels(), colours, strict=True):
+                if colour == AF_FOCUS[0]:
+                    tick.set_fontweight("bold")  # the focus area is named in bold, not only coloured
         ax.set_ylim(-0.6, len(frame) - 0.4)
         ax.set_xlabel(_wrap(value_label, 80))
         ax.grid(axis="x")

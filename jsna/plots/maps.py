@@ -712,10 +712,10 @@ def small_multiples(
     with use_style():
         fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, nrows * panel_height + 0.4), squeeze=False)
         fig.subplots_adjust(left=0.0, right=0.8, bottom=0.02, top=0.95, wspace=0.05, hspace=0.15)
-        for ax, (part, column, title) in zip(axes.flat, panels, strict=False):
+        for i, (ax, (part, column, title)) in enumerate(zip(axes.flat, panels, strict=False)):
             ward_map(part, column, legend_title=legend_title, ax=ax, scheme="user_defined",
                      bins=shared_bins, cmap=cmap, legend=False, suppressed_column=suppressed_column,
-                     outline=outline, scale_bar=scale_bar)
+                     outline=outline, scale_bar=scale_bar and i == 0)
             ax.set_title(title, loc="left")
         for ax in axes.flat[len(panels):]:
             ax.remove()

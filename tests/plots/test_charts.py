@@ -215,6 +215,7 @@ def test_ranked_bars_order_focus_and_reference(areas):
     bars = by_gid(ax, "jsna-bars")
     assert [b.get_width() for b in bars] == [15.0, 14.0, 12.0, 11.0]
     assert [to_hex(b.get_facecolor()).upper() for b in bars] == [AF_FOCUS[1], AF_FOCUS[1], AF_FOCUS[0], AF_FOCUS[1]]
+    assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["normal", "normal", "bold", "normal"]
     (reference,) = by_gid(ax, "jsna-reference")
     assert reference.get_xdata()[0] == 13.1
     assert legend_texts(ax) == ["95% confidence interval", "England (13.1)"]

@@ -258,6 +258,7 @@ def test_small_multiples_share_classes(squares):
     (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == ["1 to 6", "6 to 10", "No data"]
     assert first.get_legend() is None
+    assert by_gid(first, "jsna-scale-bar") and not by_gid(second, "jsna-scale-bar")  # one scale bar
     assert SYNTHETIC_TEXT in all_text(fig) and ATTRIBUTION[0] in all_text(fig)
 
 
