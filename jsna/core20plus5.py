@@ -148,8 +148,9 @@ def registry_table(registry: dict | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> table = registry_table()
-    >>> table.loc[table["area_key"] == "cancer", ["ambition_value", "ambition_date"]].iloc[0].tolist()
-    [75.0, '2028']
+    >>> row = table[table["area_key"] == "cancer"].iloc[0]
+    >>> float(row["ambition_value"]), row["ambition_date"]
+    (75.0, '2028')
     """
     registry = registry or load_registry()
     rows = []
