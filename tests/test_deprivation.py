@@ -288,3 +288,52 @@ def test_sii_for_rates_by_decile_with_by_groups():
     # the fitted slope across deciles 1..10 spans ranks 0.05..0.95: -slope / 0.9 over the whole scale
     assert sii["2022"] == pytest.approx(-200 / 0.9)
     assert sii["2023"] == pytest.approx(-100 / 0.9)
+
+
+# ----------------------------------------------------------------------------- demo: planted gradients
+def _planted(truth):
+    """(indicator id, sex, true SII) for every planted ward gradient in the demo's truth.json."""
+    out = []
+    for key, entry in truth["indicators"].items():
+        if "ward_gradient" in entry:
+            out.append((int(key), "Persons", entry["ward_gradient"]["sii_latest"]))
+        for sex, values in entry.get("by_sex", {}).items():
+            if "ward_sii_wls" in values:
+                out.append((int(key), sex, values["ward_sii_wls"]))
+    return out
+
+
+# In the demo's seeded realisation, Reception overweight (20601) has a ward-level slope of about
+# -20.6 against a planted -9.5 (binomial noise correlated with deprivation; chi-squared 29.5 on 22
+# wards): no method recovers the planted value from these data. Strict, so it fails once fixed.
+_UNLUCKY = {20601: "demo realisation: observed ward slope -20.6 vs planted -9.5 (reported to the demo's author)"}
+
+
+@pytest.fixture(scope="module")
+def demo_gradients(demo_pack):
+    from jsna.deprivation import inequality_summary, ward_indicators_by_deprivation
+    from jsna.sources.demo import DEMO_AREA_CODE, load_truth
+
+    pack = DataPack.open(demo_pack)
+    wards = area_deprivation(pack, DEMO_AREA_CODE)["ward"]
+    table = ward_indicators_by_deprivation(pack.read("indicators.fingertips"), wards)
+    return inequality_summary(table).set_index(["indicator_id", "sex"]), _planted(load_truth(demo_pack))
+
+
+def test_demo_plants_gradients_in_ward_indicators(demo_gradients):
+    summary, planted = demo_gradients
+    assert len(planted) >= 9
+    assert {(i, s) for i, s, _ in planted} == set(summary.index)
+
+
+@pytest.mark.parametrize("case", range(11))
+def test_demo_planted_gradient_within_sii_limits(demo_gradients, case, request):
+    summary, planted = demo_gradients
+    if case >= len(planted):
+        pytest.skip("fewer planted gradients")
+    indicator, sex, true = sorted(planted)[case]
+    if indicator in _UNLUCKY:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=_UNLUCKY[indicator]))
+    row = summary.loc[(indicator, sex)]
+    assert row["sii_lower_ci95"] <= true <= row["sii_upper_ci95"], (indicator, sex, row["sii"], true)
+    assert np.sign(row["sii"]) == np.sign(true)
