@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 from jsna.exceptions import DataValidationError
 from jsna.plots.style import AF_CATEGORICAL, FULL_WIDTH, use_style
@@ -21,6 +22,8 @@ from jsna.stats.funnels import funnel_limits, funnel_significance
 __all__ = ["funnel_plot"]
 
 _INK = "#3D3D3D"
+#: Practices named on the chart: the lowest beyond the 99.8% limit, at most this many.
+MAX_LABELS = 5
 _MARKERS = {"High": ("^", AF_CATEGORICAL[1]), "Low": ("v", AF_CATEGORICAL[2]), "Not significant": ("o", "#BFBFBF")}
 
 
@@ -51,7 +54,8 @@ def funnel_plot(
         Axis labels with units (required).
     ax : Axes, optional
     label : str, optional
-        Column of practice names; those outside the 99.8% limits are labelled.
+        Column of practice names; the (at most 5) lowest practices below the
+        99.8% limit are named.
     reference, reference_label : optional
         An extra horizontal line (e.g. the 66.7% dementia ambition, as a ratio 0.667).
 
@@ -97,10 +101,12 @@ def funnel_plot(
     with use_style():
         if ax is None:
             _, ax = plt.subplots(figsize=(FULL_WIDTH, 3.8), layout="constrained")
+        start = 0.5 * n.min() if len(n) else 0.0
         for name, (cx, cy) in curves.items():
             style = "--" if "95" in name else ":"
-            order = np.argsort(cx)
-            ax.plot(cx[order], cy[order], color=_INK, linestyle=style, linewidth=0.9)
+            keep = cx >= start
+            order = np.argsort(cx[keep])
+            ax.plot(cx[keep][order], cy[keep][order], color=_INK, linestyle=style, linewidth=0.9)
         ax.axhline(centre, color=_INK, linewidth=1.0)
         handles = [Line2D([], [], color=_INK, linewidth=1.0, label=f"Area average ({centre:,.3g})"),
                    Line2D([], [], color=_INK, linestyle="--", linewidth=0.9, label="95% limits"),
@@ -119,13 +125,18 @@ def funnel_plot(
             handles.append(Line2D([], [], color=AF_CATEGORICAL[3], linewidth=1.2, linestyle="-.",
                                   label=reference_label or f"Reference ({reference:,.3g})"))
         if label is not None:
-            outside = pd.Series(signif).str.contains("0.001").to_numpy()
-            for xx, yy, name in zip(n[outside], y[outside], data.loc[outside, label], strict=True):
+            # name the (at most) five lowest practices beyond the 99.8% limit: the case-finding candidates
+            low = np.flatnonzero(pd.Series(signif).eq("Low (0.001)").to_numpy())
+            named = low[np.argsort(y[low])][:MAX_LABELS]
+            for xx, yy, name in zip(n[named], y[named], data[label].to_numpy()[named], strict=True):
                 ax.annotate(str(name)[:28], (xx, yy), xytext=(4, 2), textcoords="offset points", fontsize=6,
                             color=_INK)
         ax.set_xlabel(x_label)
         ax.set_ylabel(value_label)
         ax.set_xlim(left=0)
+        spread = np.nanmax(y) - np.nanmin(y) if len(y) else 1.0
+        ax.set_ylim(max(0.0, np.nanmin(y) - 0.25 * spread), np.nanmax(y) + 0.25 * spread)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(axis="y")
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax.significance = signif

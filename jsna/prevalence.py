@@ -281,7 +281,9 @@ def expected_counts(
         ``by`` columns, ``condition``, ``population`` (of the ages counted),
         ``population_modelled`` (of those, the ages the model's bands cover),
         ``expected`` and ``expected_pct`` (expected / population x 100).
-        ``attrs["band_map"]`` is the age-to-band table per condition and
+        ``attrs["band_map"]`` is the age-to-band table per condition (a dict
+        of columns ``age, age_band, in_model, counted``; pass it to
+        ``pd.DataFrame``) and
         ``attrs["note"]`` says which ages fall outside the model.
 
     Raises
@@ -360,7 +362,9 @@ def expected_counts(
     result = pd.concat(frames, ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         result["expected_pct"] = 100 * result["expected"] / result[POPULATION]
-    result.attrs.update(band_map=maps, note=" ".join(notes))
+    # plain lists in attrs (pandas compares attrs when frames are combined; frames there break that)
+    result.attrs.update(band_map={c: {k: m[k].tolist() for k in m.columns} for c, m in maps.items()},
+                        note=" ".join(notes))
     return result
 
 
@@ -1113,8 +1117,9 @@ def area_life_expectancy(pack, area: str, *, by: str = "ward", confidence=DEFAUL
     DataFrame
         ``group`` (ward code or decile), ``group_name``, ``sex``, ``deaths``,
         ``person_years``, ``value`` (life expectancy at birth, years) and its
-        limits. For deciles, ``attrs["gap"]`` gives per sex the most and
-        least deprived deciles present and the gap in years between them.
+        limits. For deciles, ``attrs["gap"]`` (a list of records, one per
+        sex) gives the most and least deprived deciles present and the gap in
+        years between them.
 
     Examples
     --------
@@ -1123,7 +1128,7 @@ def area_life_expectancy(pack, area: str, *, by: str = "ward", confidence=DEFAUL
     >>> from jsna.config import project_paths
     >>> pack = DataPack.open(ensure_demo_pack(project_paths().demo_pack))
     >>> le = area_life_expectancy(pack, DEMO_AREA_CODE, by="imd_decile")
-    >>> bool(le.attrs["gap"]["gap_years"].gt(0).all())
+    >>> all(row["gap_years"] > 0 for row in le.attrs["gap"])
     True
     """
     from jsna.deprivation import attach_imd
@@ -1175,8 +1180,9 @@ def area_life_expectancy(pack, area: str, *, by: str = "ward", confidence=DEFAUL
         valid = out.dropna(subset=["value"])
         first = valid.loc[valid.groupby(SEX)["group"].idxmin()].set_index(SEX)
         last = valid.loc[valid.groupby(SEX)["group"].idxmax()].set_index(SEX)
-        out.attrs["gap"] = pd.DataFrame({
+        gap = pd.DataFrame({
             "most_deprived_decile": first["group"].astype(int), "least_deprived_decile": last["group"].astype(int),
             "most_deprived_le": first["value"], "least_deprived_le": last["value"],
             "gap_years": last["value"] - first["value"]}).reset_index()
+        out.attrs["gap"] = gap.to_dict("records")
     return out
