@@ -101,7 +101,8 @@ CHILDREN_INDICATORS: tuple[int, ...] = (90284, 90285, 20601, 20602, 93563, 90631
 #: What identifies a series value (with the area).
 SERIES_COLUMNS = [S.INDICATOR_ID, S.SEX, S.AGE, S.CATEGORY_TYPE, S.CATEGORY, S.PERIOD]
 _KEY = [S.INDICATOR_ID, S.AREA_CODE, S.SEX, S.AGE, S.CATEGORY_TYPE, S.CATEGORY, S.PERIOD]
-_TREND_BY = [S.INDICATOR_ID, S.AREA_CODE, S.SEX, S.AGE, S.CATEGORY_TYPE, S.CATEGORY]
+_RANGE = "time_period_range"  # Fingertips' "1y", "3y", "5y": a 3-year series is not a 5-year one
+_TREND_BY = [S.INDICATOR_ID, S.AREA_CODE, S.SEX, S.AGE, S.CATEGORY_TYPE, S.CATEGORY, _RANGE]
 _LIMITS = [S.LOWER_CI95, S.UPPER_CI95, S.LOWER_CI99_8, S.UPPER_CI99_8]
 _VALUES = [S.VALUE, *_LIMITS, S.COUNT, S.DENOMINATOR]
 _REQUIRED = [S.INDICATOR_ID, S.AREA_CODE, S.AREA_TYPE, S.PARENT_CODE, S.SEX, S.AGE, S.CATEGORY_TYPE,
@@ -111,7 +112,7 @@ _LEVELS = {"95": 0.95, "99_8": 0.998}
 #: Columns of :func:`benchmark`'s result, in order.
 BENCHMARK_COLUMNS = [
     S.INDICATOR_ID, S.INDICATOR_NAME, S.AREA_CODE, S.AREA_NAME, S.AREA_TYPE, S.SEX, S.AGE,
-    S.CATEGORY_TYPE, S.CATEGORY, S.PERIOD, S.PERIOD_SORTABLE, S.POLARITY,
+    S.CATEGORY_TYPE, S.CATEGORY, S.PERIOD, S.PERIOD_SORTABLE, _RANGE, S.POLARITY,
     S.VALUE, *_LIMITS, S.COUNT, S.DENOMINATOR, S.VALUE_NOTE,
     "england_code", "england_value", "compared_to_england_95", "compared_to_england_99_8",
     "region_code", "region_name", "region_value", "compared_to_region_95", "compared_to_region_99_8",
@@ -270,17 +271,20 @@ def _regions(df: pd.DataFrame, areas: np.ndarray, england: str, given) -> pd.Ser
     pairs = pairs[pairs[S.AREA_CODE].isin(areas)]
     several = pairs[S.AREA_CODE].duplicated(keep=False)
     if several.any():
+        # an area downloaded against several parents (region, ICB ...): its region is the one of region type
         types = df.drop_duplicates(S.AREA_CODE).set_index(S.AREA_CODE)[S.AREA_TYPE]
         is_region = pairs[S.PARENT_CODE].map(types).str.contains("region", case=False).fillna(False)
-        pairs = pairs[~several | is_region]
-        still = pairs[S.AREA_CODE].duplicated(keep=False)
-        if still.any():
-            area = pairs.loc[still, S.AREA_CODE].iloc[0]
+        regions = pairs[several & is_region]
+        resolved = regions[~regions[S.AREA_CODE].duplicated(keep=False)]
+        unresolved = pairs.loc[several & ~pairs[S.AREA_CODE].isin(resolved[S.AREA_CODE]), S.AREA_CODE]
+        if len(unresolved):
+            area = unresolved.iloc[0]
             raise DataValidationError(
                 f"area {area} has several parents other than England "
                 f"({first_values(pairs.loc[pairs[S.AREA_CODE] == area, S.PARENT_CODE])}); "
                 "give Comparators(region=...) to say which is its region"
             )
+        pairs = pd.concat([pairs[~several], resolved])
     return pairs.set_index(S.AREA_CODE)[S.PARENT_CODE].reindex(areas).astype("str")
 
 
@@ -484,7 +488,7 @@ def benchmark(
     if method not in ("ci_overlap", "spc"):
         raise DataValidationError(f"method={method!r} must be 'ci_overlap' or 'spc'")
     keep = [c for c in dict.fromkeys(_REQUIRED + [S.INDICATOR_NAME, S.AREA_NAME, S.COUNT, S.DENOMINATOR,
-                                                  S.VALUE_NOTE, S.POLARITY]) if c in indicators.columns]
+                                                  S.VALUE_NOTE, S.POLARITY, _RANGE]) if c in indicators.columns]
     raw = indicators[keep]
     england = _england_code(raw, comparators.england)
     # area x series matrix of values, one copy of the rows repeated per parent view
@@ -495,7 +499,7 @@ def benchmark(
     firsts = _one_row_per_key(raw, series_all.astype(np.int64) * n_areas + area_all)
     data = raw.iloc[firsts].reset_index(drop=True)
     series_of_row, area_of_row = series_all[firsts], area_all[firsts]
-    for column in (S.INDICATOR_NAME, S.AREA_NAME, S.COUNT, S.DENOMINATOR, S.VALUE_NOTE):
+    for column in (S.INDICATOR_NAME, S.AREA_NAME, S.COUNT, S.DENOMINATOR, S.VALUE_NOTE, _RANGE):
         if column not in data:
             data[column] = np.nan if column in (S.COUNT, S.DENOMINATOR) else pd.Series(np.nan, index=data.index, dtype="str")
     data[S.POLARITY] = _polarity(data, polarity)
@@ -554,7 +558,7 @@ def benchmark(
             out[f"compared_to_{name}_{suffix}"] = compare(
                 out, column, polarity=S.POLARITY, method=method, confidence=level, **kwargs)["comparison"]
 
-    _neighbour_summaries(out, values, s, a, area_codes, column_of, comparators)
+    _neighbour_summaries(out, values, s, a, area_codes, column_of, comparators, names)
     _type_spread(out, data, values, s, a, area_codes)
     _trends(out, _trend_kinds(out, trend_kind))
 
@@ -567,8 +571,9 @@ def benchmark(
     return result
 
 
-def _neighbour_summaries(out, values, s, a, area_codes, column_of, comparators) -> None:
+def _neighbour_summaries(out, values, s, a, area_codes, column_of, comparators, names_of) -> None:
     nb = comparators.neighbour_frame()
+    nb["neighbour_name"] = nb["neighbour_name"].fillna(nb["neighbour_code"].map(names_of)).astype("str")
     model = nb["model"].iloc[0] if len(nb) else None
     wanted_areas = np.unique(a)
     nb = nb[nb[S.AREA_CODE].isin(area_codes[wanted_areas])]
@@ -649,10 +654,14 @@ def _type_spread(out, data, values, s, a, area_codes) -> None:
 
 
 def _trends(out: pd.DataFrame, kinds: pd.Series) -> None:
-    """Recent trend of each series, written on its latest period."""
+    """Recent trend of each series (of one time period range), written on its latest period."""
     group = out.groupby(_TREND_BY, sort=False, dropna=False).ngroup().to_numpy()
+    # time order: the sortable period, then the label (two labels may share a sortable value)
+    order = np.lexsort((out[S.PERIOD].astype(str).to_numpy(), out[S.PERIOD_SORTABLE].to_numpy()))
+    time = np.empty(len(out), dtype=np.int64)
+    time[order] = np.arange(len(out))
     frame = pd.DataFrame({
-        "_g": group, "_t": out[S.PERIOD_SORTABLE].to_numpy(), S.POLARITY: out[S.POLARITY].to_numpy(),
+        "_g": group, "_t": time, S.POLARITY: out[S.POLARITY].to_numpy(),
         S.VALUE: out[S.VALUE].to_numpy(float), S.LOWER_CI95: out[S.LOWER_CI95].to_numpy(float),
         S.UPPER_CI95: out[S.UPPER_CI95].to_numpy(float),
         S.COUNT: out[S.COUNT].to_numpy(float), S.DENOMINATOR: out[S.DENOMINATOR].to_numpy(float),
@@ -710,6 +719,9 @@ def neighbour_coverage(indicators: pd.DataFrame, area: str, comparators: Compara
     rows = present.groupby(S.AREA_CODE).size()
     ids = present.groupby(S.AREA_CODE)[S.INDICATOR_ID].nunique()
     out = nb[["rank", "neighbour_code", "neighbour_name", "model", "status", "note"]].copy()
+    if S.AREA_NAME in indicators:
+        names = indicators.drop_duplicates(S.AREA_CODE).set_index(S.AREA_CODE)[S.AREA_NAME]
+        out["neighbour_name"] = out["neighbour_name"].fillna(out["neighbour_code"].map(names)).astype("str")
     out["indicators_with_data"] = out["neighbour_code"].map(ids).fillna(0).astype("int64")
     out["rows_with_data"] = out["neighbour_code"].map(rows).fillna(0).astype("int64")
     out["comment"] = pd.Series(np.nan, index=out.index, dtype="str").mask(
