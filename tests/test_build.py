@@ -17,9 +17,9 @@ from jsna.cli import main
 
 NOTEBOOK_OK = {
     "cells": [
-        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "PACK = None\nAREA = None\nFIGURES = None\nREPORTS = None",
+        {"id": "params", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "PACK = None\nAREA = None\nFIGURES = None\nREPORTS = None",
          "outputs": [], "execution_count": None},
-        {"cell_type": "code", "metadata": {}, "source": "import pathlib, time\nSLEEP = 0\ntime.sleep(SLEEP)\npathlib.Path(FIGURES, 'x.csv').write_text('a\\n1\\n')",
+        {"id": "work", "cell_type": "code", "metadata": {}, "source": "import pathlib, time\nSLEEP = 0\ntime.sleep(SLEEP)\npathlib.Path(FIGURES, 'x.csv').write_text('a\\n1\\n')",
          "outputs": [], "execution_count": None},
     ],
     "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -79,7 +79,7 @@ def test_killed_build_leaves_previous_outputs(tmp_path, demo_pack):
     (previous / "01_ok.html").write_text("previous build")
     env = {**os.environ, "JSNA_NOTEBOOKS": str(notebooks)}
     proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "build", "--pack", str(demo_pack), "--out", str(out)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(out.glob(".jsna-build-*/reports/*")):
         time.sleep(0.2)
