@@ -1007,6 +1007,9 @@ def fingertips_deprivation_deciles(indicators: pd.DataFrame, *, category_type: s
         ``denominator``, ``statistic`` and ``value_type`` (``proportion`` or
         ``rate`` as :func:`ward_indicators_by_deprivation` decides), one row
         per decile, ready for :func:`inequality_summary` with ``group="decile"``.
+        Missing 95% limits of proportions and crude rates (Fingertips leaves
+        them empty on some aggregated rows) are recomputed from the count and
+        denominator (Wilson; Byar's or exact Poisson).
 
     Examples
     --------
@@ -1051,9 +1054,19 @@ def fingertips_deprivation_deciles(indicators: pd.DataFrame, *, category_type: s
     for _, part in rows.groupby(_KEYS, sort=True):
         multiplier = _summable(part)
         part = part.copy()
-        if multiplier is not None and part[["lower_ci95", "upper_ci95"]].notna().all(axis=None):
-            part["value_type"] = "proportion" if multiplier == 100 else "rate"
-            part["statistic"] = "percentage" if multiplier == 100 else f"rate per {multiplier:,.0f}"
+        if multiplier is not None:
+            kind = "proportion" if multiplier == 100 and (part["count"] <= part["denominator"]).all() else "rate"
+            part["value_type"] = kind
+            part["statistic"] = "percentage" if kind == "proportion" else f"rate per {multiplier:,.0f}"
+            missing = part[["lower_ci95", "upper_ci95"]].isna().any(axis=1).to_numpy()
+            if missing.any():  # e.g. "Aggregated from all known lower geography values": recompute the limits
+                from jsna.stats.rates import crude_rate, proportion
+
+                verb = proportion if kind == "proportion" else crude_rate
+                limits = verb(part[["count", "denominator"]], "count", "denominator", multiplier=multiplier,
+                              confidence=0.95)
+                for side in ("lower_ci95", "upper_ci95"):
+                    part.loc[missing, side] = limits.loc[missing, side].to_numpy()
         else:
             part["value_type"] = "rate" if (part["value"] > 0).all() else "other"
             part["statistic"] = "as published"
