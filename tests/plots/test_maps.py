@@ -322,3 +322,23 @@ def test_liverpool_numbers_on_request_and_significance(liverpool):
                           label_style="numbers")
     assert legend_texts(ax) == ["Better", "Similar", "Worse", "Higher", "Lower", "Not compared"]
     assert len(by_gid(ax, "jsna-ward-label")) == 64
+
+
+def test_holes_stay_holes_and_points_are_refused(squares):
+    import shapely
+
+    ring = shapely.Polygon([(0, 0), (0, 3000), (3000, 3000), (3000, 0)], [[(1000, 1000), (2000, 1000), (2000, 2000), (1000, 2000)]])
+    wards = squares.iloc[:1].set_geometry([ring], crs=27700)
+    ax = ward_map(wards, "value", legend_title="Rate", scheme="user_defined", bins=[10])
+    (path,) = by_gid(ax, "jsna-choropleth")[0].get_paths()
+    starts = np.flatnonzero(path.codes == path.MOVETO)
+    rings = np.split(path.vertices, starts[1:])
+
+    def signed_area(xy):
+        x, y = xy[:, 0], xy[:, 1]
+        return 0.5 * np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])
+
+    outer, hole = (signed_area(r) for r in rings)
+    assert outer == pytest.approx(9e6) and hole == pytest.approx(-1e6)  # opposite windings
+    with pytest.raises(DataValidationError, match="'Point'.*polygons"):
+        ward_map(squares.set_geometry(squares.centroid), "value", legend_title="Rate")
