@@ -116,14 +116,17 @@ def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
     >>> numeric_column(pd.DataFrame({"n": [1, 2]}), "n", "count")
     array([1., 2.])
     """
-    values = pd.to_numeric(df[column], errors="coerce")
-    bad = values.isna() & df[column].notna()
+    series = df[column]
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    values = pd.to_numeric(series, errors="coerce")
+    bad = values.isna() & series.notna()
     if bad.any():
         raise DataValidationError(
             f"{argument} column {column!r} has values that are not numbers: "
             f"{first_values(df.loc[bad, column].tolist())}; clean them or convert to NaN"
         )
-    return values.to_numpy(dtype=float)
+    return values.to_numpy(dtype=float, na_value=np.nan)
 
 
 def group_sums(df: pd.DataFrame, by: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
@@ -166,8 +169,14 @@ def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
     by = list(by)
     if not by:
         return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1 if len(df) else 0))
-    codes = df.groupby(by, sort=False, dropna=False).ngroup().to_numpy(dtype=np.intp)
-    _, first = np.unique(codes, return_index=True)
+    combined = np.zeros(len(df), dtype=np.int64)
+    for name in by:
+        codes, uniques = pd.factorize(df[name], use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    if len(by) > 1:
+        combined = pd.factorize(combined)[0]
+    codes = combined.astype(np.intp)
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
     keys = df[by].iloc[first].reset_index(drop=True)
     return codes, keys
 

@@ -81,7 +81,7 @@ def standard_weights(labels: Sequence, standard: Mapping[str, float] | None = No
             raise DataValidationError(f"standard population band {band!r} is not an age band label like '0-4' or '90+'")
         by_key[key] = float(weight)
         by_start[key[0]] = float(weight)
-    unique, inverse = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
+    inverse, unique = pd.factorize(pd.Series(labels).astype(str))
     weights = np.empty(len(unique))
     bad = []
     for i, label in enumerate(unique):
@@ -97,7 +97,7 @@ def standard_weights(labels: Sequence, standard: Mapping[str, float] | None = No
             f"age_band labels {first_values(bad)} are not bands of the standard population "
             f"({', '.join(standard)}); relabel them, or give standard= a column of weights"
         )
-    return weights[inverse.ravel()]
+    return weights[inverse]
 
 
 def dsr(
@@ -213,9 +213,10 @@ def dsr(
     band_codes, bands = pd.factorize(df[age_band])
     nbands = len(bands)
     cell = codes.astype(np.int64) * max(nbands, 1) + band_codes
-    unique_cells, first, cell_rows = np.unique(cell, return_index=True, return_counts=True)
-    if event_frequency is None and (cell_rows > 1).any():
-        dup = df[age_band].to_numpy()[first[cell_rows > 1]]
+    repeated = pd.Series(cell).duplicated().to_numpy()
+    first = np.flatnonzero(~repeated)  # the first row of each group and age band
+    if event_frequency is None and repeated.any():
+        dup = df[age_band].to_numpy()[repeated]
         raise DataValidationError(
             f"age_band {first_values(dup.tolist())} appears more than once in a group; give one row per "
             "group and age band (or name the event_frequency column for non-independent events)"

@@ -121,10 +121,15 @@ def poisson(count, confidence: float = 0.95):
     [3.6889, 11.6683, 82.8491]
     """
     o = np.asarray(count, dtype=float)
-    exact_lo, exact_hi = exact_poisson(o, confidence)
-    byars_lo, byars_hi = byars(o, confidence)
-    small = o < BYARS_MIN_COUNT
-    return np.where(small, exact_lo, byars_lo), np.where(small, exact_hi, byars_hi)
+    lower, upper = byars(o, confidence)
+    small = o < BYARS_MIN_COUNT  # few rows: the exact limits are computed for those only
+    if small.any():
+        exact_lo, exact_hi = exact_poisson(o[small], confidence)
+        lower = np.array(lower, dtype=float, copy=True)
+        upper = np.array(upper, dtype=float, copy=True)
+        lower[small] = exact_lo
+        upper[small] = exact_hi
+    return lower, upper
 
 
 def dobson(value, total_count, variance, confidence: float = 0.95, multiplier: float = 1.0):
