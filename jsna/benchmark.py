@@ -233,19 +233,26 @@ def _one_row_per_key(df: pd.DataFrame, key: np.ndarray) -> np.ndarray:
     ``key`` numbers the indicator, area, sex, age, category and period of each row.
     """
     present = [c for c in _VALUES if c in df.columns]
-    numbers = pd.DataFrame({"_key": key, **{c: df[c].to_numpy(float) for c in present}})
-    keep = ~numbers.duplicated().to_numpy()
-    clash = pd.Series(key[keep]).duplicated(keep=False).to_numpy()
-    if clash.any():
-        unique = df.iloc[np.flatnonzero(keep)[clash]]
-        first = unique.iloc[0]
-        shown = ", ".join(f"{c}={first[c]!r}" for c in _KEY if not pd.isna(first[c]))
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    start = np.ones(len(key), dtype=bool)
+    start[1:] = sorted_key[1:] != sorted_key[:-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(len(key)), 0))
+    differ = np.zeros(len(key), dtype=bool)
+    for column in present:
+        v = df[column].to_numpy(float)[order]
+        w = v[first]
+        differ |= ~((v == w) | (np.isnan(v) & np.isnan(w)))
+    if differ.any():
+        clash = order[np.flatnonzero(differ)]
+        row = df.iloc[clash[0]]
+        shown = ", ".join(f"{c}={row[c]!r}" for c in _KEY if not pd.isna(row[c]))
         raise DataValidationError(
             f"indicators: the same indicator, area, sex, age, category and period has different values in "
-            f"different rows ({shown}; {int(pd.unique(key[keep][clash]).size)} key(s) in all); "
+            f"different rows ({shown}; {int(pd.unique(key[clash]).size)} key(s) in all); "
             "keep one download of each indicator"
         )
-    return np.flatnonzero(keep)
+    return np.sort(order[start])
 
 
 def _england_code(df: pd.DataFrame, given: str | None) -> str:
@@ -258,7 +265,8 @@ def _england_code(df: pd.DataFrame, given: str | None) -> str:
     return ENGLAND_CODE
 
 
-def _regions(df: pd.DataFrame, areas: np.ndarray, england: str, given) -> pd.Series:
+def _regions(df: pd.DataFrame, area_of_row: np.ndarray, codes: np.ndarray, areas: np.ndarray, england: str,
+             given) -> pd.Series:
     """Region code of each area (missing where it has none)."""
     if isinstance(given, str):
         return pd.Series(given, index=areas, dtype="str")
@@ -266,9 +274,12 @@ def _regions(df: pd.DataFrame, areas: np.ndarray, england: str, given) -> pd.Ser
         return pd.Series({a: given.get(a) for a in areas}, dtype="str").reindex(areas)
     if given is not None:
         raise DataValidationError(f"region is a {type(given).__name__}; give a code or a mapping of area to region")
-    pairs = df.loc[df[S.PARENT_CODE].notna() & (df[S.PARENT_CODE] != england) & (df[S.PARENT_CODE] != df[S.AREA_CODE]),
-                   [S.AREA_CODE, S.PARENT_CODE]].drop_duplicates()
-    pairs = pairs[pairs[S.AREA_CODE].isin(areas)]
+    parent_codes, parents = pd.factorize(df[S.PARENT_CODE])
+    combined = np.unique(area_of_row.astype(np.int64) * (len(parents) + 1) + parent_codes + 1)
+    pairs = pd.DataFrame({S.AREA_CODE: np.asarray(codes, dtype=object)[combined // (len(parents) + 1)],
+                          S.PARENT_CODE: np.r_[[None], np.asarray(parents, dtype=object)][combined % (len(parents) + 1)]})
+    pairs = pairs[pairs[S.PARENT_CODE].notna() & (pairs[S.PARENT_CODE] != england)
+                  & (pairs[S.PARENT_CODE] != pairs[S.AREA_CODE]) & pairs[S.AREA_CODE].isin(areas)]
     several = pairs[S.AREA_CODE].duplicated(keep=False)
     if several.any():
         # an area downloaded against several parents (region, ICB ...): its region is the one of region type
@@ -509,7 +520,8 @@ def benchmark(
     column_of = pd.Series(np.arange(n_areas), index=area_codes)
 
     # the series of the same indicator, sex, age and period for all people (no category)
-    series_keys = data[SERIES_COLUMNS].assign(_s=series_of_row).drop_duplicates("_s").sort_values("_s")
+    series_keys = data[SERIES_COLUMNS + [S.PERIOD_SORTABLE, _RANGE]].assign(_s=series_of_row).drop_duplicates(
+        "_s").sort_values("_s").reset_index(drop=True)
     plain = series_keys[series_keys[S.CATEGORY_TYPE].isna() & series_keys[S.CATEGORY].isna()]
     base_on = [S.INDICATOR_ID, S.SEX, S.AGE, S.PERIOD]
     base = series_keys[base_on + ["_s"]].merge(
@@ -545,7 +557,7 @@ def benchmark(
     out["england_code"] = pd.Series(england if england_column >= 0 else np.nan, index=out.index, dtype="str")
     out["england_value"] = at(np.full(len(out), england_column))
     # region
-    regions = _regions(raw, wanted, england, comparators.region)
+    regions = _regions(raw, area_all, area_codes, wanted, england, comparators.region)
     region_code = regions.reindex(area_codes[a]).to_numpy(dtype=object)
     region_column = pd.Series(region_code).map(column_of).fillna(-1).to_numpy(np.intp)
     names = data.drop_duplicates(S.AREA_CODE).set_index(S.AREA_CODE)[S.AREA_NAME]
@@ -560,7 +572,13 @@ def benchmark(
 
     _neighbour_summaries(out, values, s, a, area_codes, column_of, comparators, names)
     _type_spread(out, data, values, s, a, area_codes)
-    _trends(out, _trend_kinds(out, trend_kind))
+    # each series' line (the same indicator, sex, age, category and period range over time) and time order
+    line_of_series = series_keys.groupby(_TREND_BY[:1] + _TREND_BY[2:], sort=False, dropna=False).ngroup().to_numpy()
+    time_order = np.lexsort((series_keys[S.PERIOD].astype(str).to_numpy(), series_keys[S.PERIOD_SORTABLE].to_numpy()))
+    time_of_series = np.empty(len(series_keys), dtype=np.int64)
+    time_of_series[time_order] = np.arange(len(series_keys))
+    _, trend_group = np.unique(line_of_series[s].astype(np.int64) * n_areas + a, return_inverse=True)
+    _trends(out, _trend_kinds(out, trend_kind), trend_group, time_of_series[s])
 
     result = out[BENCHMARK_COLUMNS]
     result.attrs = {
@@ -653,13 +671,8 @@ def _type_spread(out, data, values, s, a, area_codes) -> None:
     out.loc[np.isnan(own) | np.isnan(spread[:, 1]), "type_quartile"] = pd.NA
 
 
-def _trends(out: pd.DataFrame, kinds: pd.Series) -> None:
-    """Recent trend of each series (of one time period range), written on its latest period."""
-    group = out.groupby(_TREND_BY, sort=False, dropna=False).ngroup().to_numpy()
-    # time order: the sortable period, then the label (two labels may share a sortable value)
-    order = np.lexsort((out[S.PERIOD].astype(str).to_numpy(), out[S.PERIOD_SORTABLE].to_numpy()))
-    time = np.empty(len(out), dtype=np.int64)
-    time[order] = np.arange(len(out))
+def _trends(out: pd.DataFrame, kinds: pd.Series, group: np.ndarray, time: np.ndarray) -> None:
+    """Recent trend of each line (``group``), written on its latest period (``time`` orders periods)."""
     frame = pd.DataFrame({
         "_g": group, "_t": time, S.POLARITY: out[S.POLARITY].to_numpy(),
         S.VALUE: out[S.VALUE].to_numpy(float), S.LOWER_CI95: out[S.LOWER_CI95].to_numpy(float),
