@@ -318,7 +318,8 @@ def positive(*columns: str, whole: bool = False, missing_ok: bool = False) -> Ch
                 raise DataValidationError(
                     f"{where}: column {column!r} has denominators that are not above zero: "
                     f"{first_values(values[bad].tolist())}; a rate needs a population or list size "
-                    "above zero - leave the cell empty if it is unknown"
+                    "above zero - " + ("leave the cell empty if it is unknown" if missing_ok
+                                        else "correct it or remove those rows")
                 )
             if whole:
                 counts(column, missing_ok=missing_ok)(frame, where)

@@ -153,7 +153,7 @@ def test_positive_denominators():
     check = positive("list_size", whole=True)
     check(pd.DataFrame({"list_size": [3996.0, 625.0]}), "qof.csv")
     for bad, shown in ((0.0, "0.0"), (-10.0, "-10.0")):
-        with pytest.raises(DataValidationError, match=rf"not above zero: {shown} \(1 in all\); .*leave the cell empty"):
+        with pytest.raises(DataValidationError, match=rf"not above zero: {shown} \(1 in all\); .*correct it or remove"):
             check(pd.DataFrame({"list_size": [3996.0, bad]}), "qof.csv")
     with pytest.raises(DataValidationError, match=r"1 missing denominators"):
         check(pd.DataFrame({"list_size": [3996.0, np.nan]}), "qof.csv")
