@@ -23,6 +23,8 @@ __all__ = [
     "numeric_column",
     "group_sums",
     "group_index",
+    "factorize",
+    "labels",
     "check_non_negative",
     "warn_degenerate",
     "add_limits",
@@ -171,14 +173,54 @@ def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
         return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1 if len(df) else 0))
     combined = np.zeros(len(df), dtype=np.int64)
     for name in by:
-        codes, uniques = pd.factorize(df[name], use_na_sentinel=False)
+        codes, uniques = pd.factorize(_hashable(df[name]), use_na_sentinel=False)
         combined = combined * (len(uniques) + 1) + codes
     if len(by) > 1:
         combined = pd.factorize(combined)[0]
     codes = combined.astype(np.intp)
-    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    # codes number groups in order of first appearance, so a group starts where a code
+    # exceeds every code before it
+    seen = np.maximum.accumulate(codes) if len(codes) else codes
+    first = np.flatnonzero(np.r_[True, codes[1:] > seen[:-1]]) if len(codes) else codes
     keys = df[by].iloc[first].reset_index(drop=True)
     return codes, keys
+
+
+def _hashable(series: pd.Series):
+    """Values to factorize: text columns as a plain object array (three times faster)."""
+    if pd.api.types.is_string_dtype(series.dtype) and not isinstance(series.dtype, pd.CategoricalDtype):
+        return series.to_numpy(dtype=object)
+    return series
+
+
+def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of a column (missing values coded -1), fast for text.
+
+    Examples
+    --------
+    >>> codes, uniques = factorize(pd.Series(["b", "a", "b"]))
+    >>> codes.tolist(), list(uniques)
+    ([0, 1, 0], ['b', 'a'])
+    """
+    codes, uniques = pd.factorize(_hashable(series))
+    return codes, np.asarray(uniques)
+
+
+def labels(choices: Sequence[str | None], codes: np.ndarray | int, size: int | None = None) -> pd.Categorical:
+    """A column of repeated text labels, stored as a categorical (cheap for long frames).
+
+    ``codes`` index ``choices`` (-1 for missing); an int fills ``size`` rows.
+
+    Examples
+    --------
+    >>> list(labels(["Exact", "Byars"], np.array([1, 0, -1])))
+    ['Byars', 'Exact', nan]
+    >>> list(labels(["Wilson"], 0, 2))
+    ['Wilson', 'Wilson']
+    """
+    if np.isscalar(codes):
+        codes = np.full(size, codes, dtype=np.int8)
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), categories=list(choices))
 
 
 def check_non_negative(df: pd.DataFrame, values: np.ndarray, column: str, argument: str,

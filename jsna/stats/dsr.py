@@ -22,6 +22,7 @@ from jsna.stats._common import (
     check_columns,
     check_non_negative,
     confidence_levels,
+    factorize,
     group_index,
     multiplier_value,
     numeric_column,
@@ -181,7 +182,8 @@ def dsr(
     n = numeric_column(df, denominator, "denominator")
     check_non_negative(df, x, count, "count")
     check_non_negative(df, n, denominator, "denominator")
-    if df[age_band].isna().any():
+    band_codes, bands = factorize(df[age_band])
+    if (band_codes < 0).any():
         raise DataValidationError(f"age_band column {age_band!r} has missing labels; every row needs its age band")
     if standard_column:
         w = numeric_column(df, standard, "standard")
@@ -189,9 +191,9 @@ def dsr(
         if np.isnan(w).any():
             raise DataValidationError(f"standard column {standard!r} has missing weights; give every band its weight")
     elif isinstance(standard, str):
-        w = standard_weights(df[age_band].to_numpy(), ESP2013)
+        w = standard_weights(bands, ESP2013)[band_codes]
     elif isinstance(standard, Mapping):
-        w = standard_weights(df[age_band].to_numpy(), standard)
+        w = standard_weights(bands, standard)[band_codes]
     else:
         raise DataValidationError(
             f"standard={standard!r} is not 'esp2013', a column name or a mapping of band label to weight"
@@ -210,7 +212,6 @@ def dsr(
 
     codes, keys = group_index(df, by)
     size = len(keys)
-    band_codes, bands = pd.factorize(df[age_band])
     nbands = len(bands)
     cell = codes.astype(np.int64) * max(nbands, 1) + band_codes
     repeated = pd.Series(cell).duplicated().to_numpy()

@@ -55,11 +55,11 @@ def wilson(count, denominator, confidence: float = 0.95):
     z = z_value(confidence)
     o = np.asarray(count, dtype=float)
     n = np.asarray(denominator, dtype=float)
+    z2 = z * z
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = o / n
-        centre = 2 * o + z**2
-        spread = z * np.sqrt(z**2 + 4 * o * (1 - p))
-        scale = 2 * (n + z**2)
+        centre = 2 * o + z2
+        spread = z * np.sqrt(z2 + 4 * o * (1 - o / n))
+        scale = 2 * (n + z2)
         return (centre - spread) / scale, (centre + spread) / scale
 
 

@@ -25,6 +25,7 @@ from jsna.stats._common import (
     check_non_negative,
     confidence_levels,
     group_index,
+    labels,
     multiplier_value,
     numeric_column,
     warn_degenerate,
@@ -47,7 +48,7 @@ def _count_and_denominator(df, count, denominator, by, function):
     check_non_negative(df, o, count, "count")
     check_non_negative(df, n, denominator, "denominator")
     if not by:
-        return df.copy(), o, n
+        return df, o, n  # assign() below makes the new frame
     codes, keys = group_index(df, by)
     size = len(keys)
     sums = []
@@ -140,8 +141,8 @@ def proportion(
         return np.clip(lower, 0, 1) * multiplier, np.clip(upper, 0, 1) * multiplier
 
     add_limits(out, limits, levels)
-    out["statistic"] = _statistic("proportion", multiplier)
-    out["method"] = "Wilson"
+    out["statistic"] = labels([_statistic("proportion", multiplier)], 0, len(o))
+    out["method"] = labels(["Wilson"], 0, len(o))
     return base.assign(**out)
 
 
@@ -207,8 +208,8 @@ def crude_rate(
         return lower * scale, upper * scale
 
     add_limits(out, limits, levels)
-    out["statistic"] = _statistic("rate", multiplier)
-    out["method"] = np.where(np.isnan(o), None, np.where(o < intervals.BYARS_MIN_COUNT, "Exact", "Byars"))
+    out["statistic"] = labels([_statistic("rate", multiplier)], 0, len(o))
+    out["method"] = labels(["Exact", "Byars"], np.where(np.isnan(o), -1, o >= intervals.BYARS_MIN_COUNT))
     return base.assign(**out)
 
 

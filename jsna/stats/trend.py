@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from jsna.exceptions import DataValidationError
-from jsna.stats._common import as_list, check_columns, group_index, numeric_column
+from jsna.stats._common import _hashable, as_list, check_columns, group_index, numeric_column
 from jsna.stats.compare import polarity_labels, polarity_values
 
 __all__ = ["recent_trend", "TREND_POINTS", "TREND_CHI_SQUARED"]
@@ -121,7 +121,7 @@ def recent_trend(
 
     codes, keys = group_index(df, by)
     size = len(keys)
-    period_rank = pd.factorize(df[period], sort=True)[0]
+    period_rank = pd.factorize(_hashable(df[period]), sort=True)[0]
     if len(df):
         order_all = np.lexsort((period_rank, codes))
         same = (np.diff(codes[order_all]) == 0) & (np.diff(period_rank[order_all]) == 0)

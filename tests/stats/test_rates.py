@@ -67,7 +67,7 @@ def test_rate_reference(reference_dir, package):
         close(out["value"], rows[names["value"]])
         for column in LIMITS:
             close(out[column], rows[names[column]])
-        assert out["method"].fillna("none").tolist() == rows[names["method"]].fillna("none").tolist()
+        assert out["method"].astype(object).fillna("none").tolist() == rows[names["method"]].fillna("none").tolist()
 
 
 def test_rate_grouped_reference(reference_dir, package):
@@ -79,7 +79,7 @@ def test_rate_grouped_reference(reference_dir, package):
     close(out["value"], ref[names["value"]])
     close(out["lower_ci95"], ref[names["g_lower"]])
     close(out["upper_ci95"], ref[names["g_upper"]])
-    assert out["method"].fillna("none").tolist() == ref[names["method"]].fillna("none").tolist()
+    assert out["method"].astype(object).fillna("none").tolist() == ref[names["method"]].fillna("none").tolist()
 
 
 def test_mean_reference(reference_dir, package):
