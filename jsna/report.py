@@ -110,9 +110,9 @@ class Chapter:
         """
         from jsna.plots import save_figure
 
-        data = self._suppressed(data, count_columns, by)[0] if count_columns else data
         save_figure(fig, f"{self.name[:2]}_{name}", title=title, alt_text=alt_text, data=data,
-                    source=source or self.source, folder=self.figures, synthetic=self.synthetic)
+                    source=source or self.source, folder=self.figures, synthetic=self.synthetic,
+                    count_columns=count_columns, by=by)
         return fig
 
     def table(self, df: pd.DataFrame, name: str, *, title: str, source: str | None = None,

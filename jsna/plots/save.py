@@ -45,13 +45,20 @@ class SavedFigure:
     manifest: Path
 
 
-def _apply_suppression(data: pd.DataFrame) -> pd.DataFrame:
-    """SUPPRESSION HOOK: small-number suppression of the figure's data, before it is written.
+def _apply_suppression(data: pd.DataFrame, count_columns, by) -> pd.DataFrame:
+    """Small-number suppression of the figure's data, before it is written.
 
-    The single place where the reliability rules (jsna.suppression) will be
-    applied to every figure's CSV. Until then the data are written as given.
+    The single place where :func:`jsna.suppression.suppress` is applied to every
+    figure's CSV: counts named in ``count_columns`` (and the values derived
+    from them) are suppressed, with a ``suppression`` marker column. Figures
+    whose data hold no counts of people (rates already published, scores)
+    pass ``count_columns=None``.
     """
-    return data
+    if not count_columns:
+        return data
+    from jsna.suppression import suppress
+
+    return suppress(data, count_columns=count_columns, by=by)[0]
 
 
 def _required_text(value, argument: str, example: str) -> str:
@@ -122,6 +129,8 @@ def save_figure(
     source: str | Sequence[str],
     folder: str | os.PathLike[str],
     synthetic: bool = False,
+    count_columns: str | Sequence[str] | None = None,
+    by: str | Sequence[str] | None = None,
 ) -> SavedFigure:
     """Write a figure as PNG (300 dpi) and SVG, its data as CSV, and its row in ``manifest.csv``.
 
@@ -145,6 +154,11 @@ def save_figure(
     synthetic : bool
         The figure shows synthetic data: the manifest says so, and the figure
         is stamped "Synthetic data" if it is not already.
+    count_columns : str or list of str, optional
+        Columns of ``data`` holding counts of people: they (and values derived
+        from them) pass small-number suppression before the CSV is written.
+    by : str or list of str, optional
+        Grouping columns for secondary suppression (see :func:`jsna.suppression.suppress`).
 
     Returns
     -------
@@ -177,7 +191,7 @@ def save_figure(
     title = _required_text(title, "title", "'Emergency admissions by ward, Sefton, 2024/25'")
     alt_text = _required_text(alt_text, "alt_text", "'Map of Sefton wards: admissions are highest in Linacre and Derby.'")
     source = _required_text(source, "source", "'Source: Office for National Statistics (OGL v3.0)'")
-    table = _apply_suppression(_plotted_data(data))
+    table = _apply_suppression(_plotted_data(data), count_columns, by)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = SavedFigure(folder / f"{name}.png", folder / f"{name}.svg", folder / f"{name}.csv", folder / MANIFEST)

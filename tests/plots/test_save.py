@@ -174,3 +174,21 @@ def test_two_processes_write_the_same_bytes(tmp_path):
                        cwd=tmp_path)
     for name in ("significance.png", "significance.svg", "significance.csv", "manifest.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_figure_data_pass_suppression(tmp_path):
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from jsna.plots import save_figure
+
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b", "c"], [3, 40, 50])
+    data = pd.DataFrame({"ward": ["a", "b", "c"], "count": [3, 40, 50], "value": [0.3, 4.0, 5.0]})
+    saved = save_figure(fig, "supp", title="t", alt_text="bars", data=data, source="s", folder=tmp_path,
+                        count_columns="count")
+    plt.close(fig)
+    written = pd.read_csv(saved.csv)
+    assert written["count"].isna().sum() == 2  # the 3 and, by secondary suppression, the next smallest
+    assert written.loc[written["ward"] == "a", "value"].isna().all()
+    assert set(written["suppression"].fillna("")) == {"[c]", ""}
