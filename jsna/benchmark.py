@@ -62,6 +62,8 @@ __all__ = [
     "Comparators",
     "benchmark",
     "neighbour_coverage",
+    "area_and_neighbours",
+    "latest",
     "KNOWN_POLARITY",
     "CHILDREN_INDICATORS",
     "ENGLAND_CODE",
@@ -740,3 +742,52 @@ def neighbour_coverage(indicators: pd.DataFrame, area: str, comparators: Compara
     out["comment"] = pd.Series(np.nan, index=out.index, dtype="str").mask(
         out["rows_with_data"] == 0, "no data in the indicator file")
     return out
+
+
+# --------------------------------------------------------------------------- selections
+def area_and_neighbours(indicators: pd.DataFrame, area: str, comparators: Comparators, **options) -> pd.DataFrame:
+    """:func:`benchmark` rows of an area and of its neighbours that have data (for a neighbour bar chart or rug).
+
+    ``options`` go to :func:`benchmark`. Adds ``model_rank``: 0 for the area,
+    the neighbour's rank in the model otherwise. Neighbours without data are
+    left out here and listed by :func:`neighbour_coverage`.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"indicator_id": 1, "area_code": ["E92000001", "E06000001", "E06000002"],
+    ...     "area_type": ["England", "UA", "UA"], "parent_code": [None, "E92000001", "E92000001"],
+    ...     "sex": "Persons", "age": "All", "category_type": None, "category": None, "period": "2024",
+    ...     "period_sortable": 20240000, "value": [10.0, 12.0, 9.0], "lower_ci95": [9.9, 11.0, 8.0],
+    ...     "upper_ci95": [10.1, 13.0, 10.0], "lower_ci99_8": np.nan, "upper_ci99_8": np.nan})
+    >>> c = Comparators(neighbours={"E06000001": ["E06000002"]}, neighbour_model="list")
+    >>> out = area_and_neighbours(data, "E06000001", c, polarity="low is good")
+    >>> out[["area_code", "model_rank", "compared_to_england_95"]].values.tolist()
+    [['E06000001', 0, 'Worse'], ['E06000002', 1, 'Similar']]
+    """
+    nb = comparators.neighbour_frame()
+    nb = nb[nb[S.AREA_CODE] == str(area)]
+    present = set(indicators[S.AREA_CODE].astype(str))
+    ranks = {str(area): 0, **{c: int(r) for c, r in zip(nb["neighbour_code"], nb["rank"], strict=True)
+                              if c in present and c != str(area)}}
+    out = benchmark(indicators, list(ranks), comparators, **options)
+    out = out.assign(model_rank=out[S.AREA_CODE].map(ranks).astype("int64"))
+    out = out.sort_values(["model_rank"], kind="stable").reset_index(drop=True)
+    out.attrs = dict(out.attrs)
+    return out
+
+
+def latest(result: pd.DataFrame) -> pd.DataFrame:
+    """The rows of each area's latest period of every indicator, sex, age, category and period range.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"indicator_id": [1, 1, 2], "area_code": "A", "sex": "Persons", "age": "All",
+    ...                    "category_type": None, "category": None, "time_period_range": "1y",
+    ...                    "period": ["2023", "2024", "2020"], "period_sortable": [20230000, 20240000, 20200000]})
+    >>> latest(df)["period"].tolist()
+    ['2024', '2020']
+    """
+    by = [c for c in _TREND_BY if c in result.columns]
+    check_columns(result, {"result": [S.PERIOD_SORTABLE, S.INDICATOR_ID, S.AREA_CODE]})
+    newest = result.groupby(by, sort=False, dropna=False)[S.PERIOD_SORTABLE].transform("max")
+    return result[result[S.PERIOD_SORTABLE] == newest].reset_index(drop=True)
