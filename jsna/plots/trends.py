@@ -146,7 +146,7 @@ def trend_chart(
     >>> ax = trend_chart(df, value_label="Admissions per 10,000", neighbour_mean=None,
     ...                  neighbour_min=None, neighbour_max=None, area_label="Sefton")
     >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
-    ['Sefton', '95% confidence interval', 'England', 'Worse than England', 'Similar to England']
+    ['Sefton', '95% confidence interval', 'England', 'Similar to England', 'Worse than England']
     """
     check_frame(df)
     value_label = text_required(value_label, "value_label")
