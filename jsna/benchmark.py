@@ -64,6 +64,10 @@ __all__ = [
     "neighbour_coverage",
     "area_and_neighbours",
     "latest",
+    "headline",
+    "sentence",
+    "units_label",
+    "KNOWN_UNITS",
     "KNOWN_POLARITY",
     "CHILDREN_INDICATORS",
     "ENGLAND_CODE",
@@ -95,6 +99,29 @@ KNOWN_POLARITY: dict[int, str] = {
     90366: S.POLARITY_HIGH_GOOD,  # life expectancy at birth
     93505: S.POLARITY_HIGH_GOOD,  # life expectancy at 65
     93356: S.POLARITY_LOW_GOOD,   # campylobacter infection rate
+}
+
+#: Units of common Fingertips indicators (from the Fingertips indicator metadata), for axis labels.
+KNOWN_UNITS: dict[int, str] = {
+    90284: "crude rate per 10,000 aged 0 to 14",
+    90285: "crude rate per 10,000 aged 15 to 24",
+    20601: "% of Reception children (aged 4 to 5)",
+    20602: "% of Year 6 children (aged 10 to 11)",
+    93563: "% of 5 year olds",
+    90631: "% of children at the end of Reception",
+    20401: "crude rate per 1,000 females aged 15 to 17",
+    93085: "% of women at time of delivery",
+    92443: "% of adults aged 18 and over",
+    30314: "% of people aged 65 and over",
+    108: "directly standardised rate per 100,000",
+    40401: "directly standardised rate per 100,000",
+    22401: "directly standardised rate per 100,000",
+    41401: "directly standardised rate per 100,000",
+    92906: "directly standardised rate per 100,000",
+    21001: "directly standardised rate per 100,000",
+    90366: "years",
+    93505: "years",
+    93356: "crude rate per 100,000",
 }
 
 #: Fingertips indicators about children and young people (the "start well" chapter).
@@ -791,3 +818,90 @@ def latest(result: pd.DataFrame) -> pd.DataFrame:
     check_columns(result, {"result": [S.PERIOD_SORTABLE, S.INDICATOR_ID, S.AREA_CODE]})
     newest = result.groupby(by, sort=False, dropna=False)[S.PERIOD_SORTABLE].transform("max")
     return result[result[S.PERIOD_SORTABLE] == newest].reset_index(drop=True)
+
+
+def headline(result: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator for a summary: the latest period, all people (no category), persons if published.
+
+    Where an indicator has several sexes, ages or period ranges, the row kept is
+    Persons (else the one sex published), then the one compared with most areas.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"indicator_id": [1, 1, 1, 2], "area_code": "A", "sex": ["Male", "Persons", "Persons", "Female"],
+    ...     "age": "All", "category_type": None, "category": None, "time_period_range": "1y",
+    ...     "period": ["2024", "2024", "2023", "2024"], "period_sortable": [20240000, 20240000, 20230000, 20240000],
+    ...     "type_areas": 150})
+    >>> headline(df)[["indicator_id", "sex", "period"]].values.tolist()
+    [[1, 'Persons', '2024'], [2, 'Female', '2024']]
+    """
+    rows = latest(result)
+    rows = rows[rows[S.CATEGORY_TYPE].isna() & rows[S.CATEGORY].isna()]
+    preference = np.where(rows[S.SEX] == S.PERSONS, 0, 1)
+    areas = rows["type_areas"] if "type_areas" in rows else pd.Series(0, index=rows.index)
+    rows = rows.assign(_p=preference, _n=-areas.fillna(0).to_numpy()).sort_values(
+        [S.INDICATOR_ID, "_p", "_n"], kind="stable")
+    return rows.drop_duplicates([S.AREA_CODE, S.INDICATOR_ID]).drop(columns=["_p", "_n"]).reset_index(drop=True)
+
+
+def units_label(indicator_id: int) -> str:
+    """The units of an indicator for an axis label (:data:`KNOWN_UNITS`), or a plain fallback.
+
+    Examples
+    --------
+    >>> units_label(90284)
+    'Crude rate per 10,000 aged 0 to 14'
+    >>> units_label(1)
+    'Value (units as published for indicator 1)'
+    """
+    units = KNOWN_UNITS.get(int(indicator_id))
+    return units[:1].upper() + units[1:] if units else f"Value (units as published for indicator {int(indicator_id)})"
+
+
+_PHRASES = {"Better": "better than", "Worse": "worse than", "Similar": "similar to", "Higher": "higher than",
+            "Lower": "lower than", "Not compared": "not compared with"}
+
+
+def sentence(row: pd.Series, *, digits: int = 1) -> str:
+    """A key-message sentence for one :func:`benchmark` row, written from its numbers.
+
+    Examples
+    --------
+    >>> row = pd.Series({"indicator_id": 90284, "indicator_name": "Admissions for injuries (0-14)",
+    ...     "area_name": "Sefton", "sex": "Persons", "period": "2023/24", "value": 92.79, "lower_ci95": 83.86,
+    ...     "upper_ci95": 101.92, "england_value": 72.71, "compared_to_england_95": "Worse",
+    ...     "region_name": "North West region (statistical)", "region_value": 87.83,
+    ...     "compared_to_region_95": "Similar", "neighbour_model": "DfE 2025 model", "neighbour_rank": 7,
+    ...     "neighbour_rank_of": 11, "neighbour_mean": 90.1, "polarity": "low is good",
+    ...     "recent_trend": "No significant change"})
+    >>> print(sentence(row))
+    Admissions for injuries (0-14), 2023/24: Sefton 92.8 (crude rate per 10,000 aged 0 to 14; 95% CI 83.9 to 101.9), worse than England (72.7) and similar to the North West region (statistical) (87.8); 7th of 11 with its DfE 2025 model statistical neighbours (1 = best; their mean 90.1); recent trend: no significant change.
+    """
+    def num(x):
+        return f"{x:,.{digits}f}"
+
+    units = KNOWN_UNITS.get(int(row[S.INDICATOR_ID]))
+    who = "" if row.get(S.SEX) in (S.PERSONS, None) or pd.isna(row.get(S.SEX)) else f" ({str(row[S.SEX]).lower()})"
+    if pd.isna(row[S.VALUE]):
+        return f"{row[S.INDICATOR_NAME]}{who}, {row[S.PERIOD]}: no value for {row[S.AREA_NAME]}."
+    detail = "; ".join(x for x in (units, (f"95% CI {num(row[S.LOWER_CI95])} to {num(row[S.UPPER_CI95])}"
+                                           if pd.notna(row.get(S.LOWER_CI95)) else None)) if x)
+    text = f"{row[S.INDICATOR_NAME]}{who}, {row[S.PERIOD]}: {row[S.AREA_NAME]} {num(row[S.VALUE])}"
+    text += f" ({detail})" if detail else ""
+    if pd.notna(row.get("england_value")):
+        text += f", {_PHRASES[row['compared_to_england_95']]} England ({num(row['england_value'])})"
+    if pd.notna(row.get("region_value")):
+        text += (f" and {_PHRASES[row['compared_to_region_95']]} the {row['region_name']} "
+                 f"({num(row['region_value'])})")
+    if pd.notna(row.get("neighbour_rank")):
+        rank = int(row["neighbour_rank"])
+        suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+        best = "1 = best" if row.get(S.POLARITY) in (S.POLARITY_LOW_GOOD, S.POLARITY_HIGH_GOOD) else "1 = highest"
+        text += (f"; {rank}{suffix} of {int(row['neighbour_rank_of'])} with its {row['neighbour_model']} "
+                 f"statistical neighbours ({best}; their mean {num(row['neighbour_mean'])})")
+    trend = row.get("recent_trend")
+    if isinstance(trend, str) and trend != "Cannot be calculated":
+        text += f"; recent trend: {trend[:1].lower() + trend[1:]}"
+    elif isinstance(trend, str):
+        text += "; too few recent points to test the trend"
+    return text + "."
