@@ -24,6 +24,7 @@ import pandas as pd
 
 from jsna.exceptions import GeographyError, SourceError, first_values
 from jsna.sources import READERS, ROLES, FileEntry
+from jsna.validation import validate_frame
 
 __all__ = ["DataPack", "MANIFEST"]
 
@@ -204,12 +205,12 @@ class DataPack:
                 if not entries:
                     self.entry(role)  # raises the standard message
                 polarity = {str(p): e.get("polarity") for e in entries for p in e.paths if e.get("polarity")}
-                merged = FileEntry(role, tuple(p for e in entries for p in e.paths),
-                                   {"path": ", ".join(e.get("path") for e in entries),
-                                    "polarity_by_path": polarity}, root=self.root)
-                frame = READERS[role](merged)
+                entry = FileEntry(role, tuple(p for e in entries for p in e.paths),
+                                  {"path": ", ".join(e.get("path") for e in entries),
+                                   "polarity_by_path": polarity}, root=self.root)
             else:
-                frame = READERS[role](self.entry(role, **select))
+                entry = self.entry(role, **select)
+            frame = validate_frame(role, READERS[role](entry), where=entry.describe())
             self._cache[key] = frame
         frame = self._cache[key]
         out = frame.copy()

@@ -97,6 +97,19 @@ def attach_imd(frame: pd.DataFrame, imd: pd.DataFrame, *, unmatched: str = "warn
             f"{left.split('_')[0].upper()}; use the edition published on the data's LSOAs "
             f"({', '.join(f'{e}: {v.upper()}' for e, v in EDITION_LSOA.items())}) - never mix them"
         )
+    repeated = imd[right].duplicated(keep=False)
+    if repeated.any():
+        raise DataValidationError(
+            f"IMD ({edition or 'no edition'}) lists LSOAs more than once: {first_values(imd.loc[repeated, right])}; "
+            "each LSOA needs exactly one decile - read the file through DataPack or drop the duplicates"
+        )
+    decile_values = pd.to_numeric(imd[IMD_DECILE], errors="coerce")
+    bad = ~decile_values.isin(range(1, 11))
+    if bad.any():
+        raise DataValidationError(
+            f"IMD ({edition or 'no edition'}) column {IMD_DECILE!r} has values outside 1-10: "
+            f"{first_values(imd.loc[bad, IMD_DECILE])}; deciles are national, 1 = most deprived"
+        )
     report_unmatched(
         frame.loc[~frame[left].isin(imd[right]), left].unique(), what=f"LSOAs missing from {edition or 'the IMD file'}",
         unmatched=unmatched,

@@ -192,14 +192,44 @@ def aggregate(
     target = code_column(lookup, LEVELS[to])
     name = target.replace("_code", "_name")
     keep = [right, target] + ([name] if name in lookup.columns else [])
+    pairs = lookup[keep].drop_duplicates([right, target])
+    repeated = pairs[right].duplicated(keep=False)
+    if repeated.any():
+        raise GeographyError(
+            f"the lookup puts LSOAs in more than one {to}: {first_values(pairs.loc[repeated, right])}; "
+            "use a best-fit lookup (one row per LSOA)"
+        )
+    for column in values:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        text = numbers.isna() & frame[column].notna()
+        if text.any():
+            raise DataValidationError(
+                f"values column {column!r} has values that are not numbers: "
+                f"{first_values(frame.loc[text, column])}; convert them to numbers or NaN"
+            )
+        if (numbers < 0).any():
+            raise DataValidationError(
+                f"values column {column!r} has negative counts {first_values(numbers[numbers < 0])} "
+                f"for {first_values(frame.loc[numbers < 0, left])}; counts cannot be negative - fix the input"
+            )
     matched = frame[left].isin(lookup[right])
     report_unmatched(frame.loc[~matched, left].unique(), what=f"{left} codes", unmatched=unmatched)
-    merged = frame.loc[matched, [left, *by, *values]].merge(
-        lookup[keep].drop_duplicates(right), left_on=left, right_on=right, how="left"
-    )
+    used = frame.loc[matched, [left, *by, *values]]
+    missing = used[values].isna().any(axis=1)
+    if missing.any():
+        warnings.warn(
+            f"{int(missing.sum())} rows have missing values in {values} (LSOAs "
+            f"{first_values(used.loc[missing, left])}); the {to} totals they belong to are NaN, not understated",
+            UserWarning,
+            stacklevel=2,
+        )
+    merged = used.merge(pairs, left_on=left, right_on=right, how="left")
     groups = keep[1:] + by
-    out = merged.groupby(groups, sort=True, dropna=False)[values].sum().reset_index()
-    return out
+    out = merged.groupby(groups, sort=True, dropna=False)[values].sum(min_count=1)
+    if missing.any():
+        has_nan = merged[values].isna().groupby([merged[g] for g in groups], sort=True, dropna=False).any()
+        out = out.mask(has_nan.to_numpy())
+    return out.reset_index()
 
 
 def bridge_lsoa11_to_lsoa21(

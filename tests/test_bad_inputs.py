@@ -346,8 +346,6 @@ def test_lsoa_missing_from_imd_warns_or_raises():
     assert out["imd_quintile"].tolist()[0] == 1 and pd.isna(out["imd_quintile"].tolist()[1])
 
 
-@pytest.mark.xfail(strict=True, reason="attach_imd: an IMD frame with an LSOA twice duplicates the data rows "
-                                       "(two deciles for one LSOA), silently")
 def test_imd_with_a_repeated_lsoa():
     imd = pd.DataFrame({"lsoa21_code": ["E01006412", "E01006412"], "imd_score": [40.0, 40.0], "imd_decile": [1, 3]})
     imd.attrs["edition"] = "IoD2025"
@@ -355,7 +353,6 @@ def test_imd_with_a_repeated_lsoa():
         attach_imd(pd.DataFrame({"lsoa21_code": ["E01006412"]}), imd)
 
 
-@pytest.mark.xfail(strict=True, reason="attach_imd: decile 11 becomes quintile 6, silently")
 def test_imd_decile_out_of_range_in_attach():
     imd = pd.DataFrame({"lsoa21_code": ["E01006412"], "imd_score": [40.0], "imd_decile": [11]})
     imd.attrs["edition"] = "IoD2025"
@@ -368,21 +365,17 @@ LOOKUP = pd.DataFrame({"lsoa21_code": ["E01006412", "E01006413", "E01006414"],
                        "wd24_name": ["Church", "Church", "Derby"]})
 
 
-@pytest.mark.xfail(strict=True, reason="aggregate: negative counts are summed into the ward total (-1), silently")
 def test_aggregate_negative_counts():
     with pytest.raises(DataValidationError, match=r"negative"):
         aggregate(pd.DataFrame({"lsoa21_code": ["E01006412"], "deaths": [-1]}), "ward", lookup=LOOKUP, values="deaths")
 
 
-@pytest.mark.xfail(strict=True, reason="aggregate: text in a count column is 'summed' (string concatenation), no error")
 def test_aggregate_text_counts():
     with pytest.raises(DataValidationError, match=r"not numbers"):
         aggregate(pd.DataFrame({"lsoa21_code": ["E01006412", "E01006413"], "deaths": ["x", "2"]}), "ward",
                   lookup=LOOKUP, values="deaths")
 
 
-@pytest.mark.xfail(strict=True, reason="aggregate: a missing LSOA count is summed as 0 (Church = 3.0 from NaN + 3), "
-                                       "silently understating the ward")
 def test_aggregate_missing_counts():
     frame = pd.DataFrame({"lsoa21_code": ["E01006412", "E01006413"], "deaths": [np.nan, 3.0]})
     with pytest.warns(UserWarning, match=r"missing"):
@@ -390,7 +383,6 @@ def test_aggregate_missing_counts():
     assert np.isnan(out.loc[out["wd24_code"] == "E05000930", "deaths"].item())
 
 
-@pytest.mark.xfail(strict=True, reason="aggregate: a lookup naming an LSOA in two wards keeps one, silently")
 def test_aggregate_with_a_lookup_repeating_an_lsoa():
     lookup = pd.concat([LOOKUP, LOOKUP.iloc[:1].assign(wd24_code="E05000931", wd24_name="Derby")])
     with pytest.raises(JSNAError, match=r"E01006412"):
@@ -475,8 +467,6 @@ def test_fingertips_zero_denominator(tmp_path):
         read(pack, "indicators.fingertips")
 
 
-@pytest.mark.xfail(strict=True, reason="fingertips reader: a cell 'n/a*' in Value gives a message without a fix "
-                                       "('empty cells are read as missing, fix the others')")
 def test_fingertips_text_in_value(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Value="n/a*"))
     with pytest.raises(SourceError, match=r"column 'Value' has values that are not numbers: 'n/a\*'.*(download|replace|leave)"):
@@ -520,8 +510,6 @@ def test_fingertips_duplicate_area_period_rows_that_disagree(tmp_path):
         read(pack, "indicators.fingertips")
 
 
-@pytest.mark.xfail(strict=True, reason="read_csv: an Excel workbook saved as .csv is reported as 'has a header "
-                                       "but no rows' rather than as a workbook to save as CSV")
 def test_excel_workbook_named_csv(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", b"PK\x03\x04" + bytes(200))
     with pytest.raises(SourceError, match=r"(Excel|xlsx|workbook).*CSV"):
@@ -541,8 +529,6 @@ def test_population_missing_age_band(tmp_path):
         read(pack, "population.lsoa")
 
 
-@pytest.mark.xfail(strict=True, reason="population reader: negative population message has no column and no fix "
-                                       "('missing or negative populations for ...')")
 def test_population_negative(tmp_path):
     row = [SEFTON, "Sefton", "E01006412", "Sefton 030A", 89, -1, *[1] * 90]
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", population_csv([row]))
@@ -550,7 +536,6 @@ def test_population_negative(tmp_path):
         read(pack, "population.lsoa")
 
 
-@pytest.mark.xfail(strict=True, reason="population reader: text in an age column gives a message without a fix")
 def test_population_text_in_numeric_column(tmp_path):
     row = [SEFTON, "Sefton", "E01006412", "Sefton 030A", 91, "c", *[1] * 90]
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", population_csv([row]))
@@ -565,8 +550,6 @@ def test_population_fractional(tmp_path):
         read(pack, "population.lsoa")
 
 
-@pytest.mark.xfail(strict=True, reason="population reader: a Total that disagrees with the sum of the ages "
-                                       "(a shifted or edited file) is ignored, silently")
 def test_population_total_disagrees_with_ages(tmp_path):
     row = [SEFTON, "Sefton", "E01006412", "Sefton 030A", 1500, *[1] * 91]
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", population_csv([row]))
@@ -603,7 +586,6 @@ def test_best_fit_lookup_with_an_lsoa_twice(tmp_path):
         read(pack, "lookup.lsoa_ward_lad")
 
 
-@pytest.mark.xfail(strict=True, reason="imd reader: decile 11 gives a message without a fix ('IMD deciles outside 1-10 for ...')")
 def test_imd_decile_out_of_range_in_file(tmp_path):
     pack = make_pack(tmp_path, "imd", "imd.csv", "lsoa21_code,IMD_decile\nE01006412,11\n", edition="IoD2025")
     with pytest.raises(DataValidationError, match=r"decile.*11.*(check|download|fix)"):
@@ -655,8 +637,6 @@ def test_geojson_without_crs_in_lonlat_is_crs84(tmp_path):
     assert wards.total_bounds[0] == pytest.approx(333_300, abs=1_000)
 
 
-@pytest.mark.xfail(strict=True, reason="geo reader: GeoJSON without a crs member but in metres crashes with "
-                                       "shapely GEOSException ('Shell empty after removing invalid points')")
 def test_geojson_without_crs_in_metres(tmp_path):
     pack = make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson(WARDS, crs=None))
     with pytest.raises(SourceError, match=r"CRS"):
@@ -692,8 +672,6 @@ def test_geojson_truncated(tmp_path):
         read(pack, "boundaries.ward")
 
 
-@pytest.mark.xfail(strict=True, reason="geo reader: two features with one ward code and different polygons "
-                                       "keep the first, silently (drop_duplicates on the code)")
 def test_geojson_ward_code_twice_with_different_polygons(tmp_path):
     pack = make_pack(tmp_path, "boundaries.ward", "w.geojson",
                      geojson([*WARDS, ("E05000930", square(340000, 398000))]))

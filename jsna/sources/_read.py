@@ -66,6 +66,13 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
     where = f"{path}" + (f" (role {role})" if role else "")
     if not path.is_file():
         raise SourceError(f"file not found: {where}; check the path in datapack.toml")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SourceError(
+            f"{where} is an Excel workbook, not a CSV file; open it in Excel and save the sheet "
+            "as 'CSV UTF-8 (Comma delimited)', then point datapack.toml at that file"
+        )
     try:
         frame = pd.read_csv(
             path,

@@ -220,7 +220,7 @@ def _numbers(values: pd.Series, column: str, where: str) -> pd.Series:
     if bad.any():
         raise SourceError(
             f"{where}: column {column!r} has values that are not numbers: "
-            f"{first_values(values[bad])}; empty cells are read as missing, fix the others"
+            f"{first_values(values[bad])}; replace them with numbers or leave the cells empty (read as missing), or download the file again"
         )
     return numbers.astype("float64")
 

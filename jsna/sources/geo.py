@@ -41,7 +41,18 @@ def _read_one(path) -> gpd.GeoDataFrame:
             f"{path} has no coordinate reference system; ONS GeoJSON is CRS84 (lon/lat) "
             "or EPSG:27700 - export it again with its CRS"
         )
-    return frame.to_crs(BNG)
+    if frame.crs.is_geographic and len(frame):
+        minx, miny, maxx, maxy = frame.total_bounds
+        if min(minx, miny) < -180 or maxx > 180 or maxy > 90:
+            raise SourceError(
+                f"{path}: coordinates are in metres (up to {maxx:,.0f}, {maxy:,.0f}) but the file declares no "
+                "projected CRS, so it is read as longitude/latitude; add \"crs\": {\"type\": \"name\", "
+                "\"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::27700\"}} to the GeoJSON or export it again with its CRS"
+            )
+    try:
+        return frame.to_crs(BNG)
+    except Exception as exc:  # noqa: BLE001 - reported with the fix
+        raise SourceError(f"{path}: cannot reproject to British National Grid ({exc}); check the file's CRS") from exc
 
 
 def read_boundaries(entry: FileEntry) -> gpd.GeoDataFrame:
@@ -77,7 +88,17 @@ def read_boundaries(entry: FileEntry) -> gpd.GeoDataFrame:
     keep = [c for c in frame.columns if c.endswith(("_code", "_name")) and not c.startswith(("cauth", "utla", "rgn"))]
     frame = frame[keep + ["geometry"]]
     code = require_kinds(frame, [kind], where=entry.describe())[kind]
-    frame = frame.drop_duplicates(subset=[code]).reset_index(drop=True)
+    # The same area in two files (one per authority) is kept once; one code with
+    # two different shapes is an error, never a silent choice.
+    shapes = shapely.to_wkb(shapely.normalize(frame.geometry.to_numpy()), hex=True)
+    frame = frame.loc[~pd.DataFrame({"c": frame[code].to_numpy(), "g": shapes}).duplicated().to_numpy()]
+    conflict = frame[code].duplicated(keep=False)
+    if conflict.any():
+        raise DataValidationError(
+            f"{entry.describe()}: {code} {first_values(frame.loc[conflict, code])} has two different polygons; "
+            "keep one boundary per area (check for overlapping downloads of different vintages)"
+        )
+    frame = frame.reset_index(drop=True)
     invalid = ~frame.geometry.is_valid.to_numpy()
     if invalid.any():
         # Generalised ONS boundaries sometimes self-intersect slightly: repair

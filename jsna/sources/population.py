@@ -112,14 +112,30 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
         column = bad.any().idxmax()
         raise DataValidationError(
             f"{where}: column {column!r} has values that are not numbers: "
-            f"{first_values(raw.loc[bad[column], column])}"
+            f"{first_values(raw.loc[bad[column], column])}; replace them with the estimates (ONS files "
+            "have no suppressed cells) or download the file again"
         )
     matrix = values.to_numpy(dtype=float)
-    if np.isnan(matrix).any() or (matrix < 0).any():
-        rows = np.isnan(matrix).any(axis=1) | (matrix < 0).any(axis=1)
+    problems = np.isnan(matrix) | (matrix < 0)
+    if problems.any():
+        col = int(np.argmax(problems.any(axis=0)))
+        rows = problems[:, col]
         raise DataValidationError(
-            f"{where}: missing or negative populations for {first_values(raw.loc[rows, code_col])}"
+            f"{where}: column {columns[col]!r} has missing or negative populations "
+            f"{first_values(matrix[rows, col])} for LSOAs {first_values(raw.loc[rows, code_col])}; "
+            "fix the file or download it again"
         )
+    total_col = next((c for c in raw.columns if normalise_header(c) in ("all ages", "total", "total_population")), None)
+    if total_col is not None:
+        totals = pd.to_numeric(raw[total_col], errors="coerce").to_numpy(dtype=float)
+        sums = matrix.sum(axis=1)
+        wrong = ~np.isnan(totals) & (np.abs(totals - sums) > 0.5)
+        if wrong.any():
+            raise DataValidationError(
+                f"{where}: column {total_col!r} ({first_values(totals[wrong])}) does not equal the sum of the "
+                f"single-year ages ({first_values(sums[wrong])}) for LSOAs {first_values(raw.loc[wrong, code_col])}; "
+                "the file may be shifted or edited - download it again"
+            )
     codes = raw[code_col].str.strip().to_numpy()
     dupes = pd.Series(codes).duplicated()
     if dupes.any():
