@@ -65,6 +65,7 @@ __all__ = [
     "area_and_neighbours",
     "latest",
     "headline",
+    "series",
     "sentence",
     "units_label",
     "KNOWN_UNITS",
@@ -905,3 +906,30 @@ def sentence(row: pd.Series, *, digits: int = 1) -> str:
     elif isinstance(trend, str):
         text += "; too few recent points to test the trend"
     return text + "."
+
+
+def series(result: pd.DataFrame, row: pd.Series, *, across_areas: bool = False) -> pd.DataFrame:
+    """Rows of ``result`` on the same line as ``row``: for a trend chart, or all areas for a bar chart.
+
+    By default the row's area over time (same indicator, sex, age, category and
+    period range), in time order; with ``across_areas=True`` every area in
+    ``result`` in the row's period.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"indicator_id": 1, "area_code": ["A", "A", "B"], "sex": "Persons", "age": "All",
+    ...     "category_type": None, "category": None, "time_period_range": "1y", "period": ["2024", "2023", "2024"],
+    ...     "period_sortable": [20240000, 20230000, 20240000]})
+    >>> series(df, df.iloc[0])["period"].tolist(), series(df, df.iloc[0], across_areas=True)["area_code"].tolist()
+    (['2023', '2024'], ['A', 'B'])
+    """
+    columns = [c for c in _TREND_BY if c in result.columns and c in row.index]
+    if across_areas:
+        columns = [c for c in columns if c != S.AREA_CODE] + [S.PERIOD]
+    same = np.ones(len(result), dtype=bool)
+    for column in columns:
+        value = row[column]
+        same &= (result[column].isna() if pd.isna(value) else result[column] == value).to_numpy()
+    out = result[same]
+    return out.sort_values(S.PERIOD_SORTABLE, kind="stable").reset_index(drop=True) if not across_areas \
+        else out.reset_index(drop=True)

@@ -313,7 +313,7 @@ def spine_chart(
     area_label = area_label or _one_name(df, "area_name", "Area")
     with use_style():
         if ax is None:
-            ax = _own_axes(FULL_WIDTH, max(2.4, 0.42 * len(df) + 2.2))
+            ax = _own_axes(FULL_WIDTH, max(2.6, 0.55 * len(df) + 2.2))
         ax.barh(y, ends[:, 1] - ends[:, 0], left=ends[:, 0], height=0.55, color="#E6E6E6", gid="jsna-spine-range")
         ax.barh(y, box[:, 1] - box[:, 0], left=box[:, 0], height=0.55, color="#A6A6A6", gid="jsna-spine-iqr")
         ax.axvline(0, color=_INK, linewidth=1.2, gid="jsna-england")
@@ -329,8 +329,8 @@ def spine_chart(
                            gid="jsna-significance")
                 handles.append(_marker_handle(key, f": {area_label} compared with England"))
         for yy, value_i, england_i, key in zip(y, v, e, classes, strict=True):
-            text = (f"{value_i:,.{digits}f}" if np.isfinite(value_i) else "no data") + \
-                f" vs {england_i:,.{digits}f}  {SIGNIFICANCE[key].label}"
+            text = (f"{area_label} {value_i:,.{digits}f}" if np.isfinite(value_i) else f"{area_label}: no data") + \
+                f"\nEngland {england_i:,.{digits}f}\n{SIGNIFICANCE[key].label}"
             ax.text(1.02, yy, text, transform=transform, va="center", ha="left", fontsize=7, color=_INK,
                     gid="jsna-significance-text")
         ax.set_yticks(y, [_wrap(t, 38) for t in labels])
@@ -340,8 +340,6 @@ def spine_chart(
         ax.set_xlabel("Value relative to England (scaled: England = 0, area furthest from England = 1)")
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.text(1.02, len(df) - 0.4, f"{area_label} vs England", transform=transform, va="bottom", ha="left",
-                fontsize=7, fontweight="bold", color=_INK)
         _legend_below(ax, handles)
     return ax
 
@@ -408,8 +406,9 @@ def tartan_rug(
     wanted = {highlight} if isinstance(highlight, str) else set(highlight or ())
     with use_style():
         if ax is None:
-            width = min(FULL_WIDTH * 1.6, 2.4 + 0.62 * len(areas))
-            ax = _own_axes(max(FULL_WIDTH, width), 0.48 * len(indicators) + 2.4)
+            width = min(FULL_WIDTH * 1.6, 3.0 + 0.62 * len(areas))
+            longest = max(len(a) for a in areas)
+            ax = _own_axes(max(FULL_WIDTH, width), 0.55 * len(indicators) + 2.6 + 0.05 * min(longest, 30))
         present = set()
         # cells without a row in df: no data
         for r in range(len(indicators)):
