@@ -9,7 +9,13 @@ from matplotlib.colors import to_hex
 
 from jsna.exceptions import DataValidationError
 from jsna.plots import SIGNIFICANCE
-from jsna.plots.trends import SIGNIFICANCE_MARKERS, neighbour_bars, spine_chart, tartan_rug, trend_chart
+from jsna.plots.trends import (
+    SIGNIFICANCE_MARKERS,
+    neighbour_bars,
+    spine_chart,
+    tartan_rug,
+    trend_chart,
+)
 
 
 def by_gid(ax, gid):
@@ -197,7 +203,14 @@ def test_neighbour_bars_checks(peers):
 
 # --------------------------------------------------------------------------- real data
 def test_charts_from_the_real_benchmark(shared_data):
-    from jsna.benchmark import Comparators, area_and_neighbours, benchmark, headline, series, units_label
+    from jsna.benchmark import (
+        Comparators,
+        area_and_neighbours,
+        benchmark,
+        headline,
+        series,
+        units_label,
+    )
     from jsna.datapack import DataPack
 
     pack = DataPack.open(shared_data)
