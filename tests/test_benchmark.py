@@ -418,3 +418,45 @@ def test_demo_pack_authority(demo_pack):
     for indicator in planned:
         assert (out.loc[out["indicator_id"] == indicator, "polarity"]
                 == truth["indicators"][str(indicator)]["polarity"]).all()
+
+
+# --------------------------------------------------------------------------- summaries and the chapter
+def test_headline_sentence_and_neighbour_rows_for_sefton(pack, fingertips):
+    from jsna.benchmark import area_and_neighbours, headline, latest, sentence, series
+
+    data = fingertips[fingertips["indicator_id"] == 90284]
+    comparators = Comparators.from_pack(pack)  # the 2025 model
+    result = benchmark(data, SEFTON, comparators)
+    assert len(latest(result)) == 3  # Sefton has no category rows: three sexes, latest period
+    (row,) = [r for _, r in headline(result).iterrows()]
+    assert (row["sex"], row["period"]) == ("Persons", "2023/24")
+    text = sentence(row)
+    assert text.startswith("Hospital admissions caused by unintentional and deliberate injuries in children "
+                           "(aged 0 to 14 years), 2023/24: Sefton 92.8 (crude rate per 10,000 aged 0 to 14; "
+                           "95% CI 83.9 to 101.9), worse than England (72.7) and similar to the North West region "
+                           "(statistical) (87.8); 6th of 11 with its DfE 2025 model statistical neighbours")
+    assert text.endswith("recent trend: no significant change.")
+    line = series(result, row)
+    assert line["period"].iloc[0] == "2010/11" and len(line) == 14
+    peers = series(area_and_neighbours(data, SEFTON, comparators), row, across_areas=True)
+    assert peers["model_rank"].tolist() == list(range(11))
+    assert peers["area_name"].iloc[0] == "Sefton"
+    # the rank in the benchmark agrees with the peers' values
+    low_to_high = peers.sort_values("value")["area_name"].tolist()
+    assert low_to_high.index("Sefton") + 1 == row["neighbour_rank"] == 6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("area", "name"), [(SEFTON, "Sefton"), (LIVERPOOL, "Liverpool")])
+def test_real_start_well_chapter(shared_data, tmp_path, area, name):
+    from jsna.build import build
+
+    result = build(shared_data, area, tmp_path, chapters=["02"], progress=lambda _: None)
+    assert result.ok, result.failed
+    html = (result.reports / "02_start_well.html").read_text()
+    assert "Key messages" in html and "DfE 2025 model" in html and "worse than England (72.7)" in html
+    manifest = (result.figures / "manifest.csv").read_text()
+    for figure in ("02_spine_chart", "02_trend_90284", "02_neighbours_90284", "02_tartan_rug"):
+        assert figure in manifest
+    neighbours = pd.read_csv(result.reports / "tables" / "02_start_well" / "statistical_neighbours.csv")
+    assert len(neighbours) == 10 and (neighbours["model"] == "DfE 2025 model").all()
