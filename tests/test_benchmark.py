@@ -460,3 +460,35 @@ def test_real_start_well_chapter(shared_data, tmp_path, area, name):
         assert figure in manifest
     neighbours = pd.read_csv(result.reports / "tables" / "02_start_well" / "statistical_neighbours.csv")
     assert len(neighbours) == 10 and (neighbours["model"] == "DfE 2025 model").all()
+
+
+def test_proportions_spc_and_trend_test():
+    """Proportions: SPC comparison on counts, and the chi-squared test for trend on counts (auto-detected)."""
+    from jsna.stats import recent_trend
+
+    rows = []
+    for code, kind, counts in [("E92000001", "England", [50_000] * 6),
+                               ("E06000001", "UA", [300, 330, 360, 390, 420, 450])]:
+        n = 100_000 if code == "E92000001" else 1_000
+        for i, c in enumerate(counts):
+            v = 100 * c / n
+            half = 1.96 * np.sqrt(v * (100 - v) / n)
+            rows.append({"indicator_id": 7, "area_code": code, "area_type": kind,
+                         "parent_code": None if kind == "England" else "E92000001", "sex": "Persons", "age": "All",
+                         "category_type": None, "category": None, "period": str(2018 + i),
+                         "period_sortable": (2018 + i) * 10000, "value": v, "lower_ci95": v - half,
+                         "upper_ci95": v + half, "lower_ci99_8": v - 1.6 * half, "upper_ci99_8": v + 1.6 * half,
+                         "count": float(c), "denominator": float(n)})
+    data = pd.DataFrame(rows)
+    spc = benchmark(data, "E06000001", method="spc", polarity="high is good")
+    # 30% to 45% of 1,000 people against England's 50%: below the control limits every year
+    assert spc["compared_to_england_95"].tolist() == ["Worse"] * 6
+    near = data.assign(count=np.where(data["area_code"] == "E06000001", 480.0, data["count"]))
+    assert set(benchmark(near, "E06000001", method="spc", polarity="high is good")["compared_to_england_95"]) == {
+        "Similar"}  # 48% of 1,000 is within the 95% limits around 50%
+    out = benchmark(data, "E06000001", polarity="high is good")
+    latest_row = out.iloc[-1]
+    direct = recent_trend(data[data["area_code"] == "E06000001"], by="area_code", period="period_sortable",
+                          kind="proportion", polarity="high is good")
+    assert latest_row["trend_chi_squared"] == pytest.approx(direct["chi_squared"].item())
+    assert latest_row["recent_trend"] == "Increasing and getting better"
