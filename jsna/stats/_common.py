@@ -173,7 +173,10 @@ def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
         return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1 if len(df) else 0))
     combined = np.zeros(len(df), dtype=np.int64)
     for name in by:
-        codes, uniques = pd.factorize(_hashable(df[name]), use_na_sentinel=False)
+        values = _hashable(df[name])
+        codes, uniques = pd.factorize(values)
+        if len(codes) and codes.min() < 0:  # missing keys form a group of their own
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
         combined = combined * (len(uniques) + 1) + codes
     if len(by) > 1:
         combined = pd.factorize(combined)[0]
