@@ -196,7 +196,8 @@ class Comparators:
 
         ``role`` is "neighbours.dfe" or "neighbours.list"; by default the DfE
         model when the pack has one (its most recent model unless ``select``
-        chooses, e.g. ``vintage="April 2021 model"``), otherwise the plain list.
+        chooses, e.g. ``vintage="April 2021 model"``), otherwise the plain list,
+        otherwise no neighbours.
 
         Examples
         --------
@@ -210,7 +211,9 @@ class Comparators:
         ['local list']
         """
         if role is None:
-            role = "neighbours.dfe" if pack.has("neighbours.dfe") else "neighbours.list"
+            role = next((r for r in ("neighbours.dfe", "neighbours.list") if pack.has(r)), None)
+            if role is None:
+                return cls()
         if role not in ("neighbours.dfe", "neighbours.list"):
             raise DataValidationError(f"role={role!r} must be 'neighbours.dfe' or 'neighbours.list'")
         return cls(neighbours=pack.read(role, **select))
