@@ -406,7 +406,7 @@ def test_demo_pack_authority(demo_pack):
     latest = out[out["recent_trend"].notna()]
     assert (latest["neighbours_listed"] == 10).all()
     five_year = latest["time_period_range"] == "5y"  # ward-level 5-year life expectancy: authority only
-    assert five_year.sum() == 4 and (latest.loc[five_year, "neighbours_with_data"] == 0).all()
+    assert five_year.any() and (latest.loc[five_year, "neighbours_with_data"] == 0).all()
     assert (latest.loc[~five_year, "neighbours_with_data"] == 10).all()
     latest = latest[~five_year]
     planned = [int(k) for k, spec in truth["indicators"].items() if spec.get("authority_planned_worse_than_england")]
@@ -414,7 +414,8 @@ def test_demo_pack_authority(demo_pack):
     rows = out[out["indicator_id"].isin(planned) & (out["time_period_range"] != "5y")]
     labels = rows["compared_to_england_95"].value_counts().to_dict()
     print(f"\ndemo: planned worse than England, compared at 95% over all periods: {labels}")
-    assert labels == {"Worse": 86, "Similar": 2}  # under 18 conceptions (small numbers) similar twice
+    # planted ratios of 1.16 to 1.45: worse in (nearly) every period, never better
+    assert "Better" not in labels and labels["Worse"] >= 0.9 * len(rows)
     for indicator in planned:
         assert (out.loc[out["indicator_id"] == indicator, "polarity"]
                 == truth["indicators"][str(indicator)]["polarity"]).all()
