@@ -529,6 +529,8 @@ def benchmark(
     if not isinstance(comparators, Comparators):
         raise DataValidationError(f"comparators is a {type(comparators).__name__}; give a jsna.benchmark.Comparators")
     check_columns(indicators, {"indicators": _REQUIRED})
+    if indicators.empty:
+        raise DataValidationError("indicators has no rows; read the pack's indicators.fingertips files first")
     if method not in ("ci_overlap", "spc"):
         raise DataValidationError(f"method={method!r} must be 'ci_overlap' or 'spc'")
     keep = [c for c in dict.fromkeys(_REQUIRED + [S.INDICATOR_NAME, S.AREA_NAME, S.COUNT, S.DENOMINATOR,
@@ -547,7 +549,7 @@ def benchmark(
         if column not in data:
             data[column] = np.nan if column in (S.COUNT, S.DENOMINATOR) else pd.Series(np.nan, index=data.index, dtype="str")
     data[S.POLARITY] = _polarity(data, polarity)
-    n_series = int(series_all.max()) + 1 if len(raw) else 0
+    n_series = int(series_all.max()) + 1
     values = np.full((n_series, n_areas), np.nan)
     values[series_of_row, area_of_row] = data[S.VALUE].to_numpy(float)
     column_of = pd.Series(np.arange(n_areas), index=area_codes)
@@ -555,8 +557,8 @@ def benchmark(
     # the series of the same indicator, sex, age and period for all people (no category)
     series_keys = data[SERIES_COLUMNS + [S.PERIOD_SORTABLE, _RANGE]].assign(_s=series_of_row).drop_duplicates(
         "_s").sort_values("_s").reset_index(drop=True)
-    plain = series_keys[series_keys[S.CATEGORY_TYPE].isna() & series_keys[S.CATEGORY].isna()]
     base_on = [S.INDICATOR_ID, S.SEX, S.AGE, S.PERIOD]
+    plain = series_keys[series_keys[S.CATEGORY_TYPE].isna() & series_keys[S.CATEGORY].isna()].drop_duplicates(base_on)
     base = series_keys[base_on + ["_s"]].merge(
         plain[base_on + ["_s"]].rename(columns={"_s": "_base"}), on=base_on, how="left")
     base_of_series = base.sort_values("_s")["_base"].to_numpy(float)

@@ -493,3 +493,9 @@ def test_proportions_spc_and_trend_test():
                           kind="proportion", polarity="high is good")
     assert latest_row["trend_chi_squared"] == pytest.approx(direct["chi_squared"].item())
     assert latest_row["recent_trend"] == "Increasing and getting better"
+
+
+def test_empty_indicators_refused():
+    empty = _frame({"E92000001": [1.0]}).iloc[:0]
+    with pytest.raises(DataValidationError, match="indicators has no rows"):
+        benchmark(empty)
