@@ -76,7 +76,8 @@ MAX_DOCX_ROWS = 200
 
 _SYNTHETIC_NOTICE = ("Synthetic data: this chapter was built from a synthetic data pack. "
                      "The figures are not real statistics for any place.")
-_SYMBOLS_NOTE = (f"{CONFIDENTIAL_MARKER} = confidential: {DEFAULT_RULE.describe()}, and values "
+_RULE_TEXT = DEFAULT_RULE.describe()
+_SYMBOLS_NOTE = (f"{CONFIDENTIAL_MARKER} = confidential: {_RULE_TEXT[0].lower()}{_RULE_TEXT[1:]}, and values "
                  f"calculated from those counts are hidden too. {NOT_AVAILABLE_MARKER} = not available.")
 _SUPPRESSION_NOTE = re.compile(r"Counts of [^:]*? are shown as .*?\.(?=\s|$)")
 _WIDE_TABLE = 9  # tables with more columns go on a landscape page in Word
@@ -305,18 +306,18 @@ def _chapter_title(notebook, fallback: str) -> tuple[str, int, bool]:
     return fallback, top, False
 
 
-def _name_pattern(node: ast.expr) -> re.Pattern | None:
-    """A regex for the name argument of a ``.figure``/``.table`` call (a string or an f-string)."""
+def _name_pattern(node: ast.expr) -> tuple[re.Pattern, str | None] | None:
+    """A regex for the name argument of a ``.figure``/``.table`` call, and the name if it is literal."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return re.compile(re.escape(node.value))
+        return re.compile(re.escape(node.value)), node.value
     if isinstance(node, ast.JoinedStr):
         parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+?" for v in node.values]
-        return re.compile("".join(parts))
+        return re.compile("".join(parts)), None
     return None
 
 
-def _saved_names(source: str) -> list[tuple[str, re.Pattern]]:
-    """``("figure"|"table", name pattern)`` for each save call in a code cell, in source order."""
+def _saved_names(source: str) -> list[tuple[str, re.Pattern, str | None]]:
+    """``("figure"|"table", name pattern, literal name)`` for each save call in a code cell, in order."""
     clean = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
     try:
         tree = ast.parse(clean)
@@ -331,10 +332,10 @@ def _saved_names(source: str) -> list[tuple[str, re.Pattern]]:
         if "title" not in keywords:  # plt.figure(...) and the like
             continue
         name = keywords.get("name", node.args[1] if len(node.args) > 1 else None)
-        pattern = _name_pattern(name) if name is not None else None
-        if pattern is not None:
-            calls.append(((node.lineno, node.col_offset), node.func.attr, pattern))
-    return [(kind, pattern) for _, kind, pattern in sorted(calls, key=lambda c: c[0])]
+        found = _name_pattern(name) if name is not None else None
+        if found is not None:
+            calls.append(((node.lineno, node.col_offset), node.func.attr, *found))
+    return [(kind, pattern, literal) for _, kind, pattern, literal in sorted(calls, key=lambda c: c[0])]
 
 
 _CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
@@ -346,14 +347,19 @@ def _layout(notebook, figures: list[_Figure], tables: list[_Table]) -> list[tupl
 
     blocks: list[tuple[str, object]] = []
     placed: set[int] = set()
+    # A name given literally anywhere belongs to that call, never to an f-string elsewhere.
+    literal = {(kind, name) for cell in notebook.cells if cell.cell_type == "code"
+               for kind, _, name in _saved_names(cell.source) if name is not None}
 
-    def claim(items, kind_patterns, key):
+    def claim(items, kind, names, key):
         out = []
-        for pattern in kind_patterns:
+        for pattern, name in names:
             for item in items:
-                if id(item) not in placed and pattern.fullmatch(key(item)):
-                    placed.add(id(item))
-                    out.append(item)
+                if (id(item) in placed or not pattern.fullmatch(key(item))
+                        or (name is None and (kind, key(item)) in literal)):
+                    continue
+                placed.add(id(item))
+                out.append(item)
         return out
 
     for cell in notebook.cells:
@@ -363,8 +369,8 @@ def _layout(notebook, figures: list[_Figure], tables: list[_Table]) -> list[tupl
         if cell.cell_type != "code":
             continue
         names = _saved_names(cell.source)
-        cell_figures = claim(figures, [p for k, p in names if k == "figure"], lambda f: f.stem)
-        cell_tables = claim(tables, [p for k, p in names if k == "table"], lambda t: t.name)
+        cell_figures = claim(figures, "figure", [(p, n) for k, p, n in names if k == "figure"], lambda f: f.stem)
+        cell_tables = claim(tables, "table", [(p, n) for k, p, n in names if k == "table"], lambda t: t.name)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/markdown" in data:
@@ -390,7 +396,7 @@ def _layout(notebook, figures: list[_Figure], tables: list[_Table]) -> list[tupl
 
 _INLINE = re.compile(
     r"\*\*(?P<b1>.+?)\*\*|__(?P<b2>.+?)__"
-    r"|(?<![\w*])\*(?P<i1>[^\s*](?:.*?[^\s\\])?)\*(?!\*)|(?<![\w_])_(?P<i2>[^\s_](?:.*?[^\s])?)_(?![\w_])"
+    r"|(?<![\w*])\*(?P<i1>[^\s*](?:.*?[^\s\\*])??)\*(?!\*)|(?<![\w_])_(?P<i2>[^\s_](?:.*?[^\s_])??)_(?![\w_])"
     r"|`(?P<code>[^`]+)`|!\[[^\]]*\]\([^)]*\)|\[(?P<link>[^\]]+)\]\((?P<url>[^)\s]+)[^)]*\)"
     r"|<[^>]+>"
 )
@@ -898,7 +904,8 @@ def _sheet_names(stems: Sequence[str]) -> list[str]:
     return names
 
 
-def chapter_workbook(tables: Path, out: Path, *, title: str, synthetic: bool, sources: list[str]) -> Path:
+def chapter_workbook(tables: Path, out: Path, *, title: str, synthetic: bool, sources: list[str],
+                     order: Sequence[str] | None = None) -> Path:
     """Write a chapter's tables as an accessible Excel workbook.
 
     Parameters
@@ -914,6 +921,9 @@ def chapter_workbook(tables: Path, out: Path, *, title: str, synthetic: bool, so
         Say on the cover and in the notes that the data are synthetic.
     sources : list of str
         Sources listed on the cover, before the tables' own sources.
+    order : list of str, optional
+        Table names (file stems) in the order wanted, e.g. as the chapter
+        shows them; others follow in ``tables.csv`` order.
 
     Returns
     -------
@@ -948,6 +958,9 @@ def chapter_workbook(tables: Path, out: Path, *, title: str, synthetic: bool, so
     import xlsxwriter
 
     chapter_tables = _chapter_tables(Path(tables))
+    if order:
+        rank = {name: i for i, name in enumerate(order)}
+        chapter_tables.sort(key=lambda t: rank.get(t.name, len(rank)))
     out = Path(out)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
@@ -1100,8 +1113,10 @@ def write_documents(reports_dir: Path, figures_dir: Path, *, synthetic: bool, so
         tables = reports_dir / "tables" / stem
         docx_path = chapter_docx(notebook, figures=figures_dir, tables=tables,
                                  out=reports_dir / f"{stem}.docx", synthetic=synthetic, sources=sources)
-        title, _, _ = _chapter_title(_notebook(notebook), stem.replace("_", " "))
+        executed = _notebook(notebook)
+        title, _, _ = _chapter_title(executed, stem.replace("_", " "))
+        shown = [item.name for kind, item in _layout(executed, [], _chapter_tables(tables)) if kind == "table"]
         xlsx_path = chapter_workbook(tables, reports_dir / f"{stem}.xlsx", title=f"{title}: tables",
-                                     synthetic=synthetic, sources=sources)
+                                     synthetic=synthetic, sources=sources, order=shown)
         written += [docx_path, xlsx_path]
     return written
