@@ -328,7 +328,7 @@ def positive(*columns: str, whole: bool = False, missing_ok: bool = False) -> Ch
 
 
 def between(pattern: str, low: float, high: float, *, whole: bool = False, missing_ok: bool = False,
-            what: str = "values") -> Check:
+            what: str = "values", required: bool = True) -> Check:
     """Every column matching ``pattern`` lies in ``[low, high]`` (and is whole if ``whole``).
 
     Examples
@@ -340,7 +340,7 @@ def between(pattern: str, low: float, high: float, *, whole: bool = False, missi
     """
 
     def check(frame: pd.DataFrame, where: str) -> None:
-        for column in _columns(frame, pattern, where):
+        for column in _columns(frame, pattern, where, required=required):
             values = _numbers(frame, column, where)
             if not missing_ok and values.isna().any():
                 raise DataValidationError(
@@ -606,7 +606,7 @@ CHECKS: dict[str, list[Check]] = {
         codes({r"lsoa11_code": "lsoa11", r"lsoa21_code": "lsoa"}, optional=[r"lsoa11_code", r"lsoa21_code"]),
         codes({_LSOA: "lsoa"}),
         unique(_LSOA),
-        between(r"[a-z_]+_rank", 1, _MAX_RANK, whole=True, what="ranks"),
+        between(r"[a-z_]+_rank", 1, _MAX_RANK, whole=True, what="ranks", required=False),
         between(r"[a-z_]+_decile", 1, 10, whole=True, what="deciles"),
     ],
     "population.lsoa": [

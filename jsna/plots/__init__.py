@@ -20,14 +20,26 @@ from jsna.plots.style import (
     sequential_colors,
     use_style,
 )
+from jsna.plots.trends import (
+    SIGNIFICANCE_MARKERS,
+    neighbour_bars,
+    spine_chart,
+    tartan_rug,
+    trend_chart,
+)
 
 __all__ = [
+    "trend_chart",
+    "tartan_rug",
+    "spine_chart",
+    "neighbour_bars",
     "AF_CATEGORICAL",
     "AF_FOCUS",
     "AF_SEQUENTIAL",
     "FULL_WIDTH",
     "SEQUENTIAL_CMAP",
     "SIGNIFICANCE",
+    "SIGNIFICANCE_MARKERS",
     "STYLE_PATH",
     "SavedFigure",
     "add_synthetic_stamp",
