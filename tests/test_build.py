@@ -108,3 +108,17 @@ def test_demo_build(demo_pack, tmp_path):
     assert result.ok, result.failed
     assert (result.reports / "01_population_and_deprivation.html").read_text().count("ynthetic data") >= 1
     assert "True" in (result.figures / "manifest.csv").read_text()
+
+
+def test_rebuild_is_byte_identical(demo_pack, tmp_path):
+    first = build(demo_pack, None, tmp_path / "a", chapters=["01"], progress=lambda _: None)
+    second = build(demo_pack, None, tmp_path / "b", chapters=["01"], progress=lambda _: None)
+    assert first.ok and second.ok
+    names = sorted(p.name for p in first.figures.iterdir())
+    assert names == sorted(p.name for p in second.figures.iterdir())
+    assert {n.rsplit(".", 1)[-1] for n in names} >= {"png", "svg", "csv"}
+    for name in names:
+        assert (first.figures / name).read_bytes() == (second.figures / name).read_bytes(), name
+    for table in (first.reports / "tables").rglob("*.csv"):
+        twin = second.reports / table.relative_to(first.reports)
+        assert table.read_bytes() == twin.read_bytes(), table.name
