@@ -701,7 +701,7 @@ class _Word:
                 paragraph.add_run(text).font.size = size
                 if is_number:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self._widths(table, header, rows)
+        self._widths(table, header, rows, size)
         properties = table._tbl.tblPr
         for tag, value in (("w:tblCaption", title), ("w:tblDescription", description)):
             if value:  # the table's alt text (Word: Table Properties > Alt Text); last in tblPr
@@ -709,20 +709,28 @@ class _Word:
                 element.set(qn("w:val"), value)
                 properties.append(element)
 
-    def _widths(self, table, header, rows) -> None:
-        """Column widths in proportion to their longest cell text (and header word), filling the page."""
+    def _widths(self, table, header, rows, size) -> None:
+        """Column widths: short columns (numbers, codes) unwrapped, long text sharing the rest of the page."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
-        weights = []
+        needs = []  # characters each column wants on one line
         for index, name in enumerate(header):
             longest_word = max((len(w) for w in str(name).split()), default=1)
             longest_text = max((len(r[index]) for r in rows), default=1)
-            # numbers and codes should not wrap; long headers may
-            weights.append(min(max(longest_text, min(longest_word, 7), 3), 24) + 1)
+            needs.append(min(max(longest_text, min(longest_word, 7), 3), 40) + 1)
         padding = 2 * _CELL_MARGIN * 635  # both sides, twips to EMU
-        spare = max(self.text_width - padding * len(weights), 0)
-        widths = [padding + int(spare * w / sum(weights)) for w in weights]
+        spare = max(self.text_width - padding * len(needs), 0)
+        char = int(size * 0.55)  # an average character of a sans-serif font, in EMU
+        short = [n <= 12 for n in needs]
+        fixed = sum(n * char for n, s in zip(needs, short, strict=True) if s)
+        long_chars = sum(n for n, s in zip(needs, short, strict=True) if not s)
+        if sum(needs) * char <= spare or fixed + 8 * char * sum(not s for s in short) > spare:
+            shares = [spare * n // sum(needs) for n in needs]  # all fits, or nothing sensible does
+        else:  # short columns whole, long ones share what is left and wrap
+            shares = [n * char if s else (spare - fixed) * n // long_chars
+                      for n, s in zip(needs, short, strict=True)]
+        widths = [padding + share for share in shares]
         table.autofit = False
         margins = OxmlElement("w:tblCellMar")  # narrow cell margins leave room for the text
         for side in ("left", "right"):
