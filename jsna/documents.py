@@ -201,6 +201,8 @@ def _cells(frame: pd.DataFrame) -> tuple[list[str], list[list[object]], list[boo
     for name in shown.columns:
         column = shown[name]
         missing = column.isna().to_numpy()
+        if pd.api.types.is_float_dtype(column):  # infinities (a division by zero) are not values either
+            missing |= ~np.isfinite(column.to_numpy(dtype=float, na_value=np.nan))
         values = np.asarray(column.astype(object).tolist(), dtype=object)
         values[missing] = marker[missing]
         columns.append(values)
@@ -250,10 +252,20 @@ def _split_note(note: str) -> list[str]:
 
 
 def _unique(items: Iterable[str]) -> list[str]:
+    """Distinct source lines; a line made only of lines already listed (joined) is left out.
+
+    Examples
+    --------
+    >>> _unique(["ONS", "MHCLG", "ONS MHCLG", "ONS", "NHS England"])
+    ['ONS', 'MHCLG', 'NHS England']
+    """
     seen: list[str] = []
     for item in items:
         item = item.strip()
-        if item and item not in seen:
+        rest = item
+        for known in sorted(seen, key=len, reverse=True):
+            rest = rest.replace(known, "")
+        if item and rest.strip(" .;,"):
             seen.append(item)
     return seen
 

@@ -367,6 +367,17 @@ def test_workbook_sheets_notes_and_markers(small_chapter, tmp_path):
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
+def test_workbook_infinite_and_boolean_cells(tmp_path):
+    import openpyxl
+
+    (tmp_path / "t.csv").write_text("area,ratio,flag\nA,inf,True\nB,1.5,False\n", encoding="utf-8")
+    (tmp_path / "tables.csv").write_text("file,title,source,note\nt.csv,T,S,\n", encoding="utf-8")
+    book = openpyxl.load_workbook(chapter_workbook(tmp_path, tmp_path / "t.xlsx", title="T", synthetic=False,
+                                                   sources=[]))
+    assert [list(r) for r in book["t"].iter_rows(min_row=6, values_only=True)] == [
+        ["A", "[x]", True], ["B", 1.5, False]]
+
+
 def test_workbook_is_byte_identical_and_handles_no_tables(small_chapter, tmp_path):
     import openpyxl
 
