@@ -200,7 +200,7 @@ def _cells(frame: pd.DataFrame) -> tuple[list[str], list[list[object]], list[boo
     marker = np.where(suppressed, CONFIDENTIAL_MARKER, NOT_AVAILABLE_MARKER)
     for name in shown.columns:
         column = shown[name]
-        missing = column.isna().to_numpy()
+        missing = column.isna().to_numpy().copy()
         if pd.api.types.is_float_dtype(column):  # infinities (a division by zero) are not values either
             missing |= ~np.isfinite(column.to_numpy(dtype=float, na_value=np.nan))
         values = np.asarray(column.astype(object).tolist(), dtype=object)
