@@ -765,6 +765,7 @@ class _Word:
         properties.title, properties.subject = title, subject
         properties.author = properties.last_modified_by = "jsna"
         properties.language, properties.keywords = "en-GB", "JSNA"
+        properties.comments = "Built by jsna from the executed chapter notebook."
         properties.created = properties.modified = when
         properties.last_printed = when
         properties.revision = 1
