@@ -2,7 +2,8 @@
 
 Each chapter notebook is executed with papermill with its parameters
 (``PACK``, ``AREA``, ``FIGURES``, ``REPORTS``), then exported to HTML with
-the code hidden. Everything is written into a temporary folder beside the
+the code hidden, to Word and to an Excel workbook of its tables
+(:mod:`jsna.documents`). Everything is written into a temporary folder beside the
 outputs and moved into place only when the build is complete, so a failed
 or interrupted build never leaves half-written reports or figures that look
 complete, and the previous outputs stay intact. Builds for different areas
@@ -166,6 +167,14 @@ def build(
                 if executed.exists():  # keep it for debugging, never as a finished chapter
                     os.replace(executed, executed.with_suffix(".FAILED.ipynb"))
                 progress(f"      FAILED: {result.failed[notebook.stem]}")
+        if result.built:
+            from jsna.documents import write_documents
+
+            progress("      writing Word and Excel versions ...")
+            try:
+                write_documents(reports, figures, synthetic=data.synthetic, sources=list(data.attribution))
+            except Exception as exc:  # documents must not lose the chapters already built
+                result.failed["documents"] = _short_error(str(exc).strip().splitlines())
         # Publish what was built; the previous outputs are replaced only now.
         _publish(reports, reports_final)
         _publish(figures, figures_final)

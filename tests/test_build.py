@@ -97,6 +97,8 @@ def test_real_first_chapter(shared_data, tmp_path, area, n_wards):
     assert result.ok, result.failed
     html = (result.reports / "01_population_and_deprivation.html").read_text()
     assert "Key messages" in html and "def " not in html  # code hidden
+    assert (result.reports / "01_population_and_deprivation.docx").is_file()
+    assert (result.reports / "01_population_and_deprivation.xlsx").is_file()
     manifest = (result.figures / "manifest.csv").read_text()
     assert "01_ward_imd_score" in manifest and "01_ward_core20_share" in manifest
     table = (result.reports / "tables" / "01_population_and_deprivation" / "ward_deprivation.csv").read_text()
