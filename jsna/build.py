@@ -68,6 +68,23 @@ def chapter_notebooks(only: list[str] | None = None) -> list[Path]:
     return found
 
 
+def _kernel_manager_class():
+    """A kernel manager talking to the kernel over local sockets (IPC) where the OS has them.
+
+    The default TCP transport makes ipykernel warn that traffic is unencrypted
+    on every chapter; IPC keeps kernel traffic off the network altogether.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            if os.name == "posix":
+                kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def _html(executed: Path, target: Path) -> None:
     import nbformat
     from nbconvert import HTMLExporter
@@ -157,6 +174,7 @@ def build(
                     progress_bar=False,
                     log_output=False,
                     kernel_name="python3",
+                    kernel_manager_class=_kernel_manager_class(),
                 )
                 _html(executed, reports / f"{notebook.stem}.html")
                 result.built.append(notebook.stem)
