@@ -96,7 +96,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the generator's output changes; a pack of another version is rewritten.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 
 DEMO_AREA_CODE = "E06999001"
 DEMO_AREA_NAME = "Demoshire (synthetic)"
@@ -894,13 +894,13 @@ INDICATORS = (
     _Spec(20602, "Year 6 prevalence of overweight (including obesity)", "proportion", "10-11 yrs", (10, 10),
           "Persons", LOW_GOOD, "fy", 33.5, 0.008, 1.10, 0.006, -0.40, coverage=0.94),
     _Spec(93563, "Percentage of 5 year olds with experience of visibly obvious dental decay", "proportion",
-          "5 yrs", (5, 5), "Persons", LOW_GOOD, "fy", 27.9, -0.025, 1.35, -0.01, coverage=0.3),
+          "5 yrs", (5, 5), "Persons", LOW_GOOD, "fy", 27.9, -0.025, 1.35, -0.01, -0.9, coverage=0.3),
     _Spec(90631, "School readiness: percentage of children achieving a good level of development at the end of Reception",
           "proportion", "5 yrs", (5, 5), "Persons", HIGH_GOOD, "fy", 60.4, 0.012, 0.94, 0.004, 0.18, coverage=0.98),
     _Spec(20401, "Under 18s conception rate / 1,000", "crude", "<18 yrs", (15, 17), "Female", LOW_GOOD, "cal",
           24.3, -0.065, 1.35, -0.01, multiplier=1_000),
     _Spec(93085, "Smoking status at time of delivery", "proportion", "All ages", (0, 0), "Female", LOW_GOOD,
-          "fy", 12.0, -0.045, 1.40, 0.0, coverage=2.0),
+          "fy", 12.0, -0.045, 1.40, 0.0, -1.0, coverage=2.0),
     _Spec(92443, "Smoking Prevalence in adults (18+) - current smokers (APS)", "proportion", "18+ yrs",
           (18, 90), "Persons", LOW_GOOD, "cal", 18.4, -0.043, 1.15, 0.0, coverage=0.005),
     _Spec(30314, "Population vaccination coverage: Flu (aged 65+)", "proportion", "65+ yrs", (65, 90),
@@ -1016,20 +1016,27 @@ def _areas(rng: np.random.Generator, geo: _Geography, dep: _Deprivation, pop: np
     return england, region, neighbours, authority, wards
 
 
-def _ward_x(geo: _Geography, dep: _Deprivation, pop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Relative deprivation rank of each ward (0 = most deprived end, 1 = least) and its IMD score.
+def _relative_rank(weights: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Relative deprivation rank (0 = most deprived end, 1 = least) of each ward, along axis 0.
 
-    Wards are ordered by population-weighted IMD score, most deprived first; ``x`` is the
-    midpoint of each ward's share of the cumulative resident population.
+    Wards are ordered by ``score`` (population-weighted IMD score), most deprived first;
+    a ward's rank is the midpoint of its share of the cumulative ``weights`` (residents,
+    or an indicator's denominators, one column per period).
     """
+    weights = np.asarray(weights, dtype=float)
+    order = np.argsort(-score, kind="stable")
+    share = weights[order] / weights.sum(axis=0, keepdims=True)
+    x = np.empty_like(share)
+    x[order] = np.cumsum(share, axis=0) - share / 2
+    return x
+
+
+def _ward_x(geo: _Geography, dep: _Deprivation, pop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Relative deprivation rank of each ward among residents (0 = most deprived end) and its IMD score."""
     residents = pop.sum(axis=(1, 2)).astype(float)
     ward_pop = np.bincount(geo.lsoa_ward, residents, minlength=N_WARD)
     score = np.bincount(geo.lsoa_ward, residents * dep.score, minlength=N_WARD) / ward_pop
-    order = np.argsort(-score, kind="stable")
-    cum = np.cumsum(ward_pop[order]) / ward_pop.sum()
-    x = np.empty(N_WARD)
-    x[order] = cum - ward_pop[order] / ward_pop.sum() / 2
-    return x, score
+    return _relative_rank(ward_pop, score), score
 
 
 def _growth(year) -> np.ndarray:
@@ -1083,25 +1090,35 @@ def _quiet(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
-def _indicators(rng, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
+def _stream(seeds: np.random.SeedSequence, key: int) -> np.random.Generator:
+    """An independent generator keyed by ``key`` (an indicator ID): adding an indicator leaves the others' draws alone."""
+    return np.random.default_rng(np.random.SeedSequence(seeds.entropy, spawn_key=(*seeds.spawn_key, key)))
+
+
+def _indicators(seeds, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
     from jsna.stats.dsr import dsr
     from jsna.stats.rates import crude_rate, proportion
 
-    england, region, neighbours, authority, wards = _areas(rng, geo, dep, pop)
+    england, region, neighbours, authority, wards = _areas(_stream(seeds, 0), geo, dep, pop)
     areas = [england, region, *neighbours, authority, *wards]
     n_whole = 2 + len(neighbours)  # areas simulated whole; then the authority, then wards
     la, ward_slice = n_whole, slice(n_whole + 1, None)
     x, ward_score = _ward_x(geo, dep, pop)
     ward_pop = np.array([w.pop.sum() for w in wards])
+    residents = pop.sum(axis=(1, 2)).astype(float)
+    core20_share = np.bincount(geo.lsoa_ward, residents * (dep.decile <= 2), minlength=N_WARD) / ward_pop
+    core20_ward = core20_share >= 0.5  # as jsna.deprivation: at least half the residents in Core20 LSOAs
     t = np.arange(N_PERIODS)
     frames, truth = [], {"ward_relative_rank": {}, "indicators": {}}
     truth["ward_relative_rank"] = {
-        geo.ward_code[w]: {"x": x[w], "imd_score": ward_score[w], "population": ward_pop[w]}
+        geo.ward_code[w]: {"x": x[w], "imd_score": ward_score[w], "population": ward_pop[w],
+                           "core20_population_share": core20_share[w], "core20_ward": bool(core20_ward[w])}
         for w in range(N_WARD)
     }
     pops = np.stack([a.pop for a in areas])  # (area, 2, 91)
 
     for spec in INDICATORS:
+        rng = _stream(seeds, spec.id)
         labels, centre, span = _period_labels(spec.periods)
         years = 3 if spec.periods == "3y" else 1
         growth = sum(_growth(np.floor(centre) - (years // 2) + k) for k in range(years))
@@ -1112,17 +1129,27 @@ def _indicators(rng, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
         e = spec.england * np.exp(spec.england_trend * t)
         la_value = e * spec.la_ratio * np.exp(spec.la_trend * t)
         keep = np.arange(len(areas)) if with_wards else np.arange(la + 1)  # wards only where planted
+        # the population at risk first: a ward's expected value follows its rank among it
+        if spec.kind in ("proportion", "crude"):
+            base = pops[keep][:, sexes][:, :, ages].sum(axis=(1, 2))
+            denominator = np.round(base[:, None] * growth[None, :] * spec.coverage)  # (area, period)
+            at_risk = denominator.copy()
+        else:
+            in_range = (_ESP_START >= spec.ages[0]) & (_ESP_START <= spec.ages[1])
+            band_pop = _by_band(pops[keep][:, sexes].sum(axis=1), _ESP_START)[:, in_range]  # (area, band)
+            exposure = np.round(band_pop[:, None, :] * growth[None, :, None])  # (area, period, band)
+            at_risk = exposure.sum(axis=2)
         value = np.full((len(areas), N_PERIODS), np.nan)
         value[:n_whole] = e[None, :] * np.array([a.ratio[spec.id] for a in areas[:n_whole]])[:, None]
         value[la] = la_value
-        if with_wards:
-            value[ward_slice] = la_value[None, :] * (1 + spec.gradient * (x[:, None] - 0.5))
+        rank = None
+        if with_wards:  # linear in the ward's relative rank among the denominators: SII = la_value x gradient
+            rank = _relative_rank(at_risk[ward_slice], ward_score)  # (ward, period)
+            value[ward_slice] = la_value[None, :] * (1 + spec.gradient * (rank - 0.5))
         if spec.kind == "proportion":
             value = np.minimum(value, 99.0)
 
         if spec.kind in ("proportion", "crude"):
-            base = pops[keep][:, sexes][:, :, ages].sum(axis=(1, 2))
-            denominator = np.round(base[:, None] * growth[None, :] * spec.coverage)
             mean = value[keep] / spec.multiplier
             if spec.kind == "proportion":
                 count = rng.binomial(denominator.astype(np.int64), mean).astype(float)
@@ -1136,14 +1163,11 @@ def _indicators(rng, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
             verb = proportion if spec.kind == "proportion" else crude_rate
             result = _quiet(verb, df, "count", "denominator", multiplier=spec.multiplier)
         else:
-            in_range = (_ESP_START >= spec.ages[0]) & (_ESP_START <= spec.ages[1])
             bands = np.array(ESP_BANDS)[in_range]
             shape = _shape(spec.shape)[in_range]
             reference = pd.DataFrame({"band": bands, "count": shape * 1e9, "pop": 1e9, "g": 0})
             shape_dsr = float(dsr(reference, "count", "pop", by="g", age_band="band",
                                   multiplier=spec.multiplier)["value"].iloc[0])
-            band_pop = _by_band(pops[keep][:, sexes].sum(axis=1), _ESP_START)[:, in_range]  # (area, band)
-            exposure = np.round(band_pop[:, None, :] * growth[None, :, None])
             rate = shape[None, None, :] * value[keep][:, :, None] / shape_dsr
             count = rng.poisson(rate * exposure).astype(float)
             if with_wards:
@@ -1155,9 +1179,10 @@ def _indicators(rng, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
                             multiplier=spec.multiplier)
         frames.append(_fingertips_rows(spec.id, spec.name, areas, labels, sortable, span, spec.sex,
                                        spec.age, result))
-        truth["indicators"][str(spec.id)] = _indicator_truth(spec, labels, e, la_value, value, x, geo)
+        truth["indicators"][str(spec.id)] = _indicator_truth(spec, labels, e, la_value, value, rank, at_risk, geo,
+                                                             core20_ward)
 
-    le_frames, le_truth = _life_expectancy(rng, geo, dep, areas, la, ward_slice, x, deaths_info)
+    le_frames, le_truth = _life_expectancy(_stream(seeds, 1), geo, dep, areas, la, ward_slice, x, deaths_info)
     frames += le_frames
     truth["indicators"].update(le_truth)
     out = pd.concat(frames, ignore_index=True)
@@ -1171,7 +1196,7 @@ def _trend_word(change: float, polarity: str) -> str:
     return "improving" if better else "worsening"
 
 
-def _indicator_truth(spec, labels, england, la_value, value, x, geo) -> dict:
+def _indicator_truth(spec, labels, england, la_value, value, rank, at_risk, geo, core20_ward) -> dict:
     change = spec.england_trend + spec.la_trend
     worse = (spec.la_ratio > 1) == (spec.polarity == LOW_GOOD) and spec.la_ratio != 1
     out = {
@@ -1191,15 +1216,35 @@ def _indicator_truth(spec, labels, england, la_value, value, x, geo) -> dict:
         "ward_level": spec.gradient is not None,
     }
     if spec.gradient is not None:
-        ward_values = value[-N_WARD:, -1]
+        ward_values, r, weight = value[-N_WARD:, -1], rank[:, -1], at_risk[-N_WARD:, -1]
+        in_core20 = np.stack([core20_ward, ~core20_ward])
+        with np.errstate(invalid="ignore"):  # no Core20 ward (another seed): NaN
+            core20, rest = (in_core20 @ (weight * ward_values)) / (in_core20 @ weight)
         out["ward_gradient"] = {
+            "period": labels[-1],
             "sii_latest": float(la_value[-1] * spec.gradient),
             "sii_relative_to_authority": spec.gradient,
-            "expected_latest_by_ward": {geo.ward_code[w]: ward_values[w] for w in range(N_WARD)},
+            # the same number computed from the expected ward values, as an analysis would
+            "sii_latest_wls": float(np.polyfit(r, ward_values, 1, w=np.sqrt(weight))[0]),
+            "expected_latest_core20_wards": float(core20),
+            "expected_latest_other_wards": float(rest),
+            "expected_latest_core20_minus_other": float(core20 - rest),
+            "expected_latest_by_ward": dict(zip(geo.ward_code, ward_values, strict=True)),
+            "relative_rank_latest_by_ward": dict(zip(geo.ward_code, r, strict=True)),
+            "denominator_latest_by_ward": dict(zip(geo.ward_code, weight, strict=True)),
             "definition": (
-                "expected ward value = authority value x (1 + g (x - 0.5)), x = ward relative rank "
-                "(0 most deprived, 1 least deprived; see ward_relative_rank); SII = value at x=1 minus "
-                "value at x=0 = authority value x g"
+                "expected ward value = authority value x (1 + g (x - 0.5)), where x is the ward's relative "
+                "rank among the indicator's own denominators in that period (wards ordered by "
+                "population-weighted IMD score, most deprived first; x = midpoint of the ward's share of "
+                "the cumulative denominator: 0 most deprived, 1 least deprived; relative_rank_latest_by_ward). "
+                "SII = value at x=1 minus value at x=0 = authority value x g; it is also the "
+                "denominator-weighted least-squares slope of the expected ward values on x (sii_latest_wls) "
+                "and the SII of the expected values of any contiguous deprivation groups of wards (such as "
+                "local quintiles), so an analysis of the counts recovers it up to sampling error. Counts are "
+                "binomial (proportions) or Poisson (rates, by age band for DSRs) draws from the expected "
+                "values, with no further ward-level noise; the authority's counts are the sums of its wards'. "
+                "Core20 wards (ward_relative_rank[...]['core20_ward']) have at least half their residents in "
+                "Core20 LSOAs; expected_latest_core20_wards/other_wards are denominator-weighted means"
             ),
         }
     return out
@@ -1356,7 +1401,8 @@ def _manifest() -> str:
 
 def _build(seed: int) -> dict[str, str]:
     """Every file of the pack as text, keyed by its path inside the pack."""
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    seeds = np.random.SeedSequence(seed).spawn(8)
+    streams = [np.random.default_rng(s) for s in seeds]
     geo = _geography(streams[0])
     dep = _deprivation(streams[1], geo)
     pop = _population(streams[2], dep)
@@ -1364,7 +1410,7 @@ def _build(seed: int) -> dict[str, str]:
     deaths_file, observed, expected, exposure = _deaths(streams[4], geo, dep, pop)
     lookups = _lookups(geo)
     tidy_rates, hse = _model_files()
-    indicators, indicator_truth = _indicators(streams[5], geo, dep, pop, (observed, expected, exposure))
+    indicators, indicator_truth = _indicators(seeds[5], geo, dep, pop, (observed, expected, exposure))
 
     f = _FILES
     files: dict[str, str] = {}
