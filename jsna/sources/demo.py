@@ -51,6 +51,19 @@ What is planted
   :mod:`jsna.stats`; deprivation gradients (true slope index of
   inequality), improving and worsening trends, and the authority worse
   than England on some indicators.
+* Ward gradients (9 indicators, among them the Core20PLUS5 ones smoking at
+  time of delivery 93085 and dental decay at age 5 93563): a ward's expected
+  value is linear in its relative rank among the indicator's own
+  denominators (wards ordered by population-weighted IMD score), so the
+  recorded SII is exactly the SII of the expected values, at ward level or
+  for any contiguous grouping of wards such as local quintiles. Counts are
+  plain binomial/Poisson draws from those values, without further ward-level
+  noise, so the SII's 95% limits from the counts cover the truth about 95%
+  of the time (about 95% of indicator-by-seed pairs over 200 seeds). Life
+  expectancy's truth is the population-weighted slope of the expected ward
+  values (mortality follows LSOA deprivation, so it is nearly, not exactly,
+  linear in the ward rank). Each indicator draws from its own random
+  stream, keyed by its ID.
 
 Notes on the layouts
 --------------------
@@ -60,6 +73,9 @@ Notes on the layouts
   Trend" is empty: jsna computes benchmarks and trends itself. Ward rows
   (Area Type "Ward") have the authority as parent; life expectancy for
   wards is pooled over 2019-23 from the deaths file.
+* Ward rows for smoking at time of delivery and dental decay at age 5 are
+  a demo device: Fingertips publishes those two for local authorities and
+  upwards only.
 * NHS Digital patients by LSOA: ``PUBLICATION`` "GP_PRAC_PAT_LIST",
   ``EXTRACT_DATE`` "01APR2023", ``SEX`` "MALE"/"FEMALE" (the date format is
   not checked against a publisher file).
