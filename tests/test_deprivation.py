@@ -303,12 +303,6 @@ def _planted(truth):
     return out
 
 
-# In the demo's seeded realisation, Reception overweight (20601) has a ward-level slope of about
-# -20.6 against a planted -9.5 (binomial noise correlated with deprivation; chi-squared 29.5 on 22
-# wards): no method recovers the planted value from these data. Strict, so it fails once fixed.
-_UNLUCKY = {20601: "demo realisation: observed ward slope -20.6 vs planted -9.5 (reported to the demo's author)"}
-
-
 @pytest.fixture(scope="module")
 def demo_gradients(demo_pack):
     from jsna.deprivation import inequality_summary, ward_indicators_by_deprivation
@@ -327,13 +321,11 @@ def test_demo_plants_gradients_in_ward_indicators(demo_gradients):
 
 
 @pytest.mark.parametrize("case", range(11))
-def test_demo_planted_gradient_within_sii_limits(demo_gradients, case, request):
+def test_demo_planted_gradient_within_sii_limits(demo_gradients, case):
     summary, planted = demo_gradients
     if case >= len(planted):
         pytest.skip("fewer planted gradients")
     indicator, sex, true = sorted(planted)[case]
-    if indicator in _UNLUCKY:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=_UNLUCKY[indicator]))
     row = summary.loc[(indicator, sex)]
     assert row["sii_lower_ci95"] <= true <= row["sii_upper_ci95"], (indicator, sex, row["sii"], true)
     assert np.sign(row["sii"]) == np.sign(true)
