@@ -296,7 +296,7 @@ def _planted(truth):
     out = []
     for key, entry in truth["indicators"].items():
         if "ward_gradient" in entry:
-            out.append((int(key), "Persons", entry["ward_gradient"]["sii_latest"]))
+            out.append((int(key), entry["sex"], entry["ward_gradient"]["sii_latest"]))
         for sex, values in entry.get("by_sex", {}).items():
             if "ward_sii_wls" in values:
                 out.append((int(key), sex, values["ward_sii_wls"]))
@@ -320,7 +320,7 @@ def test_demo_plants_gradients_in_ward_indicators(demo_gradients):
     assert {(i, s) for i, s, _ in planted} == set(summary.index)
 
 
-@pytest.mark.parametrize("case", range(11))
+@pytest.mark.parametrize("case", range(13))
 def test_demo_planted_gradient_within_sii_limits(demo_gradients, case):
     summary, planted = demo_gradients
     if case >= len(planted):
