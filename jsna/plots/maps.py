@@ -86,6 +86,19 @@ _LABEL_FONTSIZE = 6.5
 _EDGE = {"edgecolor": "white", "linewidth": 0.4}
 
 
+def _edge(n_areas: int) -> dict:
+    """White area borders, thinner as areas multiply so small urban areas stay visible.
+
+    At national scale (tens of thousands of LSOAs) a 0.4 pt border would paint
+    whole cities white; borders are dropped there.
+    """
+    if n_areas <= 1_000:
+        return _EDGE
+    if n_areas <= 5_000:
+        return {"edgecolor": "white", "linewidth": 0.1}
+    return {"edgecolor": "face", "linewidth": 0.0}
+
+
 # --------------------------------------------------------------------------- classes
 
 
@@ -570,7 +583,7 @@ def ward_map(
             ax = _new_map_axes(frame.total_bounds)
         if shown.any():
             _draw_areas(ax, frame.geometry[shown], facecolors=list(colours[index[shown]]), gid="jsna-choropleth",
-                        **_EDGE)
+                        **_edge(len(frame)))
         _plot_areas(ax, frame, missing, NO_DATA, "jsna-no-data")
         _plot_areas(ax, frame, suppressed, SUPPRESSED, "jsna-suppressed")
         if legend:

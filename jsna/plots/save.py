@@ -65,7 +65,8 @@ def _required_text(value, argument: str, example: str) -> str:
     if isinstance(value, str):
         text = value.strip()
     elif isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        text = "; ".join(v.strip() for v in value if v.strip())
+        text = " ".join(v.strip() if v.strip().endswith((".", ";")) else v.strip() + ";"
+                        for v in value if v.strip()).rstrip(";")
     else:
         text = ""
     if not text:
