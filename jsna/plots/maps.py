@@ -139,6 +139,8 @@ class Classes:
         --------
         >>> Classes((10.0, 20.0, np.inf), -np.inf).labels()
         ['up to 10', '10 to 20', 'over 20']
+        >>> Classes((0.0, 50.0, 100.0), -np.inf).labels()
+        ['0 or less', '0 to 50', '50 to 100']
         >>> Classes((8 / 3, 13 / 3, 6.0), 1.0).labels()
         ['1.00 to 2.67', '2.67 to 4.33', '4.33 to 6.00']
         >>> Classes((1.25, 2.5), 0.5).labels("{:.2f}")
@@ -157,7 +159,8 @@ class Classes:
         out = []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
             if not np.isfinite(lo):
-                out.append(f"up to {fmt.format(hi)}")
+                # "up to 0" reads oddly for shares and counts: say "0 or less"
+                out.append(f"{fmt.format(hi)} or less" if hi == 0 else f"up to {fmt.format(hi)}")
             elif not np.isfinite(hi):
                 out.append(f"over {fmt.format(lo)}")
             else:
