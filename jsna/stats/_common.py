@@ -6,6 +6,7 @@ column names, and vectorised grouped sums.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -23,7 +24,11 @@ __all__ = [
     "numeric_column",
     "group_sums",
     "group_index",
+    "group_runs",
+    "group_sum",
     "factorize",
+    "check_rows",
+    "period_ranks",
     "labels",
     "check_non_negative",
     "warn_degenerate",
@@ -111,7 +116,11 @@ def check_columns(df: pd.DataFrame, columns: dict[str, str | Sequence[str] | Non
 
 
 def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
-    """A column as a float array, or an error naming the text values found.
+    """A column as a float array, or an error naming the text or infinite values found.
+
+    Missing values (NaN, None, empty) become NaN; the caller decides what a
+    NaN means. Infinite values are refused: no published statistic takes
+    them, and they usually come from a division by zero upstream.
 
     Examples
     --------
@@ -120,15 +129,42 @@ def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
     """
     series = df[column]
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
-    values = pd.to_numeric(series, errors="coerce")
-    bad = values.isna() & series.notna()
-    if bad.any():
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        coerced = pd.to_numeric(series, errors="coerce")
+        bad = coerced.isna() & series.notna()
+        if bad.any():
+            raise DataValidationError(
+                f"{argument} column {column!r} has values that are not numbers: "
+                f"{first_values(df.loc[bad, column].tolist())}; clean them or convert to NaN"
+            )
+        values = coerced.to_numpy(dtype=float, na_value=np.nan)
+    infinite = np.isinf(values)
+    if infinite.any():
         raise DataValidationError(
-            f"{argument} column {column!r} has values that are not numbers: "
-            f"{first_values(df.loc[bad, column].tolist())}; clean them or convert to NaN"
+            f"{argument} column {column!r} has infinite values: {first_values(values[infinite].tolist())} "
+            f"(rows {first_values(df.index[infinite].tolist(), 3)}); correct them, or make them NaN if "
+            "they are missing (an infinite value usually comes from a division by zero upstream)"
         )
-    return values.to_numpy(dtype=float, na_value=np.nan)
+    return values
+
+
+def check_rows(df: pd.DataFrame, function: str) -> None:
+    """Raise if ``df`` has no rows: a statistic of nothing is almost always a filter gone wrong.
+
+    Examples
+    --------
+    >>> check_rows(pd.DataFrame({"n": [1]}), "proportion")
+    >>> check_rows(pd.DataFrame({"n": []}), "proportion")
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.DataValidationError: proportion: the data have no rows; check your filter (or the file it came from) before computing a statistic
+    """
+    if len(df) == 0:
+        raise DataValidationError(
+            f"{function}: the data have no rows; check your filter (or the file it came from) "
+            "before computing a statistic"
+        )
 
 
 def group_sums(df: pd.DataFrame, by: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
@@ -168,9 +204,66 @@ def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
     >>> codes.tolist(), keys["g"].tolist()
     ([0, 1, 0], ['b', 'a'])
     """
+    codes, keys, _ = group_runs(df, by)
+    return codes, keys
+
+
+def group_runs(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame, np.ndarray | None]:
+    """:func:`group_index`, plus the first row of each group when every group is one run of rows.
+
+    Rows of a group usually sit together (data sorted by area), so the keys
+    are compared with the row before (cheap) and only the first row of each
+    run is hashed. The third value, ``starts``, is the first row of each
+    group when each group's rows are contiguous (codes then ascend and
+    ``np.add.reduceat(values, starts)`` gives the group sums); otherwise None.
+
+    Examples
+    --------
+    >>> codes, keys, starts = group_runs(pd.DataFrame({"g": ["b", "b", "a"]}), ["g"])
+    >>> codes.tolist(), keys["g"].tolist(), starts.tolist()
+    ([0, 0, 1], ['b', 'a'], [0, 2])
+    >>> group_runs(pd.DataFrame({"g": ["b", "a", "b"]}), ["g"])[2] is None
+    True
+    """
     by = list(by)
+    size = len(df)
     if not by:
-        return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1 if len(df) else 0))
+        starts = np.zeros(1 if size else 0, dtype=np.intp)
+        return np.zeros(size, dtype=np.intp), pd.DataFrame(index=range(len(starts))), starts
+    change = np.zeros(size, dtype=bool)
+    if size:
+        change[0] = True
+    for name in by:
+        differs = _differs_from_previous(df[name])
+        if differs is None:  # values that cannot be compared row to row: hash them all
+            change[:] = True
+            break
+        change[1:] |= differs
+    run_starts = np.flatnonzero(change)
+    run_codes, first_run = _factorize_keys(df[by].iloc[run_starts], by)
+    codes = run_codes[np.cumsum(change) - 1] if size else np.zeros(0, dtype=np.intp)
+    keys = df[by].iloc[run_starts[first_run]].reset_index(drop=True)
+    starts = run_starts if len(first_run) == len(run_starts) else None
+    return codes.astype(np.intp, copy=False), keys, starts
+
+
+def _differs_from_previous(series: pd.Series) -> np.ndarray | None:
+    """Whether each row's value differs from the row before (NaN differs from NaN); None if unknown."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        values = series.cat.codes.to_numpy()
+    else:
+        values = series.to_numpy(dtype=object) if pd.api.types.is_string_dtype(series.dtype) else series.to_numpy()
+    try:
+        differs = values[1:] != values[:-1]
+    except (TypeError, ValueError):  # e.g. pd.NA, whose truth value is ambiguous
+        return None
+    if not isinstance(differs, np.ndarray) or differs.dtype != bool or differs.shape != (len(values) - 1,):
+        return None
+    return differs
+
+
+def _factorize_keys(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Group code of each row (first-appearance order, NaN keys kept) and each group's first row."""
     combined = np.zeros(len(df), dtype=np.int64)
     for name in by:
         values = _hashable(df[name])
@@ -183,10 +276,82 @@ def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
     codes = combined.astype(np.intp)
     # codes number groups in order of first appearance, so a group starts where a code
     # exceeds every code before it
-    seen = np.maximum.accumulate(codes) if len(codes) else codes
-    first = np.flatnonzero(np.r_[True, codes[1:] > seen[:-1]]) if len(codes) else codes
-    keys = df[by].iloc[first].reset_index(drop=True)
-    return codes, keys
+    if not len(codes):
+        return codes, codes
+    seen = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.r_[True, codes[1:] > seen[:-1]])
+    return codes, first
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+
+
+def _period_key(label) -> tuple[float, int, int] | None:
+    """(year, quarter, month) of a period label such as "2019/20", "2017 - 19", "2020 Q3" or "Mar 2021"."""
+    text = str(label)
+    if _NUMBER.match(text):
+        return float(text), 0, 0
+    year = _YEAR.search(text)
+    if year is None:
+        return None
+    quarter = _QUARTER.search(text)
+    month = _MONTH.search(text)
+    return (float(year[1]), int(quarter[1]) if quarter else 0,
+            _MONTHS.index(month[1].lower()) + 1 if month else 0)
+
+
+def period_ranks(df: pd.DataFrame, period: str, argument: str = "period") -> np.ndarray:
+    """Rank of each row's period in time order (0 the earliest; equal periods share a rank).
+
+    Numbers and dates sort as they are (use ``period_sortable`` when the data
+    have it). Text labels are read by their first four-digit year, then a
+    quarter ("Q3") or month name: "2019/20", "2017 - 19", "2020 Q3",
+    "Mar 2021"; labels holding no year (such as "twenty") raise
+    :class:`~jsna.exceptions.DataValidationError`, rather than being sorted
+    as text ("2019/20" would sort after "2019 Q4").
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"p": ["2020/21", "2018/19", "2019/20 Q2", "2019/20 Q1"]})
+    >>> period_ranks(df, "p").tolist()
+    [3, 0, 2, 1]
+    """
+    series = df[period]
+    if series.isna().any():
+        raise DataValidationError(f"{argument} column {period!r} has missing values; every row needs its period")
+    kind = series.dtype
+    if (pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)) \
+            or pd.api.types.is_datetime64_any_dtype(kind):
+        return np.unique(series.to_numpy(), return_inverse=True)[1].reshape(-1).astype(np.intp)
+    codes, uniques = factorize(series)
+    keys = [_period_key(label) for label in uniques]  # one parse per distinct label
+    bad = [label for label, key in zip(uniques, keys, strict=True) if key is None]
+    if bad:
+        raise DataValidationError(
+            f"{argument} column {period!r} has labels that are not time periods: {first_values(bad)}; "
+            "give a column that sorts in time order (Fingertips' period_sortable, or a year)"
+        )
+    order = np.unique(np.array(keys, dtype=float), axis=0, return_inverse=True)[1].reshape(-1)
+    return order[codes].astype(np.intp)
+
+
+def group_sum(values: np.ndarray, codes: np.ndarray, size: int, starts: np.ndarray | None) -> np.ndarray:
+    """Sum ``values`` within groups: ``np.add.reduceat`` over runs when ``starts`` is given, else bincount.
+
+    Examples
+    --------
+    >>> group_sum(np.array([1.0, 2.0, 3.0]), np.array([0, 0, 1]), 2, np.array([0, 2])).tolist()
+    [3.0, 3.0]
+    >>> group_sum(np.array([1.0, 2.0, 3.0]), np.array([0, 1, 0]), 2, None).tolist()
+    [4.0, 2.0]
+    """
+    if starts is not None and len(values):
+        return np.add.reduceat(np.asarray(values, dtype=float), starts)
+    return np.bincount(codes, values, minlength=size).astype(float, copy=False)
 
 
 def _hashable(series: pd.Series):
@@ -244,8 +409,11 @@ def check_non_negative(df: pd.DataFrame, values: np.ndarray, column: str, argume
 
 
 def warn_degenerate(function: str, mask: np.ndarray, reason: str, keys: pd.DataFrame | None = None,
-                    consequence: str = "value and limits are NaN") -> None:
+                    consequence: str = "value and limits are NaN", rows: pd.Index | None = None) -> None:
     """Issue one UserWarning naming how many (and which) groups got NaN.
+
+    ``keys`` (the group keys) names the groups; without grouping columns,
+    ``rows`` (the input's index) names the rows instead.
 
     Examples
     --------
@@ -254,12 +422,14 @@ def warn_degenerate(function: str, mask: np.ndarray, reason: str, keys: pd.DataF
     n = int(np.count_nonzero(mask))
     if n == 0:
         return
-    which = ""
+    which = after = ""
     if keys is not None and keys.shape[1]:
         labels = [", ".join(map(str, row)) for row in keys.loc[mask].itertuples(index=False)]
         which = f" ({first_values(labels, 3)})"
+    elif rows is not None:
+        after = f" (row{'s' if n > 1 else ''} {first_values(rows[mask].tolist(), 3)})"
     noun = "group has" if n == 1 else "groups have"
-    warnings.warn(f"{function}: {n} {noun} {reason}{which}; {consequence}",
+    warnings.warn(f"{function}: {n} {noun} {reason}{which}; {consequence}{after}",
                   UserWarning, stacklevel=3)
 
 

@@ -23,6 +23,7 @@ from jsna.stats._common import (
     as_list,
     check_columns,
     check_non_negative,
+    check_rows,
     confidence_levels,
     group_index,
     labels,
@@ -39,27 +40,39 @@ def _count_and_denominator(df, count, denominator, by, function):
 
     Returns ``(base, o, n)``: ``base`` is the copy of ``df`` (no ``by``) or
     the frame of group keys with the summed columns. A NaN anywhere in a
-    group makes its sum NaN.
+    group makes its sum NaN, with a ``UserWarning`` naming the groups (or,
+    without ``by``, the rows).
     """
     check_columns(df, {"count": count, "denominator": denominator, "by": by})
+    check_rows(df, function)
     by = as_list(by)
     o = numeric_column(df, count, "count")
     n = numeric_column(df, denominator, "denominator")
     check_non_negative(df, o, count, "count")
     check_non_negative(df, n, denominator, "denominator")
     if not by:
-        return df, o, n  # assign() below makes the new frame
-    codes, keys = group_index(df, by)
-    size = len(keys)
-    sums = []
-    for values in (o, n):
-        missing = np.bincount(codes, np.isnan(values), minlength=size) > 0
-        total = np.bincount(codes, np.nan_to_num(values), minlength=size)
-        sums.append(np.where(missing, np.nan, total))
-    base = keys.copy()
-    base[count] = sums[0]
-    base[denominator] = sums[1]
-    return base, sums[0], sums[1]
+        base, keys, rows = df, None, df.index  # assign() below makes the new frame
+    else:
+        codes, keys = group_index(df, by)
+        size = len(keys)
+        sums = []
+        for values in (o, n):
+            missing = np.bincount(codes, np.isnan(values), minlength=size) > 0
+            total = np.bincount(codes, np.nan_to_num(values), minlength=size)
+            sums.append(np.where(missing, np.nan, total))
+        o, n = sums
+        base, rows = keys.copy(), None
+        base[count] = o
+        base[denominator] = n
+    for values, column, argument in ((o, count, "count"), (n, denominator, "denominator")):
+        warn_degenerate(function, np.isnan(values), f"a missing {argument} ({column!r})", keys, rows=rows)
+    return base, o, n
+
+
+def _named(base, df, by):
+    """``(keys, consequence, rows)`` for :func:`warn_degenerate`: groups by key, else rows by index."""
+    by = as_list(by)
+    return (base[by], "value and limits are NaN", None) if by else (None, "value and limits are NaN", df.index)
 
 
 def _statistic(kind: str, multiplier: float) -> str:
@@ -107,11 +120,14 @@ def proportion(
     -----
     Edge cases: a count of 0 gives a value and lower limit of 0 and a real
     upper limit; a count equal to the denominator gives an upper limit of
-    exactly ``multiplier``. A count above its denominator, or a negative
-    count or denominator, raises :class:`~jsna.exceptions.DataValidationError`.
-    A denominator of 0 gives NaN and a ``UserWarning``; NaN inputs give NaN
-    (a NaN in any row of a ``by`` group makes the group NaN). An empty frame
-    gives an empty result with the same columns.
+    exactly ``multiplier``. A count above its denominator, a negative or
+    infinite count or denominator, and a frame with no rows raise
+    :class:`~jsna.exceptions.DataValidationError`. A denominator of 0, or a
+    missing (NaN) count or denominator, gives NaN and a ``UserWarning``
+    naming the groups (without ``by``, the rows); a NaN in any row of a
+    ``by`` group makes the group NaN. Fractional counts are accepted and
+    used as given: Fingertips publishes some (survey-weighted counts, counts
+    averaged over pooled years), and the Wilson interval is defined for them.
 
     Examples
     --------
@@ -131,7 +147,7 @@ def proportion(
             f"(counts {first_values(o[over].tolist())}); a proportion needs count <= denominator"
         )
     zero = n == 0
-    warn_degenerate("proportion", zero, "a denominator of 0")
+    warn_degenerate("proportion", zero, "a denominator of 0", *_named(base, df, by))
     n = np.where(zero, np.nan, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = {"value": o / n * multiplier}
@@ -182,9 +198,12 @@ def crude_rate(
     Edge cases: a count of 0 gives a value and lower limit of 0 and a real
     upper limit (3.69 events at 95%); PHStatsMethods raises here. A count
     above its denominator is allowed (rates may exceed the multiplier).
-    Negative counts or denominators raise
-    :class:`~jsna.exceptions.DataValidationError`; a denominator of 0 gives
-    NaN and a ``UserWarning``; NaN inputs give NaN.
+    Negative or infinite counts or denominators, and a frame with no rows,
+    raise :class:`~jsna.exceptions.DataValidationError`; a denominator of 0,
+    or a missing (NaN) count or denominator, gives NaN and a ``UserWarning``
+    naming the groups (without ``by``, the rows). Fractional counts are
+    used as given (exact limits below 10 events then use the gamma
+    quantiles at that count).
 
     Examples
     --------
@@ -198,7 +217,7 @@ def crude_rate(
     multiplier = multiplier_value(multiplier)
     base, o, n = _count_and_denominator(df, count, denominator, by, "crude_rate")
     zero = n == 0
-    warn_degenerate("crude_rate", zero, "a denominator of 0")
+    warn_degenerate("crude_rate", zero, "a denominator of 0", *_named(base, df, by))
     n = np.where(zero, np.nan, n)
     scale = multiplier / n
     out = {"value": o * scale}
@@ -245,7 +264,8 @@ def mean_ci(
     -----
     A group containing a NaN value gets NaN (and a ``UserWarning``); so does
     the standard deviation and the limits of a one-row group (its value is
-    that row's value). An empty frame gives an empty result.
+    that row's value). Infinite values and a frame with no rows raise
+    :class:`~jsna.exceptions.DataValidationError`.
 
     Examples
     --------
@@ -258,6 +278,7 @@ def mean_ci(
     """
     levels = confidence_levels(confidence)
     check_columns(df, {"value": value, "by": by})
+    check_rows(df, "mean_ci")
     x = numeric_column(df, value, "value")
     codes, keys = group_index(df, as_list(by))
     size = len(keys)

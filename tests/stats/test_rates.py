@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,6 +29,21 @@ def close(actual, expected):
     np.testing.assert_allclose(np.asarray(actual, float), np.asarray(expected, float), rtol=1e-6, equal_nan=True)
 
 
+@contextlib.contextmanager
+def only_warnings(pattern):
+    """Allow warnings (none, or several) provided each matches ``pattern``."""
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        yield record
+    for warning in record:
+        assert re.search(pattern, str(warning.message)), str(warning.message)
+
+
+# The reference sheets end with rows whose numerator, denominator or both are missing
+# (Area09-Area11); both packages give NA, and jsna gives NaN with a warning naming them.
+MISSING = r"(proportion|crude_rate): \d+ groups? ha(s|ve) a missing (count \('Numerator'\)|denominator \('Denominator'\))"
+
+
 @pytest.fixture(params=list(NAMES))
 def package(request):
     return request.param
@@ -36,7 +55,8 @@ def test_proportion_reference(reference_dir, package):
     multiplier_column = "multiplier"
     assert len(ref) == 19
     for multiplier, rows in ref.groupby(multiplier_column):
-        out = proportion(rows, "Numerator", "Denominator", multiplier=multiplier)
+        with only_warnings(MISSING):
+            out = proportion(rows, "Numerator", "Denominator", multiplier=multiplier)
         close(out["value"], rows[names["value"]])
         for column in LIMITS:
             close(out[column], rows[names[column]])
@@ -47,7 +67,12 @@ def test_proportion_grouped_reference(reference_dir, package):
     names = NAMES[package]
     data = pd.read_excel(reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop")
     ref = pd.read_excel(reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop_g")
-    out = proportion(data, "Numerator", "Denominator", by="Area", multiplier=1, confidence=0.95)
+    with only_warnings(MISSING) as record:
+        out = proportion(data, "Numerator", "Denominator", by="Area", multiplier=1, confidence=0.95)
+    messages = [str(w.message) for w in record]
+    assert len(messages) == 2
+    assert "missing count ('Numerator') ('Area09', 'Area11' (2 in all))" in messages[0]
+    assert "missing denominator ('Denominator') ('Area10', 'Area11' (2 in all))" in messages[1]
     assert list(out["Area"]) == list(ref["Area"])
     close(out["Numerator"], ref["Numerator"])
     close(out["Denominator"], ref["Denominator"])
@@ -63,7 +88,8 @@ def test_rate_reference(reference_dir, package):
     assert len(ref) == 20
     multiplier_column = "multiplier" if "multiplier" in ref else "Multiplier"
     for multiplier, rows in ref.groupby(multiplier_column):
-        out = crude_rate(rows, "Numerator", "Denominator", multiplier=multiplier)
+        with only_warnings(MISSING):
+            out = crude_rate(rows, "Numerator", "Denominator", multiplier=multiplier)
         close(out["value"], rows[names["value"]])
         for column in LIMITS:
             close(out[column], rows[names[column]])
@@ -74,7 +100,9 @@ def test_rate_grouped_reference(reference_dir, package):
     names = NAMES[package]
     data = pd.read_excel(reference_dir / package / "testdata_Rate.xlsx", sheet_name="testdata_Rate")
     ref = pd.read_excel(reference_dir / package / "testdata_Rate.xlsx", sheet_name="testdata_Rate_g")
-    out = crude_rate(data, "Numerator", "Denominator", by="Area", confidence=0.95)
+    with only_warnings(MISSING) as record:
+        out = crude_rate(data, "Numerator", "Denominator", by="Area", confidence=0.95)
+    assert len(record) == 2
     assert list(out["Area"]) == list(ref["Area"])
     close(out["value"], ref[names["value"]])
     close(out["lower_ci95"], ref[names["g_lower"]])
@@ -164,20 +192,52 @@ def test_negative_values_are_errors(verb, column):
 
 
 @pytest.mark.parametrize("verb", [proportion, crude_rate])
-def test_nan_inputs_give_nan_without_warning(verb):
+def test_nan_inputs_give_nan_with_a_warning_naming_them(verb):
     df = pd.DataFrame({"g": ["a", "a", "b"], "n": [1.0, np.nan, 2.0], "d": [10.0, 10.0, 10.0]})
-    out = verb(df, "n", "d", by="g")
+    with pytest.warns(UserWarning, match=r"1 group has a missing count \('n'\) \('a' \(1 in all\)\); value and limits"):
+        out = verb(df, "n", "d", by="g")
     assert out.loc[0, ["value"] + LIMITS].isna().all()
     assert out.loc[1, ["value"] + LIMITS].notna().all()
+    rows = pd.DataFrame({"n": [3.0, 65.0, 4.0], "d": [np.nan, 100.0, np.nan]}, index=[10, 11, 12])
+    with pytest.warns(UserWarning, match=r"2 groups have a missing denominator \('d'\); value and limits are NaN "
+                                         r"\(rows 10, 12 \(2 in all\)\)"):
+        out = verb(rows, "n", "d")
+    assert out["value"].isna().tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize("verb", [proportion, crude_rate, lambda df, n, d, by=None: mean_ci(df, n, by=by)])
+def test_empty_frame_is_an_error(verb):
+    df = pd.DataFrame({"g": pd.Series([], dtype=str), "n": pd.Series([], dtype=float), "d": pd.Series([], dtype=float)})
+    for by in (None, "g"):
+        with pytest.raises(DataValidationError, match=r": the data have no rows; check your filter"):
+            verb(df, "n", "d", by=by)
 
 
 @pytest.mark.parametrize("verb", [proportion, crude_rate])
-def test_empty_frame_gives_empty_result(verb):
-    df = pd.DataFrame({"g": pd.Series([], dtype=str), "n": pd.Series([], dtype=float), "d": pd.Series([], dtype=float)})
-    out = verb(df, "n", "d")
-    assert len(out) == 0 and {"value", "statistic", "method", *LIMITS} <= set(out.columns)
-    assert len(verb(df, "n", "d", by="g")) == 0
-    assert len(mean_ci(df, "n", by="g")) == 0
+@pytest.mark.parametrize("column", ["n", "d"])
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_infinite_values_are_errors(verb, column, bad):
+    df = pd.DataFrame({"n": [1.0, 2.0], "d": [10.0, 10.0]})
+    df.loc[1, column] = bad
+    with pytest.raises(DataValidationError, match=rf"column '{column}' has infinite values: -?inf \(1 in all\) "
+                                                  r"\(rows 1 \(1 in all\)\); correct them, or make them NaN"):
+        verb(df, "n", "d")
+
+
+def test_fractional_counts_are_used_as_given():
+    # Fingertips publishes some non-integer counts; Wilson and the exact Poisson limits take them.
+    out = proportion(pd.DataFrame({"n": [2.5], "d": [10]}), "n", "d", confidence=0.95)
+    z = 1.959963984540054
+    p, n = 0.25, 10
+    centre, half = p + z**2 / (2 * n), z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    assert out.loc[0, "value"] == 25.0
+    assert out.loc[0, "lower_ci95"] == pytest.approx(100 * (centre - half) / (1 + z**2 / n), rel=1e-12)
+    assert out.loc[0, "upper_ci95"] == pytest.approx(100 * (centre + half) / (1 + z**2 / n), rel=1e-12)
+    rate = crude_rate(pd.DataFrame({"n": [2.5], "d": [1000]}), "n", "d", confidence=0.95)
+    # exact limits at a count of 2.5: the gamma quantiles (chi-squared with 5 and 7 df, halved)
+    from scipy import stats
+    assert rate.loc[0, "lower_ci95"] == pytest.approx(stats.chi2.ppf(0.025, 5) / 2 * 100, rel=1e-9)
+    assert rate.loc[0, "upper_ci95"] == pytest.approx(stats.chi2.ppf(0.975, 7) / 2 * 100, rel=1e-9)
 
 
 def test_one_row_groups():
