@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,6 +28,20 @@ def sheet(reference_dir, package, name):
     return pd.read_excel(reference_dir / package / "testdata_DSR_ISR.xlsx", sheet_name=name)
 
 
+# testdata_tiny has no count in band 10-14 (NaN): both packages take it as 0 events (R na.zero,
+# Python fillna(0)), and so does jsna, saying so in a warning.
+TINY_NAN = "1 group has a missing count in an age band .*testdata_tiny.*taken as 0 events"
+
+
+def warned(record, *patterns):
+    """Each pattern matches one of the warnings recorded, and every warning is matched."""
+    messages = [str(w.message) for w in record]
+    for pattern in patterns:
+        assert any(re.search(pattern, m) for m in messages), (pattern, messages)
+    for message in messages:
+        assert any(re.search(pattern, message) for pattern in patterns), message
+
+
 @pytest.fixture(params=list(REF_LIMITS))
 def package(request):
     return request.param
@@ -40,8 +57,10 @@ def with_esp_column(data):
 def test_dsr_reference(reference_dir, package, multiplier, rows):
     data = with_esp_column(sheet(reference_dir, package, "testdata_multiarea"))
     expected = sheet(reference_dir, package, "testresults_DSR").iloc[rows]
-    with pytest.warns(UserWarning, match="1 group has fewer than 10 events .*testdata_tiny"):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
         out = dsr(data, "count", "pop", by="area", age_band="ageband", standard="esp", multiplier=multiplier)
+    warned(record, TINY_NAN, "1 group has fewer than 10 events .*testdata_tiny")
     assert out["area"].tolist() == expected["area"].tolist()
     close(out["count"], expected.iloc[:, 1])
     close(out["pop"], expected.iloc[:, 2])
@@ -88,8 +107,11 @@ def test_dsr_non_independent_events(reference_dir):
     long = long.sample(frac=1, random_state=3).reset_index(drop=True)
     long["ageband"] = long["ageband"].replace("55-69", "55-59")
     expected = sheet(reference_dir, "PHEindicatormethods", "testresults_DSR").iloc[8:12]
-    with pytest.warns(UserWarning, match="fewer than 10 events .*testdata_nonind_tiny"):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
         out = dsr(long, "people", "pop", by="area", age_band="ageband", event_frequency="frequency")
+    # the wide sheet leaves f2-f4 empty where nobody had that many events: 0 people, as in R
+    warned(record, "fewer than 10 events .*testdata_nonind_tiny", "2 groups have a missing count .*taken as 0")
     out = out.set_index("area").loc[expected["area"]]
     close(out["people"], expected["total_count"])
     close(out[["value", *LIMITS]].to_numpy(), expected[REF_LIMITS["PHEindicatormethods"]].to_numpy())
@@ -130,8 +152,96 @@ def test_dsr_zero_population_band_gives_nan(reference_dir):
 def test_dsr_empty_frame():
     empty = pd.DataFrame({"area": pd.Series([], dtype=str), "band": pd.Series([], dtype=str),
                           "n": pd.Series([], dtype=float), "d": pd.Series([], dtype=float)})
-    out = dsr(empty, "n", "d", by="area", age_band="band")
-    assert len(out) == 0 and "value" in out
+    with pytest.raises(DataValidationError, match="dsr: the data have no rows; check your filter"):
+        dsr(empty, "n", "d", by="area", age_band="band")
+
+
+BANDS = list(ESP2013)
+
+
+def esp_frame(areas=("A", "B"), deaths=10, pop=1000):
+    return pd.DataFrame({"area": np.repeat(areas, 19), "age": BANDS * len(areas), "deaths": deaths, "pop": pop})
+
+
+def test_dsr_band_missing_from_every_group_is_an_error():
+    data = esp_frame()
+    with pytest.raises(DataValidationError, match=r"age_band column 'age' has no rows for standard band\(s\) "
+                                                  r"'0-4', '90\+' \(2 in all\); give every group a row for every "
+                                                  r"band \(count 0 with its population"):
+        dsr(data[~data["age"].isin(["0-4", "90+"])], "deaths", "pop", by="area", age_band="age")
+    # the same check for a mapping standard; an age-restricted indicator gives only its bands
+    under_75 = {band: weight for band, weight in ESP2013.items() if int(band.rstrip("+").split("-")[0]) < 75}
+    young = data[data["age"].isin(under_75)]
+    out = dsr(young, "deaths", "pop", by="area", age_band="age", standard=under_75, confidence=0.95)
+    assert out["value"].tolist() == pytest.approx([1000.0, 1000.0]) and out["deaths"].tolist() == [150, 150]
+    with pytest.raises(DataValidationError, match=r"no rows for standard band\(s\) '75-79', '80-84', '85-89', '90\+'"):
+        dsr(young, "deaths", "pop", by="area", age_band="age")
+
+
+def test_dsr_band_missing_from_some_groups_is_nan_with_a_warning():
+    data = esp_frame(("A", "B", "C"))
+    data = data[~((data["area"] == "B") & (data["age"] == "0-4"))]
+    with pytest.warns(UserWarning, match=r"dsr: 1 group has missing age band\(s\) that other groups have \('B'"):
+        out = dsr(data, "deaths", "pop", by="area", age_band="age")
+    assert out["value"].isna().tolist() == [False, True, False]
+    assert out["value_note"].isna().tolist() == [True, False, True] and out.loc[1, "value_note"] == "missing age band"
+
+
+@pytest.mark.parametrize("label", ["0-4x", "0-44", "x0-4", "0-4 years old", "0--4", "04"])
+def test_dsr_labels_with_anything_else_around_the_ages_are_errors(label):
+    data = esp_frame(("A",)).replace({"age": {"0-4": label}})
+    with pytest.raises(DataValidationError, match=rf"age_band labels '{label}' .* not bands of the standard"):
+        dsr(data, "deaths", "pop", by="area", age_band="age")
+
+
+@pytest.mark.parametrize("first, last", [("00-04", "90 and over"), ("0 to 4", "90 plus"), ("Aged 0-4", "Aged 90+"),
+                                         ("0-4 yrs", "90+ yrs"), ("Aged 0 to 4 years", "Aged 90 years and over"),
+                                         (0, 90), ("0–4", "90 or over")])
+def test_dsr_band_label_spellings(first, last):
+    data = esp_frame(("A",)).astype({"age": object})
+    data.iloc[0, 1], data.iloc[18, 1] = first, last
+    out = dsr(data, "deaths", "pop", by="area", age_band="age", confidence=0.95)
+    assert out.loc[0, "value"] == pytest.approx(1000.0)
+
+
+def test_dsr_missing_count_is_zero_events_with_a_warning():
+    data = esp_frame(("A", "B"), deaths=np.tile(np.arange(1.0, 20.0), 2))
+    gap = data.assign(deaths=data["deaths"].where(data.index != 22))  # area B, band 15-19
+    with pytest.warns(UserWarning, match=r"dsr: 1 group has a missing count in an age band \('B' \(1 in all\)\); "
+                                         r"taken as 0 events, as PHEindicatormethods does"):
+        out = dsr(gap, "deaths", "pop", by="area", age_band="age")
+    expected = dsr(data.assign(deaths=data["deaths"].where(data.index != 22, 0.0)), "deaths", "pop",
+                   by="area", age_band="age")
+    pd.testing.assert_frame_equal(out, expected)
+    assert out.loc[1, "deaths"] == 190 - 4
+
+
+def test_dsr_infinite_values_are_errors():
+    data = esp_frame(("A",))
+    for column in ("deaths", "pop"):
+        bad = data.astype({column: float})
+        bad.loc[3, column] = np.inf
+        with pytest.raises(DataValidationError, match=rf"column '{column}' has infinite values: inf"):
+            dsr(bad, "deaths", "pop", by="area", age_band="age")
+
+
+def test_dsr_same_answer_whatever_the_row_order():
+    # sorted data take the fast paths (contiguous groups, repeating band labels); shuffled data do not
+    rng = np.random.default_rng(7)
+    areas = [f"E{i:08d}" for i in range(300)]
+    data = pd.DataFrame({"area": np.repeat(areas, 19), "sex": "F", "age": BANDS * 300,
+                         "deaths": rng.poisson(20, 300 * 19), "pop": rng.integers(100, 5000, 300 * 19)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sorted_out = dsr(data, "deaths", "pop", by=["area", "sex"], age_band="age")
+        shuffled = data.sample(frac=1, random_state=2)
+        shuffled_out = dsr(shuffled, "deaths", "pop", by=["area", "sex"], age_band="age")
+    shuffled_out = shuffled_out.set_index("area").loc[areas].reset_index()
+    pd.testing.assert_frame_equal(sorted_out, shuffled_out, rtol=1e-12)
+    # and each area's value is the textbook sum of rates times weights
+    first = data[data["area"] == areas[0]]
+    textbook = (first["deaths"] / first["pop"] * first["age"].map(ESP2013)).sum() / 100_000 * 100_000
+    assert sorted_out.loc[0, "value"] == pytest.approx(textbook, rel=1e-12)
 
 
 # ---- ISR ----------------------------------------------------------------------------------
