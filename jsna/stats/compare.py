@@ -9,6 +9,7 @@ from jsna.exceptions import DataValidationError, first_values
 from jsna.schema import POLARITIES, POLARITY_HIGH_GOOD, POLARITY_LOW_GOOD
 from jsna.stats._common import (
     check_columns,
+    check_rows,
     ci_columns,
     confidence_levels,
     multiplier_value,
@@ -105,6 +106,12 @@ def compare(
         judgement), and "Not compared" where the value, its limits or the
         benchmark are missing.
 
+    Notes
+    -----
+    A lower limit above its upper limit (columns swapped or mislabelled) and
+    a frame with no rows raise :class:`~jsna.exceptions.DataValidationError`,
+    as do infinite values.
+
     Examples
     --------
     >>> df = pd.DataFrame({"value": [10.0, 12.0, 15.0], "lower_ci95": [8.0, 11.0, 13.0],
@@ -115,6 +122,7 @@ def compare(
     ['Similar', 'Similar', 'Higher']
     """
     (level,) = confidence_levels(confidence)
+    check_rows(df, "compare")
     pol = polarity_values(df, polarity)
     if isinstance(benchmark, str):
         check_columns(df, {"benchmark": benchmark})
@@ -128,6 +136,13 @@ def compare(
         check_columns(df, {"value": value, "lower limit": lower_name, "upper limit": upper_name})
         lower = numeric_column(df, lower_name, "lower limit")
         upper = numeric_column(df, upper_name, "upper limit")
+        swapped = lower > upper
+        if swapped.any():
+            raise DataValidationError(
+                f"lower limit column {lower_name!r} is above upper limit column {upper_name!r} in rows "
+                f"{first_values(df.index[swapped].tolist())} (e.g. {lower[swapped][0]:g} > {upper[swapped][0]:g}); "
+                "the limits look swapped: check which column is which"
+            )
         missing = np.isnan(lower) | np.isnan(upper) | np.isnan(bench) | np.isnan(numeric_column(df, value, "value"))
         with np.errstate(invalid="ignore"):
             direction = np.where(lower > bench, 1.0, np.where(upper < bench, -1.0, 0.0))

@@ -171,3 +171,31 @@ def test_trend_is_fast_for_7000_wards_by_20_indicators():
     elapsed = time.perf_counter() - start
     assert len(out) == wards * indicators
     assert elapsed < 4  # the benchmark's target is 2 s; leave room for a busy CI machine
+
+
+def test_compare_swapped_limits_and_empty_frame_are_errors():
+    df = pd.DataFrame({"value": [10.0, 12.0, 15.0], "lower_ci95": [8.0, 13.0, 13.0],
+                       "upper_ci95": [11.0, 11.0, 17.0]}, index=["a", "b", "c"])
+    with pytest.raises(DataValidationError, match=r"lower limit column 'lower_ci95' is above upper limit column "
+                                                  r"'upper_ci95' in rows 'b' \(1 in all\) \(e.g. 13 > 11\); "
+                                                  r"the limits look swapped"):
+        compare(df, 12.0, polarity="low is good")
+    # equal limits (a zero-width interval) are not swapped
+    assert compare(df.assign(upper_ci95=[11.0, 13.0, 17.0]), 13.0, polarity="no judgement")["comparison"].tolist() \
+        == ["Lower", "Similar", "Similar"]
+    with pytest.raises(DataValidationError, match=r"compare: the data have no rows; check your filter"):
+        compare(df.iloc[:0], 12.0, polarity="low is good")
+
+
+def test_period_ranks_read_period_labels_in_time_order():
+    from jsna.stats._common import period_ranks
+
+    labels = ["2019/20", "2018/19", "2017 - 19", "2019 Q4", "2019 Q1", "Mar 2021", "Jan 2021", "2020"]
+    ranks = period_ranks(pd.DataFrame({"p": labels}), "p")
+    ordered = [label for _, label in sorted(zip(ranks, labels, strict=True))]
+    assert ordered == ["2017 - 19", "2018/19", "2019/20", "2019 Q1", "2019 Q4", "2020", "Jan 2021", "Mar 2021"]
+    assert period_ranks(pd.DataFrame({"p": [2021, 2019, 2020, 2019]}), "p").tolist() == [2, 0, 1, 0]
+    assert period_ranks(pd.DataFrame({"p": ["10", "9", "11"]}), "p").tolist() == [1, 0, 2]  # not text order
+    with pytest.raises(DataValidationError, match=r"period column 'p' has labels that are not time periods: "
+                                                  r"'twenty' \(1 in all\); give a column that sorts in time order"):
+        period_ranks(pd.DataFrame({"p": ["2019", "twenty"]}), "p")
