@@ -31,6 +31,7 @@ __all__ = [
     "period_ranks",
     "labels",
     "check_non_negative",
+    "check_finite",
     "warn_degenerate",
     "add_limits",
     "multiplier_value",
@@ -116,11 +117,7 @@ def check_columns(df: pd.DataFrame, columns: dict[str, str | Sequence[str] | Non
 
 
 def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
-    """A column as a float array, or an error naming the text or infinite values found.
-
-    Missing values (NaN, None, empty) become NaN; the caller decides what a
-    NaN means. Infinite values are refused: no published statistic takes
-    them, and they usually come from a division by zero upstream.
+    """A column as a float array, or an error naming the text values found.
 
     Examples
     --------
@@ -129,16 +126,27 @@ def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
     """
     series = df[column]
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        coerced = pd.to_numeric(series, errors="coerce")
-        bad = coerced.isna() & series.notna()
-        if bad.any():
-            raise DataValidationError(
-                f"{argument} column {column!r} has values that are not numbers: "
-                f"{first_values(df.loc[bad, column].tolist())}; clean them or convert to NaN"
-            )
-        values = coerced.to_numpy(dtype=float, na_value=np.nan)
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    values = pd.to_numeric(series, errors="coerce")
+    bad = values.isna() & series.notna()
+    if bad.any():
+        raise DataValidationError(
+            f"{argument} column {column!r} has values that are not numbers: "
+            f"{first_values(df.loc[bad, column].tolist())}; clean them or convert to NaN"
+        )
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
+def check_finite(df: pd.DataFrame, values: np.ndarray, column: str, argument: str) -> None:
+    """Raise if a column has infinite values (NaN, a missing value, is allowed).
+
+    No published statistic takes an infinite count, population or value;
+    one usually comes from a division by zero upstream.
+
+    Examples
+    --------
+    >>> check_finite(pd.DataFrame({"n": [1.0, np.nan]}), np.array([1.0, np.nan]), "n", "count")
+    """
     infinite = np.isinf(values)
     if infinite.any():
         raise DataValidationError(
@@ -146,7 +154,6 @@ def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
             f"(rows {first_values(df.index[infinite].tolist(), 3)}); correct them, or make them NaN if "
             "they are missing (an infinite value usually comes from a division by zero upstream)"
         )
-    return values
 
 
 def check_rows(df: pd.DataFrame, function: str) -> None:
@@ -393,12 +400,15 @@ def labels(choices: Sequence[str | None], codes: np.ndarray | int, size: int | N
 
 def check_non_negative(df: pd.DataFrame, values: np.ndarray, column: str, argument: str,
                        *, strict: bool = False) -> None:
-    """Raise if a column has negative values (or zero/negative with ``strict``).
+    """Raise if a column has negative (or zero/negative with ``strict``) or infinite values.
+
+    The check every verb makes of its count and denominator columns.
 
     Examples
     --------
     >>> check_non_negative(pd.DataFrame({"n": [0, 1]}), np.array([0.0, 1.0]), "n", "count")
     """
+    check_finite(df, values, column, argument)
     bad = values <= 0 if strict else values < 0
     if bad.any():
         rule = "greater than zero" if strict else "zero or more"

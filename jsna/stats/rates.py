@@ -22,6 +22,7 @@ from jsna.stats._common import (
     add_limits,
     as_list,
     check_columns,
+    check_finite,
     check_non_negative,
     check_rows,
     confidence_levels,
@@ -280,6 +281,7 @@ def mean_ci(
     check_columns(df, {"value": value, "by": by})
     check_rows(df, "mean_ci")
     x = numeric_column(df, value, "value")
+    check_finite(df, x, value, "value")
     codes, keys = group_index(df, as_list(by))
     size = len(keys)
     missing = np.bincount(codes, np.isnan(x), minlength=size) > 0

@@ -280,3 +280,8 @@ def test_missing_column_and_text_values_are_named():
         proportion(df, "num", "d")
     with pytest.raises(DataValidationError, match="count column 'n' has values that are not numbers: 'x'"):
         proportion(df, "n", "d")
+
+
+def test_mean_of_an_infinite_value_is_an_error():
+    with pytest.raises(DataValidationError, match=r"value column 'x' has infinite values: inf"):
+        mean_ci(pd.DataFrame({"x": [1.0, np.inf]}), "x")
