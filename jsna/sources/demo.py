@@ -1112,7 +1112,7 @@ def _stream(seeds: np.random.SeedSequence, key: int) -> np.random.Generator:
 
 
 def _indicators(seeds, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
-    from jsna.stats.dsr import dsr
+    from jsna.stats.dsr import ESP2013, dsr
     from jsna.stats.rates import crude_rate, proportion
 
     england, region, neighbours, authority, wards = _areas(_stream(seeds, 0), geo, dep, pop)
@@ -1182,7 +1182,8 @@ def _indicators(seeds, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
             bands = np.array(ESP_BANDS)[in_range]
             shape = _shape(spec.shape)[in_range]
             reference = pd.DataFrame({"band": bands, "count": shape * 1e9, "pop": 1e9, "g": 0})
-            shape_dsr = float(dsr(reference, "count", "pop", by="g", age_band="band",
+            standard = {band: ESP2013[band] for band in bands}  # an age-restricted indicator: its bands only
+            shape_dsr = float(dsr(reference, "count", "pop", by="g", age_band="band", standard=standard,
                                   multiplier=spec.multiplier)["value"].iloc[0])
             rate = shape[None, None, :] * value[keep][:, :, None] / shape_dsr
             count = rng.poisson(rate * exposure).astype(float)
@@ -1192,7 +1193,7 @@ def _indicators(seeds, geo, dep, pop, deaths_info) -> tuple[pd.DataFrame, dict]:
             df = pd.DataFrame({"area_i": ai.ravel(), "period_i": ti.ravel(), "band": bands[bi.ravel()],
                                "count": count.ravel(), "denominator": exposure.ravel()})
             result = _quiet(dsr, df, "count", "denominator", by=["area_i", "period_i"], age_band="band",
-                            multiplier=spec.multiplier)
+                            standard=standard, multiplier=spec.multiplier)
         frames.append(_fingertips_rows(spec.id, spec.name, areas, labels, sortable, span, spec.sex,
                                        spec.age, result))
         truth["indicators"][str(spec.id)] = _indicator_truth(spec, labels, e, la_value, value, rank, at_risk, geo,

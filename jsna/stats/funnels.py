@@ -17,7 +17,13 @@ from scipy import special, stats
 
 from jsna.exceptions import DataValidationError, first_values
 from jsna.stats import intervals
-from jsna.stats._common import check_columns, ci_columns, multiplier_value, numeric_column
+from jsna.stats._common import (
+    check_columns,
+    check_rows,
+    ci_columns,
+    multiplier_value,
+    numeric_column,
+)
 
 __all__ = ["funnel_limits", "funnel_significance"]
 
@@ -98,6 +104,7 @@ def _check_statistic(statistic, rate, rate_type, ratio_type, df):
 
 def _inputs(df, count, denominator, statistic):
     check_columns(df, {"count": count, "denominator": denominator})
+    check_rows(df, f"funnel ({statistic})")
     o = numeric_column(df, count, "count")
     if np.isnan(o).any():
         raise DataValidationError(f"count column {count!r} has missing values; give every area a count, 0 if none")

@@ -27,6 +27,7 @@ from jsna.stats._common import (
     DEFAULT_CONFIDENCE,
     as_list,
     check_columns,
+    check_rows,
     ci_columns,
     confidence_levels,
     numeric_column,
@@ -245,6 +246,7 @@ def sii(
     check_columns(
         df, {"value": value, "population": population, "quantile": quantile, "by": by_cols, **limit_cols}
     )
+    check_rows(df, "sii")
 
     out_cols = [*by_cols, "statistic", "value"]
     for level in levels:
@@ -508,6 +510,7 @@ def quantiles(
     """
     by_cols = as_list(by)
     check_columns(df, {"value": value, "by": by_cols})
+    check_rows(df, "quantiles")
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 2:
         raise DataValidationError(f"n={n!r} must be a whole number of quantiles, at least 2 (10 for deciles)")
     if not isinstance(invert, (bool, np.bool_)):

@@ -15,6 +15,7 @@ from jsna.stats._common import (
     as_list,
     check_columns,
     check_non_negative,
+    check_rows,
     confidence_levels,
     group_index,
     multiplier_value,
@@ -134,6 +135,7 @@ def isr(
     by = as_list(by)
     check_columns(df, {"denominator": denominator, "by": by,
                        "count": count if observed is None else None, "age_band": age_band})
+    check_rows(df, "isr")
     if reference is None:
         check_columns(df, {"ref_count": ref_count, "ref_denominator": ref_denominator})
         ref_x = numeric_column(df, ref_count, "ref_count")

@@ -26,6 +26,7 @@ from jsna.stats._common import (
     DEFAULT_CONFIDENCE,
     as_list,
     check_columns,
+    check_rows,
     ci_columns,
     confidence_levels,
     numeric_column,
@@ -248,6 +249,7 @@ def life_expectancy(
     """
     by_cols = as_list(by)
     check_columns(df, {"deaths": deaths, "population": population, "by": by_cols, "age_band": age_band})
+    check_rows(df, "life_expectancy")
     levels = confidence_levels(confidence)
     out_cols = [*by_cols, age_band, "value"]
     for level in levels:

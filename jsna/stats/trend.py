@@ -9,7 +9,14 @@ import pandas as pd
 from scipy import stats
 
 from jsna.exceptions import DataValidationError
-from jsna.stats._common import _hashable, as_list, check_columns, group_index, numeric_column
+from jsna.stats._common import (
+    as_list,
+    check_columns,
+    check_rows,
+    group_index,
+    numeric_column,
+    period_ranks,
+)
 from jsna.stats.compare import polarity_labels, polarity_values
 
 __all__ = ["recent_trend", "TREND_POINTS", "TREND_CHI_SQUARED"]
@@ -114,6 +121,7 @@ def recent_trend(
         raise DataValidationError(f"kind={kind!r} must be 'rate' or 'proportion'")
     columns = [value, lower, upper] if kind == "rate" else [count, denominator]
     check_columns(df, {"by": by, "period": period, "columns": columns})
+    check_rows(df, "recent_trend")
     pol = polarity_values(df, polarity)
     if df[period].isna().any():
         raise DataValidationError(f"period column {period!r} has missing values; every row needs its period")
@@ -121,7 +129,7 @@ def recent_trend(
 
     codes, keys = group_index(df, by)
     size = len(keys)
-    period_rank = pd.factorize(_hashable(df[period]), sort=True)[0]
+    period_rank = period_ranks(df, period)
     if len(df):
         order_all = np.lexsort((period_rank, codes))
         same = (np.diff(codes[order_all]) == 0) & (np.diff(period_rank[order_all]) == 0)

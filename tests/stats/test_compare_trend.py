@@ -199,3 +199,21 @@ def test_period_ranks_read_period_labels_in_time_order():
     with pytest.raises(DataValidationError, match=r"period column 'p' has labels that are not time periods: "
                                                   r"'twenty' \(1 in all\); give a column that sorts in time order"):
         period_ranks(pd.DataFrame({"p": ["2019", "twenty"]}), "p")
+
+
+def test_every_verb_refuses_an_empty_frame():
+    from jsna.stats import funnel_limits, funnel_significance, isr
+
+    empty = pd.DataFrame({"area": pd.Series([], dtype=str), "year": pd.Series([], dtype=int),
+                          "n": pd.Series([], dtype=float), "d": pd.Series([], dtype=float),
+                          "value": pd.Series([], dtype=float), "lower_ci95": pd.Series([], dtype=float),
+                          "upper_ci95": pd.Series([], dtype=float)})
+    calls = {
+        "isr": lambda: isr(empty, "n", "d", "n", "d", by="area"),
+        "funnel": lambda: funnel_significance(empty, "n", "d", statistic="proportion"),
+        "funnel ": lambda: funnel_limits(empty, "n", "d", statistic="proportion"),
+        "recent_trend": lambda: recent_trend(empty, by="area", period="year"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(DataValidationError, match=rf"{name.strip()}.*: the data have no rows; check your filter"):
+            call()

@@ -216,9 +216,9 @@ def test_sii_rate_of_zero_cannot_be_logged():
     assert out["value"].isna().all()
 
 
-def test_sii_empty_frame():
-    out = sii(deciles().iloc[:0], "value", "pop", "decile", by="area")
-    assert out.empty and "upper_ci99_8" in out.columns
+def test_sii_empty_frame_is_an_error():
+    with pytest.raises(DataValidationError, match="sii: the data have no rows; check your filter"):
+        sii(deciles().iloc[:0], "value", "pop", "decile", by="area")
 
 
 def test_sii_without_grouping():
@@ -358,7 +358,8 @@ def test_quantiles_copy_and_errors():
         quantiles(df, "v", n=1)
     with pytest.raises(DataValidationError, match="invert='yes'"):
         quantiles(df, "v", invert="yes")
-    assert quantiles(df.iloc[:0], "v").empty
+    with pytest.raises(DataValidationError, match="quantiles: the data have no rows; check your filter"):
+        quantiles(df.iloc[:0], "v")
 
 
 def test_quantiles_one_row_group_warns():

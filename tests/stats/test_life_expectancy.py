@@ -101,9 +101,9 @@ def test_input_is_not_mutated():
     pd.testing.assert_frame_equal(df, before)
 
 
-def test_empty_frame_gives_empty_result():
-    out = le(table().iloc[:0])
-    assert out.empty and "value" in out.columns and "upper_ci99_8" in out.columns
+def test_empty_frame_is_an_error():
+    with pytest.raises(DataValidationError, match="life_expectancy: the data have no rows; check your filter"):
+        le(table().iloc[:0])
 
 
 # --- the PHE rules for invalid groups: NaN plus a warning ---------------------------------------
