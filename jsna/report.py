@@ -70,6 +70,7 @@ class Chapter:
     figures: Path
     reports: Path
     captions: list[str] = field(default_factory=list)
+    last_table: pd.DataFrame | None = None
 
     @classmethod
     def start(cls, name: str, pack=None, area=None, figures=None, reports=None) -> Chapter:
@@ -116,9 +117,15 @@ class Chapter:
         return fig
 
     def table(self, df: pd.DataFrame, name: str, *, title: str, source: str | None = None,
-              count_columns=None, by=None, note: str = ""):
-        """Suppress, save (CSV plus a row in ``tables.csv``) and return a table for display."""
-        out, report = self._suppressed(df, count_columns, by) if count_columns else (df, None)
+              count_columns=None, by=None, total: str | None = None, note: str = ""):
+        """Suppress, save (CSV plus a row in ``tables.csv``) and return a table for display.
+
+        ``count_columns``, ``by`` and ``total`` go to :func:`jsna.suppression.suppress`
+        (``total`` names a True/False column marking each group's total row).
+        The suppressed frame is kept as ``self.last_table`` for figures drawn from it.
+        """
+        out, report = self._suppressed(df, count_columns, by, total) if count_columns else (df, None)
+        self.last_table = out
         folder = self.reports / "tables" / self.name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.csv"
@@ -131,10 +138,10 @@ class Chapter:
                                         "source": source or self.source, "note": notes})
         return out.style.hide(axis="index").set_caption(title) if len(out) < 200 else out
 
-    def _suppressed(self, df, count_columns, by):
+    def _suppressed(self, df, count_columns, by, total=None):
         from jsna.suppression import suppress
 
-        return suppress(df, count_columns=count_columns, by=by)
+        return suppress(df, count_columns=count_columns, by=by, total=total)
 
     def messages(self, lines: list[str]):
         """Key messages as a Markdown bullet list (written from the numbers by the caller)."""

@@ -124,3 +124,29 @@ def test_rebuild_is_byte_identical(demo_pack, tmp_path):
     for table in (first.reports / "tables").rglob("*.csv"):
         twin = second.reports / table.relative_to(first.reports)
         assert table.read_bytes() == twin.read_bytes(), table.name
+
+
+def test_real_sefton_oldest_residents_suppressed_and_not_recoverable(shared_data, tmp_path):
+    """Issue 7 acceptance: real Sefton ward table and map show suppressed cells, none recoverable."""
+    import pandas as pd
+
+    result = build(shared_data, "E08000014", tmp_path, chapters=["01"], progress=lambda _: None)
+    assert result.ok, result.failed
+    table = pd.read_csv(result.reports / "tables" / "01_population_and_deprivation" / "residents_90_plus.csv",
+                        keep_default_na=False, na_values=[""])
+    hidden = table["suppression"].eq("[c]") & table["residents_90_plus"].isna()
+    assert hidden.sum() >= 2
+    figure = pd.read_csv(result.figures / "01_lsoa_residents_90_plus.csv", keep_default_na=False, na_values=[""])
+    assert figure["suppressed"].sum() == hidden[~table["is_total"]].sum()
+    for ward, group in table.groupby("wd24_code"):
+        total = group[group["is_total"]]["residents_90_plus"]
+        cells = group[~group["is_total"]]
+        k = int(cells["residents_90_plus"].isna().sum())
+        if k == 0 or total.isna().all():
+            continue
+        # What a reader can work out: the suppressed cells sum to S; with each at least 1
+        # (zeros are shown), one cell lies between 1 and S - (k - 1). It is recoverable
+        # only when that range is a single value.
+        s = float(total.iloc[0]) - cells["residents_90_plus"].sum()
+        low, high = 1.0, s - (k - 1)
+        assert high > low, f"ward {ward}: suppressed cells recoverable (k={k}, sum={s})"
