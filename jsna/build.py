@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -68,11 +69,13 @@ def chapter_notebooks(only: list[str] | None = None) -> list[Path]:
     return found
 
 
-def _kernel_manager_class():
+def _kernel_manager_class(socket_dir: Path):
     """A kernel manager talking to the kernel over local sockets (IPC) where the OS has them.
 
     The default TCP transport makes ipykernel warn that traffic is unencrypted
-    on every chapter; IPC keeps kernel traffic off the network altogether.
+    on every chapter; IPC keeps kernel traffic off the network altogether. The
+    sockets live in ``socket_dir``, private to one build, so builds running at
+    the same time never share them.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -80,6 +83,7 @@ def _kernel_manager_class():
         def __init__(self, **kwargs):
             if os.name == "posix":
                 kwargs.setdefault("transport", "ipc")
+                kwargs.setdefault("ip", str(socket_dir / "kernel"))
             super().__init__(**kwargs)
 
     return IPCKernelManager
@@ -159,6 +163,7 @@ def build(
     figures.mkdir(parents=True)
     result = BuildResult(area=area, reports=reports_final, figures=figures_final)
     notebooks = chapter_notebooks(chapters)
+    sockets = Path(tempfile.mkdtemp(prefix="jsna-"))  # short path: socket names are length-limited
     try:
         for number, notebook in enumerate(notebooks, start=1):
             started = time.monotonic()
@@ -174,7 +179,7 @@ def build(
                     progress_bar=False,
                     log_output=False,
                     kernel_name="python3",
-                    kernel_manager_class=_kernel_manager_class(),
+                    kernel_manager_class=_kernel_manager_class(sockets),
                 )
                 _html(executed, reports / f"{notebook.stem}.html")
                 result.built.append(notebook.stem)
@@ -198,6 +203,7 @@ def build(
         _publish(figures, figures_final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
     return result
 
 

@@ -150,3 +150,18 @@ def test_real_sefton_oldest_residents_suppressed_and_not_recoverable(shared_data
         s = float(total.iloc[0]) - cells["residents_90_plus"].sum()
         low, high = 1.0, s - (k - 1)
         assert high > low, f"ward {ward}: suppressed cells recoverable (k={k}, sum={s})"
+
+
+def test_two_areas_build_at_once_into_one_folder(shared_data, tmp_path):
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "jsna.cli", "build", "--pack", str(shared_data), "--area", area,
+                          "--chapters", "01", "--out", str(tmp_path)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for area in ("E08000014", "E08000012")
+    ]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    for area in ("E08000014", "E08000012"):
+        assert (tmp_path / "reports" / area / "01_population_and_deprivation.html").is_file()
+        manifest = (tmp_path / "figures" / area / "manifest.csv").read_text()
+        assert manifest.count("\n01_") >= 5
+    assert not list(tmp_path.glob(".jsna-build-*"))
