@@ -215,6 +215,22 @@ def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
     return codes, keys
 
 
+def group_labels(keys: pd.DataFrame, mask: np.ndarray) -> str:
+    """The keys of the groups selected by ``mask``, for messages.
+
+    Examples
+    --------
+    >>> group_labels(pd.DataFrame({"g": ["a", "b"]}), np.array([False, True]))
+    "'b' (1 in all)"
+    """
+    if keys.shape[1] == 0:
+        return "the whole frame"
+    rows = keys[mask]
+    if keys.shape[1] == 1:
+        return first_values(rows.iloc[:, 0].tolist())
+    return first_values(list(rows.itertuples(index=False, name=None)))
+
+
 def group_runs(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame, np.ndarray | None]:
     """:func:`group_index`, plus the first row of each group when every group is one run of rows.
 

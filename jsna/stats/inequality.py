@@ -30,6 +30,8 @@ from jsna.stats._common import (
     check_rows,
     ci_columns,
     confidence_levels,
+    group_index,
+    group_labels,
     numeric_column,
 )
 from jsna.stats.intervals import z_value
@@ -43,24 +45,6 @@ MIN_REPETITIONS = 1_000
 MIN_QUANTILES, MAX_QUANTILES, WARN_QUANTILES = 5, 100, 10
 #: Simulated values held in memory at once (per chunk of groups and repetitions).
 _CHUNK_ELEMENTS = 1 << 22
-
-
-def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Group number of each row (first-appearance order) and one row of keys per group."""
-    if not by:
-        return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1 if len(df) else 0))
-    codes = df.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    _, first = np.unique(codes, return_index=True)
-    return codes, df[by].iloc[first].reset_index(drop=True)
-
-
-def _group_labels(keys: pd.DataFrame, mask: np.ndarray) -> str:
-    if keys.shape[1] == 0:
-        return "the whole frame"
-    rows = keys[mask]
-    if keys.shape[1] == 1:
-        return first_values(rows.iloc[:, 0].tolist())
-    return first_values(list(rows.itertuples(index=False, name=None)))
 
 
 def _forward(x: np.ndarray, value_type: str) -> np.ndarray:
@@ -304,14 +288,14 @@ def sii(
             stacklevel=2,
         )
 
-    codes, keys = _group_codes(df, by_cols)
+    codes, keys = group_index(df, by_cols)
     ng = len(keys)
     pos = np.searchsorted(levels_q, qnum)
     cell = codes * nq + pos
     counts = np.bincount(cell, minlength=ng * nq).reshape(ng, nq)
     if (counts > 1).any():
         g, k = np.argwhere(counts > 1)[0]
-        where = "" if not by_cols else f" in group {_group_labels(keys, np.arange(ng) == g)}"
+        where = "" if not by_cols else f" in group {group_labels(keys, np.arange(ng) == g)}"
         raise DataValidationError(
             f"quantile {levels_q[k]:g} appears {counts[g, k]} times{where}; each group needs one row "
             "per quantile: add the missing grouping column to by= or sum the rows first"
@@ -342,7 +326,7 @@ def sii(
         if mask.any():
             warnings.warn(
                 f"sii: {int(mask.sum())} group(s) have {what}; their SII and RII are NaN: "
-                f"{_group_labels(keys, mask)}",
+                f"{group_labels(keys, mask)}",
                 UserWarning,
                 stacklevel=2,
             )
@@ -525,7 +509,7 @@ def quantiles(
         return out
 
     x = numeric_column(df, value, "value")
-    codes, keys = _group_codes(df, by_cols)
+    codes, keys = group_index(df, by_cols)
     series = pd.Series(x)
     rank = series.groupby(codes).rank(method="min", ascending=not invert).to_numpy()
     count = np.bincount(codes, weights=~np.isnan(x), minlength=len(keys))
@@ -538,7 +522,7 @@ def quantiles(
     if few.any():
         warnings.warn(
             f"quantiles: {int(few.sum())} group(s) have fewer than {n} areas with values, so no "
-            f"quantiles are assigned (NaN): {_group_labels(keys, few)}",
+            f"quantiles are assigned (NaN): {group_labels(keys, few)}",
             UserWarning,
             stacklevel=2,
         )

@@ -29,6 +29,8 @@ from jsna.stats._common import (
     check_rows,
     ci_columns,
     confidence_levels,
+    group_index,
+    group_labels,
     numeric_column,
 )
 from jsna.stats.intervals import z_value
@@ -103,25 +105,6 @@ def _band_positions(labels: pd.Series, argument: str) -> tuple[np.ndarray, tuple
     lookup = np.full(91, -1)
     lookup[list(layout)] = np.arange(len(layout))
     return lookup[starts][codes], layout
-
-
-def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Group number of each row (first-appearance order) and one row of keys per group."""
-    if not by:
-        return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1 if len(df) else 0))
-    codes = df.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    _, first = np.unique(codes, return_index=True)
-    keys = df[by].iloc[first].reset_index(drop=True)
-    return codes, keys
-
-
-def _group_labels(keys: pd.DataFrame, mask: np.ndarray) -> str:
-    if keys.shape[1] == 0:
-        return "the whole frame"
-    rows = keys[mask]
-    if keys.shape[1] == 1:
-        return first_values(rows.iloc[:, 0].tolist())
-    return first_values(list(rows.itertuples(index=False, name=None)))
 
 
 def _life_table(deaths: np.ndarray, pops: np.ndarray, layout: tuple[int, ...]):
@@ -262,14 +245,14 @@ def life_expectancy(
     p_row = numeric_column(df, population, "population")
     band, layout = _band_positions(df[age_band], "age_band")
     nb = len(layout)
-    codes, keys = _group_codes(df, by_cols)
+    codes, keys = group_index(df, by_cols)
     ng = len(keys)
 
     cell = codes * nb + band
     counts = np.bincount(cell, minlength=ng * nb).reshape(ng, nb)
     if (counts > 1).any():
         g, b = np.argwhere(counts > 1)[0]
-        where = "" if not by_cols else f" in group {_group_labels(keys, np.arange(ng) == g)}"
+        where = "" if not by_cols else f" in group {group_labels(keys, np.arange(ng) == g)}"
         raise DataValidationError(
             f"age_band {layout[b]} appears {counts[g, b]} times{where}; each group needs one row "
             "per band: add the missing grouping column to by= or sum the rows first"
@@ -296,7 +279,7 @@ def life_expectancy(
         if mask.any():
             warnings.warn(
                 f"life_expectancy: {int(mask.sum())} group(s) have {what}; their life expectancy "
-                f"is NaN: {_group_labels(keys, mask)}",
+                f"is NaN: {group_labels(keys, mask)}",
                 UserWarning,
                 stacklevel=2,
             )
@@ -314,7 +297,7 @@ def life_expectancy(
         warnings.warn(
             f"life_expectancy: {int(wide.sum())} value(s) have a 95% confidence interval wider than "
             f"{MAX_CI95_WIDTH:g} years and are set to NaN (their limits are kept); groups: "
-            f"{_group_labels(keys, wide.any(1))}",
+            f"{group_labels(keys, wide.any(1))}",
             UserWarning,
             stacklevel=2,
         )
