@@ -105,7 +105,7 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
                 f"{where}: ages {first_values(missing)} are missing for {sex}; "
                 "the file must have every single year 0-89 and 90+"
             )
-    columns = list(ages)
+    columns = sorted(ages, key=lambda c: ages[c])  # by sex, then age: rows come out ordered without a sort
     values = raw[columns].apply(pd.to_numeric, errors="coerce")
     bad = values.isna() & raw[columns].notna()
     if bad.any().any():
@@ -151,7 +151,6 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
             POPULATION: matrix.reshape(-1),
         }
     )
-    out = out.sort_values([f"{vintage}_code", SEX, AGE], kind="stable").reset_index(drop=True)
     out.attrs.update(source=where, persons_only=sexes == {PERSONS}, vintage=vintage.upper(),
                      period=entry.get("vintage", ""))
     return out
