@@ -91,7 +91,8 @@ def age_profile(pop: pd.DataFrame, *, band_width: int = 5) -> pd.DataFrame:
     """
     start = (np.minimum(pop[AGE].to_numpy(), 90) // band_width) * band_width
     start = np.where(pop[AGE].to_numpy() >= 90, 90, start)
-    labels = np.where(start >= 90, "90+", [f"{s}-{s + band_width - 1}" for s in start])
+    names = {s: "90+" if s >= 90 else f"{s}-{s + band_width - 1}" for s in np.unique(start).tolist()}
+    labels = pd.Series(start).map(names).to_numpy()
     frame = pd.DataFrame({SEX: pop[SEX].to_numpy(), "age_start": start, "age_band": labels,
                           POPULATION: pop[POPULATION].to_numpy()})
     out = frame.groupby([SEX, "age_start", "age_band"], sort=True)[POPULATION].sum().reset_index()
