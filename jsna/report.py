@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -69,7 +69,6 @@ class Chapter:
     area_name: str
     figures: Path
     reports: Path
-    captions: list[str] = field(default_factory=list)
     last_table: pd.DataFrame | None = None
 
     @classmethod

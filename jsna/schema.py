@@ -73,27 +73,3 @@ PERSONS = "Persons"
 MALE = "Male"
 FEMALE = "Female"
 
-
-def vintage_column(kind: str, vintage: str | int) -> str:
-    """Name of a geography code column carrying its vintage.
-
-    Examples
-    --------
-    >>> vintage_column("wd", 24)
-    'wd24_code'
-    >>> vintage_column("lad", "2025")
-    'lad25_code'
-    """
-    year = str(vintage)[-2:]
-    return f"{kind.lower()}{year}_code"
-
-
-def vintage_name_column(kind: str, vintage: str | int) -> str:
-    """Name of a geography name column carrying its vintage.
-
-    Examples
-    --------
-    >>> vintage_name_column("wd", 24)
-    'wd24_name'
-    """
-    return vintage_column(kind, vintage).replace("_code", "_name")

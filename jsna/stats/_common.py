@@ -22,7 +22,6 @@ __all__ = [
     "as_list",
     "check_columns",
     "numeric_column",
-    "group_sums",
     "group_index",
     "group_runs",
     "group_sum",
@@ -172,30 +171,6 @@ def check_rows(df: pd.DataFrame, function: str) -> None:
             f"{function}: the data have no rows; check your filter (or the file it came from) "
             "before computing a statistic"
         )
-
-
-def group_sums(df: pd.DataFrame, by: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
-    """Sum ``columns`` within groups of ``by`` (NaN kept as NaN if any is NaN).
-
-    Groups keep first-appearance order; an empty ``by`` gives one row.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"g": ["a", "b", "a"], "x": [1.0, 2.0, 3.0]})
-    >>> group_sums(df, ["g"], ["x"])
-       g    x
-    0  a  4.0
-    1  b  2.0
-    """
-    by = list(by)
-    if not by:
-        sums = {c: [df[c].sum(min_count=1) if not df[c].isna().any() else np.nan] for c in columns}
-        return pd.DataFrame(sums)
-    grouped = df.groupby(by, sort=False, dropna=False)[list(columns)]
-    out = grouped.sum(min_count=1)
-    has_nan = df[list(columns)].isna().groupby([df[b] for b in by], sort=False, dropna=False).any()
-    out = out.mask(has_nan.to_numpy())
-    return out.reset_index()
 
 
 def group_index(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
