@@ -134,20 +134,20 @@ def test_real_sefton_oldest_residents_suppressed_and_not_recoverable(shared_data
     assert result.ok, result.failed
     table = pd.read_csv(result.reports / "tables" / "01_population_and_deprivation" / "residents_90_plus.csv",
                         keep_default_na=False, na_values=[""])
-    hidden = table["suppression"].eq("[c]") & table["residents_90_plus"].isna()
+    hidden = table["suppression"].eq("[c]") & table["Residents aged 90+"].isna()
     assert hidden.sum() >= 2
     figure = pd.read_csv(result.figures / "01_lsoa_residents_90_plus.csv", keep_default_na=False, na_values=[""])
-    assert figure["suppressed"].sum() == hidden[~table["is_total"]].sum()
-    for ward, group in table.groupby("wd24_code"):
-        total = group[group["is_total"]]["residents_90_plus"]
-        cells = group[~group["is_total"]]
-        k = int(cells["residents_90_plus"].isna().sum())
+    assert figure["suppressed"].sum() == hidden[~table["Ward total"]].sum()
+    for ward, group in table.groupby("Ward code"):
+        total = group[group["Ward total"]]["Residents aged 90+"]
+        cells = group[~group["Ward total"]]
+        k = int(cells["Residents aged 90+"].isna().sum())
         if k == 0 or total.isna().all():
             continue
         # What a reader can work out: the suppressed cells sum to S; with each at least 1
         # (zeros are shown), one cell lies between 1 and S - (k - 1). It is recoverable
         # only when that range is a single value.
-        s = float(total.iloc[0]) - cells["residents_90_plus"].sum()
+        s = float(total.iloc[0]) - cells["Residents aged 90+"].sum()
         low, high = 1.0, s - (k - 1)
         assert high > low, f"ward {ward}: suppressed cells recoverable (k={k}, sum={s})"
 
