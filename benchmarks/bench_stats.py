@@ -66,8 +66,13 @@ BANDS = list(ESP2013)
 def proportion_data(rows: int = 500_000) -> pd.DataFrame:
     rng = np.random.default_rng(RNG_SEED)
     denominator = rng.integers(100, 10_000, rows)
-    return pd.DataFrame({"area": np.arange(rows).astype(str), "numerator": rng.binomial(denominator, 0.3),
-                         "denominator": denominator})
+    return pd.DataFrame(
+        {
+            "area": np.arange(rows).astype(str),
+            "numerator": rng.binomial(denominator, 0.3),
+            "denominator": denominator,
+        }
+    )
 
 
 def banded_data(areas: int = 35_000) -> pd.DataFrame:
@@ -75,15 +80,17 @@ def banded_data(areas: int = 35_000) -> pd.DataFrame:
     pop = rng.integers(200, 3_000, areas * len(BANDS))
     rate = np.tile(np.linspace(0.001, 0.12, len(BANDS)), areas)
     ref_pop = np.tile(rng.integers(40_000, 70_000, len(BANDS)), areas)
-    return pd.DataFrame({
-        "area": np.repeat([f"E{i:08d}" for i in range(areas)], len(BANDS)),
-        "ageband": np.tile(BANDS, areas),
-        "count": rng.poisson(rate * pop),
-        "pop": pop,
-        "esp": np.tile(list(ESP2013.values()), areas),
-        "refcount": np.round(ref_pop * rate * 1.05),
-        "refpop": ref_pop,
-    })
+    return pd.DataFrame(
+        {
+            "area": np.repeat([f"E{i:08d}" for i in range(areas)], len(BANDS)),
+            "ageband": np.tile(BANDS, areas),
+            "count": rng.poisson(rate * pop),
+            "pop": pop,
+            "esp": np.tile(list(ESP2013.values()), areas),
+            "refcount": np.round(ref_pop * rate * 1.05),
+            "refpop": ref_pop,
+        }
+    )
 
 
 def trend_data(wards: int = 7_000, indicators: int = 20, periods: int = 10) -> pd.DataFrame:
@@ -91,12 +98,20 @@ def trend_data(wards: int = 7_000, indicators: int = 20, periods: int = 10) -> p
     size = wards * indicators * periods
     value = rng.uniform(5, 50, size) * (1 + 0.02 * np.tile(np.arange(periods), wards * indicators))
     half = rng.uniform(0.5, 5, size)
-    return pd.DataFrame({
-        "indicator_id": np.repeat(np.arange(indicators), wards * periods),
-        "area_code": np.tile(np.repeat([f"E05{i:06d}" for i in range(wards)], periods), indicators),
-        "period": np.tile([f"{2014 + p}/{(15 + p) % 100:02d}" for p in range(periods)], wards * indicators),
-        "value": value, "lower_ci95": value - half, "upper_ci95": value + half,
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": np.repeat(np.arange(indicators), wards * periods),
+            "area_code": np.tile(
+                np.repeat([f"E05{i:06d}" for i in range(wards)], periods), indicators
+            ),
+            "period": np.tile(
+                [f"{2014 + p}/{(15 + p) % 100:02d}" for p in range(periods)], wards * indicators
+            ),
+            "value": value,
+            "lower_ci95": value - half,
+            "upper_ci95": value + half,
+        }
+    )
 
 
 # ---- the two implementations ------------------------------------------------------------------
@@ -105,21 +120,37 @@ def trend_data(wards: int = 7_000, indicators: int = 20, periods: int = 10) -> p
 def phs_proportion(df):
     from PHStatsMethods import ph_proportion
 
-    return ph_proportion(df, "numerator", "denominator", confidence=list(CONFIDENCE), multiplier=100)
+    return ph_proportion(
+        df, "numerator", "denominator", confidence=list(CONFIDENCE), multiplier=100
+    )
 
 
 def phs_dsr(df):
     from PHStatsMethods import ph_dsr
 
-    return ph_dsr(df[["area", "ageband", "count", "pop", "esp"]], "count", "pop", "esp", group_cols="area",
-                  confidence=list(CONFIDENCE), euro_standard_pops=False)
+    return ph_dsr(
+        df[["area", "ageband", "count", "pop", "esp"]],
+        "count",
+        "pop",
+        "esp",
+        group_cols="area",
+        confidence=list(CONFIDENCE),
+        euro_standard_pops=False,
+    )
 
 
 def phs_isr(df):
     from PHStatsMethods import ph_ISRatio
 
-    return ph_ISRatio(df[["area", "ageband", "count", "pop", "refcount", "refpop"]], "count", "pop",
-                      "refcount", "refpop", group_cols="area", confidence=list(CONFIDENCE))
+    return ph_ISRatio(
+        df[["area", "ageband", "count", "pop", "refcount", "refpop"]],
+        "count",
+        "pop",
+        "refcount",
+        "refpop",
+        group_cols="area",
+        confidence=list(CONFIDENCE),
+    )
 
 
 def quiet(function):
@@ -136,19 +167,43 @@ def quiet(function):
 
 
 CASES: list[Case] = [
-    Case("proportion, 500,000 rows", proportion_data,
-         quiet(lambda df: proportion(df, "numerator", "denominator", confidence=CONFIDENCE)),
-         phs_proportion, target_ratio=500),
-    Case("DSR, 35,000 areas x 19 bands (ESP2013 joined by label)", banded_data,
-         quiet(lambda df: dsr(df, "count", "pop", by="area", age_band="ageband", confidence=CONFIDENCE)),
-         phs_dsr, target_ratio=100),
-    Case("ISR, 35,000 areas x 19 bands", banded_data,
-         quiet(lambda df: isr(df, "count", "pop", "refcount", "refpop", by="area", confidence=CONFIDENCE)),
-         phs_isr, target_ratio=100),
-    Case("recent trend, 7,000 wards x 20 indicators x 10 periods", trend_data,
-         quiet(lambda df: recent_trend(df, by=["indicator_id", "area_code"], period="period",
-                                       polarity="low is good")),
-         target_seconds=2),
+    Case(
+        "proportion, 500,000 rows",
+        proportion_data,
+        quiet(lambda df: proportion(df, "numerator", "denominator", confidence=CONFIDENCE)),
+        phs_proportion,
+        target_ratio=500,
+    ),
+    Case(
+        "DSR, 35,000 areas x 19 bands (ESP2013 joined by label)",
+        banded_data,
+        quiet(
+            lambda df: dsr(df, "count", "pop", by="area", age_band="ageband", confidence=CONFIDENCE)
+        ),
+        phs_dsr,
+        target_ratio=100,
+    ),
+    Case(
+        "ISR, 35,000 areas x 19 bands",
+        banded_data,
+        quiet(
+            lambda df: isr(
+                df, "count", "pop", "refcount", "refpop", by="area", confidence=CONFIDENCE
+            )
+        ),
+        phs_isr,
+        target_ratio=100,
+    ),
+    Case(
+        "recent trend, 7,000 wards x 20 indicators x 10 periods",
+        trend_data,
+        quiet(
+            lambda df: recent_trend(
+                df, by=["indicator_id", "area_code"], period="period", polarity="low is good"
+            )
+        ),
+        target_seconds=2,
+    ),
 ]
 
 
@@ -156,7 +211,9 @@ def main(cases: list[Case] | None = None, *, reference: bool = True) -> int:
     """Run the cases, print a table, and return 1 if any target is missed."""
     failed = False
     cache: dict[Callable, object] = {}
-    print(f"{'case':58} {'jsna s':>8} {'jsna MB':>8} {'PHS s':>9} {'PHS MB':>8} {'ratio':>8}  target")
+    print(
+        f"{'case':58} {'jsna s':>8} {'jsna MB':>8} {'PHS s':>9} {'PHS MB':>8} {'ratio':>8}  target"
+    )
     for case in cases or CASES:
         data = cache.setdefault(case.make_data, case.make_data())
         seconds, peak = measure(case.run_jsna, data)

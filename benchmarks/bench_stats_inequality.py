@@ -24,21 +24,42 @@ import pandas as pd
 from jsna.stats.inequality import sii
 from jsna.stats.life_expectancy import life_expectancy
 
-POPS = [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601,
-        50209, 56416, 46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936]
-DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872,
-          1390, 1605, 1936, 1937]
+POPS = [
+    7060,
+    35059,
+    46974,
+    48489,
+    43219,
+    38561,
+    46009,
+    57208,
+    61435,
+    55601,
+    50209,
+    56416,
+    46411,
+    39820,
+    37978,
+    37039,
+    33288,
+    23306,
+    11936,
+    11936,
+]
+DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937]
 LABELS = ["0", "1-4", *[f"{a}-{a + 4}" for a in range(5, 90, 5)], "90+"]
 
 
 def sii_data(areas: int = 300, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     n = areas * 10
-    df = pd.DataFrame({
-        "area": np.repeat([f"E0600{i:04d}" for i in range(areas)], 10),
-        "decile": np.tile(np.arange(1, 11), areas),
-        "population": rng.integers(5_000, 30_000, n).astype(float),
-    })
+    df = pd.DataFrame(
+        {
+            "area": np.repeat([f"E0600{i:04d}" for i in range(areas)], 10),
+            "decile": np.tile(np.arange(1, 11), areas),
+            "population": rng.integers(5_000, 30_000, n).astype(float),
+        }
+    )
     rate = np.tile(np.linspace(8.0, 4.0, 10), areas) * rng.uniform(0.8, 1.2, n)
     df["value"] = rate
     df["lower_ci95"] = rate * 0.9
@@ -50,12 +71,14 @@ def le_data(wards: int = 7_000, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     pops = rng.poisson(np.asarray(POPS) / 8, (wards, 20))
     deaths = rng.binomial(pops, np.asarray(DEATHS) / np.asarray(POPS))
-    return pd.DataFrame({
-        "ward": np.repeat([f"E05{i:06d}" for i in range(wards)], 20),
-        "age_band": np.tile(LABELS, wards),
-        "deaths": deaths.ravel(),
-        "population": pops.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "ward": np.repeat([f"E05{i:06d}" for i in range(wards)], 20),
+            "age_band": np.tile(LABELS, wards),
+            "deaths": deaths.ravel(),
+            "population": pops.ravel(),
+        }
+    )
 
 
 def measure(name: str, target_s: float, func) -> None:
@@ -69,7 +92,9 @@ def measure(name: str, target_s: float, func) -> None:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     verdict = "ok" if elapsed < target_s and peak < 1e9 else "MISSED"
-    print(f"{name:<58} {elapsed:7.2f} s (target < {target_s:g} s)  peak {peak / 1e6:7.0f} MB  {verdict}")
+    print(
+        f"{name:<58} {elapsed:7.2f} s (target < {target_s:g} s)  peak {peak / 1e6:7.0f} MB  {verdict}"
+    )
 
 
 def main() -> None:

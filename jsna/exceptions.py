@@ -47,5 +47,9 @@ def first_values(values: Iterable[object], n: int = 5) -> str:
         if value not in seen:
             seen.append(value)
     shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in seen[:n])
-    more = f" (+{len(seen) - n} more, {len(seen)} in all)" if len(seen) > n else f" ({len(seen)} in all)"
+    more = (
+        f" (+{len(seen) - n} more, {len(seen)} in all)"
+        if len(seen) > n
+        else f" ({len(seen)} in all)"
+    )
     return shown + more

@@ -44,6 +44,6 @@ def reference_dir(shared_dir: Path) -> Path:
 def demo_pack() -> Path:
     """The synthetic demo pack (written to data/raw/demo if missing)."""
     from jsna.config import project_paths
-    from jsna.sources.demo import ensure_demo_pack
+    from jsna.demo.pack import ensure_demo_pack
 
     return ensure_demo_pack(project_paths().demo_pack)

@@ -3,8 +3,8 @@
 Every kind of bad input gives a :class:`~jsna.exceptions.JSNAError` whose
 message names what is wrong and says what to do, or NaN with a warning where
 the published method says so - never a silently wrong number. Bad files are
-written to ``tmp_path``. Files are read as :class:`~jsna.datapack.DataPack`
-hands them out: the role's reader, then :func:`jsna.validation.validate_frame`.
+written to ``tmp_path``. Files are read as :class:`~jsna.io.datapack.DataPack`
+hands them out: the role's reader, then :func:`jsna.io.validation.validate_frame`.
 
 Cases the current code does not yet handle well are marked
 ``xfail(strict=True)`` with the reason; they pass once the code is fixed.
@@ -23,14 +23,14 @@ import pandas as pd
 import pytest
 
 from jsna import stats
-from jsna.cli import main
-from jsna.datapack import DataPack
-from jsna.deprivation import attach_imd
+from jsna.analysis.deprivation import attach_imd
+from jsna.analysis.geography import aggregate, bridge_lsoa11_to_lsoa21, hierarchy
+from jsna.analysis.suppression import suppress
 from jsna.exceptions import DataValidationError, GeographyError, JSNAError, SourceError
-from jsna.geography import aggregate, bridge_lsoa11_to_lsoa21, hierarchy
+from jsna.io.datapack import DataPack
+from jsna.io.validation import validate_frame
+from jsna.publish.cli import main
 from jsna.stats import ESP2013
-from jsna.suppression import suppress
-from jsna.validation import validate_frame
 
 matplotlib.use("Agg")
 
@@ -56,7 +56,9 @@ FT_ROWS = [
 
 def ft_text(**changes: str) -> str:
     """The Fingertips CSV with cells of the Sefton row changed (``{column: value}``)."""
-    frame = pd.read_csv(StringIO("\n".join([FT_HEADER, *FT_ROWS])), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(
+        StringIO("\n".join([FT_HEADER, *FT_ROWS])), dtype=str, keep_default_na=False
+    )
     for column, value in changes.items():
         frame.loc[1, column] = value
     return frame.to_csv(index=False)
@@ -66,7 +68,9 @@ def make_pack(folder: Path, role: str, name: str, content: str | bytes, **attrs:
     """A one-file data pack in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
+    path.write_bytes(content) if isinstance(content, bytes) else path.write_text(
+        content, encoding="utf-8"
+    )
     extra = "".join(f'{k} = "{v}"\n' for k, v in attrs.items())
     (folder / "datapack.toml").write_text(
         f'[pack]\nname = "bad"\nareas = ["{SEFTON}"]\n[[file]]\nrole = "{role}"\npath = "{name}"\n{extra}'
@@ -76,13 +80,22 @@ def make_pack(folder: Path, role: str, name: str, content: str | bytes, **attrs:
 
 def read(pack: DataPack, role: str, **select) -> pd.DataFrame:
     """Read a role as DataPack hands it out: reader, then validation."""
-    return validate_frame(role, pack.read(role, **select), where=pack.entry(role, **select).describe())
+    return validate_frame(
+        role, pack.read(role, **select), where=pack.entry(role, **select).describe()
+    )
 
 
 def population_csv(rows: list[list[object]] | None = None) -> str:
     """ONS SAPE single-year layout (LSOA 2021), Persons columns 0..89, 90+."""
-    header = ["LAD 2021 Code", "LAD 2021 Name", "LSOA 2021 Code", "LSOA 2021 Name", "Total",
-              *[str(a) for a in range(90)], "90+"]
+    header = [
+        "LAD 2021 Code",
+        "LAD 2021 Name",
+        "LSOA 2021 Code",
+        "LSOA 2021 Name",
+        "Total",
+        *[str(a) for a in range(90)],
+        "90+",
+    ]
     rows = rows or [[SEFTON, "Sefton", "E01006412", "Sefton 030A", 91, *[1] * 91]]
     return pd.DataFrame(rows, columns=header).to_csv(index=False)
 
@@ -92,8 +105,11 @@ def geojson(features, crs: str | None = "urn:ogc:def:crs:EPSG::27700") -> str:
     if crs:
         collection["crs"] = {"type": "name", "properties": {"name": crs}}
     collection["features"] = [
-        {"type": "Feature", "properties": {"WD25CD": code, "WD25NM": code},
-         "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        {
+            "type": "Feature",
+            "properties": {"WD25CD": code, "WD25NM": code},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
         for code, ring in features
     ]
     return json.dumps(collection)
@@ -107,19 +123,63 @@ def square(x, y, size=1000.0):
 WARDS = [("E05000930", square(333000, 398000)), ("E05000931", square(334000, 398000))]
 
 ESP_BANDS = list(ESP2013)
-LE_FRAME = pd.DataFrame({  # PHEindicatormethods life expectancy example: 80.1696 at birth
-    "age": [0, 1, *range(5, 95, 5)],
-    "pop": [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601,
-            50209, 56416, 46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936],
-    "deaths": [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872,
-               1390, 1605, 1936, 1937],
-})
-SII_FRAME = pd.DataFrame({  # PHEindicatormethods SII example: 7.00 (3.19 to 10.86)
-    "decile": range(1, 11),
-    "pop": [7291, 7997, 6105, 7666, 5790, 6934, 5918, 5974, 7147, 7534],
-    "le": [75.9, 78.3, 83.8, 83.6, 80.5, 81.1, 81.7, 84.2, 80.6, 86.3],
-    "se": [1.64, 1.58, 1.51, 1.78, 1.7, 1.56, 1.37, 1.4, 2.43, 1.57],
-})
+LE_FRAME = pd.DataFrame(
+    {  # PHEindicatormethods life expectancy example: 80.1696 at birth
+        "age": [0, 1, *range(5, 95, 5)],
+        "pop": [
+            7060,
+            35059,
+            46974,
+            48489,
+            43219,
+            38561,
+            46009,
+            57208,
+            61435,
+            55601,
+            50209,
+            56416,
+            46411,
+            39820,
+            37978,
+            37039,
+            33288,
+            23306,
+            11936,
+            11936,
+        ],
+        "deaths": [
+            17,
+            9,
+            4,
+            8,
+            20,
+            15,
+            24,
+            33,
+            50,
+            71,
+            100,
+            163,
+            263,
+            304,
+            536,
+            872,
+            1390,
+            1605,
+            1936,
+            1937,
+        ],
+    }
+)
+SII_FRAME = pd.DataFrame(
+    {  # PHEindicatormethods SII example: 7.00 (3.19 to 10.86)
+        "decile": range(1, 11),
+        "pop": [7291, 7997, 6105, 7666, 5790, 6934, 5918, 5974, 7147, 7534],
+        "le": [75.9, 78.3, 83.8, 83.6, 80.5, 81.1, 81.7, 84.2, 80.6, 86.3],
+        "se": [1.64, 1.58, 1.51, 1.78, 1.7, 1.56, 1.37, 1.4, 2.43, 1.57],
+    }
+)
 
 
 # =========================================================================== statistics
@@ -127,19 +187,27 @@ SII_FRAME = pd.DataFrame({  # PHEindicatormethods SII example: 7.00 (3.19 to 10.
 
 def test_negative_count():
     df = pd.DataFrame({"area": ["A", "B"], "n": [-1, 65], "d": [100, 100]})
-    with pytest.raises(DataValidationError, match=r"count column 'n' must be zero or more; found -1.*correct or remove"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"count column 'n' must be zero or more; found -1.*correct or remove",
+    ):
         stats.proportion(df, "n", "d")
 
 
 def test_count_above_denominator():
     df = pd.DataFrame({"n": [120, 65], "d": [100, 100]})
-    with pytest.raises(DataValidationError, match=r"'n' is greater than denominator column 'd'.*120.*count <= denominator"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"'n' is greater than denominator column 'd'.*120.*count <= denominator",
+    ):
         stats.proportion(df, "n", "d")
 
 
 def test_zero_denominator_gives_nan_with_warning():
     df = pd.DataFrame({"area": ["A", "B"], "n": [3, 65], "d": [0, 100]})
-    with pytest.warns(UserWarning, match=r"crude_rate: 1 group has a denominator of 0; value and limits are NaN"):
+    with pytest.warns(
+        UserWarning, match=r"crude_rate: 1 group has a denominator of 0; value and limits are NaN"
+    ):
         out = stats.crude_rate(df, "n", "d", multiplier=100, confidence=0.95)
     assert np.isnan(out.loc[0, "value"])
     assert out.loc[1, "value"] == pytest.approx(65.0)
@@ -155,19 +223,28 @@ def test_missing_denominator_gives_nan_with_warning():
 
 def test_text_in_numeric_column():
     df = pd.DataFrame({"n": ["3", "five"], "d": [10, 10]})
-    with pytest.raises(DataValidationError, match=r"count column 'n' has values that are not numbers: 'five'.*clean them"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"count column 'n' has values that are not numbers: 'five'.*clean them",
+    ):
         stats.proportion(df, "n", "d")
 
 
 def test_confidence_given_as_a_percentage():
     df = pd.DataFrame({"area": "A", "age": ESP_BANDS, "deaths": 10, "pop": 1000})
-    with pytest.raises(DataValidationError, match=r"confidence=95 is not a level between 0 and 1; did you mean 0.95\?"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"confidence=95 is not a level between 0 and 1; did you mean 0.95\?",
+    ):
         stats.dsr(df, "deaths", "pop", by="area", age_band="age", confidence=95)
 
 
 def test_column_that_does_not_exist():
     df = pd.DataFrame({"n": [3], "d": [10]})
-    with pytest.raises(DataValidationError, match=r"count='count' is not a column of the data; columns are 'n', 'd'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"count='count' is not a column of the data; columns are 'n', 'd'",
+    ):
         stats.proportion(df, "count", "d")
 
 
@@ -178,16 +255,25 @@ def test_dsr_missing_age_band():
 
 
 def test_life_expectancy_missing_age_band_gives_nan_with_warning():
-    with pytest.warns(UserWarning, match=r"missing age band \(all 20 bands 0, 1-4, ..., 90\+ are needed\)"):
-        out = stats.life_expectancy(LE_FRAME.drop(index=5), "deaths", "pop", by=None, age_band="age")
+    with pytest.warns(
+        UserWarning, match=r"missing age band \(all 20 bands 0, 1-4, ..., 90\+ are needed\)"
+    ):
+        out = stats.life_expectancy(
+            LE_FRAME.drop(index=5), "deaths", "pop", by=None, age_band="age"
+        )
     assert out["value"].isna().all()
-    complete = stats.life_expectancy(LE_FRAME, "deaths", "pop", by=None, age_band="age", confidence=0.95)
+    complete = stats.life_expectancy(
+        LE_FRAME, "deaths", "pop", by=None, age_band="age", confidence=0.95
+    )
     assert complete.loc[0, "value"] == pytest.approx(80.1696, abs=1e-4)
 
 
 def test_duplicate_age_band_rows():
     df = pd.DataFrame({"area": "A", "age": ESP_BANDS, "deaths": 10, "pop": 1000})
-    with pytest.raises(DataValidationError, match=r"age_band '0-4' .* appears more than once in a group; give one row per"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"age_band '0-4' .* appears more than once in a group; give one row per",
+    ):
         stats.dsr(pd.concat([df, df.iloc[:1]]), "deaths", "pop", by="area", age_band="age")
 
 
@@ -195,7 +281,10 @@ def test_dsr_fewer_than_10_events_is_nan_with_warning():
     df = pd.DataFrame({"area": "A", "age": ESP_BANDS, "deaths": [5] + [0] * 18, "pop": 1000})
     with pytest.warns(UserWarning, match=r"dsr: 1 group has fewer than 10 events"):
         out = stats.dsr(df, "deaths", "pop", by="area", age_band="age")
-    assert np.isnan(out.loc[0, "value"]) and out.loc[0, "value_note"] == "not calculated for fewer than 10 events"
+    assert (
+        np.isnan(out.loc[0, "value"])
+        and out.loc[0, "value_note"] == "not calculated for fewer than 10 events"
+    )
 
 
 def test_deaths_above_population_is_nan_with_warning():
@@ -206,9 +295,20 @@ def test_deaths_above_population_is_nan_with_warning():
 
 
 def test_isr_zero_reference_denominator():
-    df = pd.DataFrame({"area": ["A", "A"], "age": ["0-64", "65+"], "deaths": [10, 30], "pop": [1000, 500],
-                       "rd": [50, 300], "rp": [0, 5000]})
-    with pytest.raises(DataValidationError, match=r"ref_denominator 'rp' must be greater than zero in every band; found 0"):
+    df = pd.DataFrame(
+        {
+            "area": ["A", "A"],
+            "age": ["0-64", "65+"],
+            "deaths": [10, 30],
+            "pop": [1000, 500],
+            "rd": [50, 300],
+            "rp": [0, 5000],
+        }
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"ref_denominator 'rp' must be greater than zero in every band; found 0",
+    ):
         stats.isr(df, "deaths", "pop", "rd", "rp", by="area")
 
 
@@ -223,7 +323,10 @@ def test_group_all_nan_gives_nan_with_warning():
 
 def test_quantiles_of_an_all_nan_group_are_nan_with_warning():
     df = pd.DataFrame({"g": ["A"] * 3 + ["B"] * 3, "v": [np.nan] * 3 + [1.0, 2.0, 3.0]})
-    with pytest.warns(UserWarning, match=r"fewer than 3 areas with values, so no quantiles are assigned \(NaN\): 'A'"):
+    with pytest.warns(
+        UserWarning,
+        match=r"fewer than 3 areas with values, so no quantiles are assigned \(NaN\): 'A'",
+    ):
         out = stats.quantiles(df, "v", by="g", n=3)
     assert out["quantile"].iloc[:3].isna().all()
     assert out["quantile"].iloc[3:].tolist() == [3.0, 2.0, 1.0]
@@ -231,7 +334,10 @@ def test_quantiles_of_an_all_nan_group_are_nan_with_warning():
 
 def test_sii_group_missing_a_quantile_is_nan_with_warning():
     two = pd.concat([SII_FRAME.assign(area="A"), SII_FRAME.assign(area="B").iloc[1:]])
-    with pytest.warns(UserWarning, match=r"not exactly one row for each of the 10 quantiles; their SII and RII are NaN: 'B'"):
+    with pytest.warns(
+        UserWarning,
+        match=r"not exactly one row for each of the 10 quantiles; their SII and RII are NaN: 'B'",
+    ):
         out = stats.sii(two, "le", "pop", "decile", by="area", se="se", repetitions=1000)
     a = out[(out["area"] == "A") & (out["statistic"] == "sii")]["value"].item()
     assert a == pytest.approx(7.00, abs=0.01)
@@ -239,30 +345,51 @@ def test_sii_group_missing_a_quantile_is_nan_with_warning():
 
 
 def test_sii_duplicate_quantile():
-    with pytest.raises(DataValidationError, match=r"quantile 1 appears 2 times; each group needs one row per quantile"):
-        stats.sii(pd.concat([SII_FRAME, SII_FRAME.iloc[:1]]), "le", "pop", "decile", by=None, se="se")
+    with pytest.raises(
+        DataValidationError,
+        match=r"quantile 1 appears 2 times; each group needs one row per quantile",
+    ):
+        stats.sii(
+            pd.concat([SII_FRAME, SII_FRAME.iloc[:1]]), "le", "pop", "decile", by=None, se="se"
+        )
 
 
 def test_unknown_polarity():
     df = pd.DataFrame({"value": [10.0], "lower_ci95": [8.0], "upper_ci95": [11.0]})
-    with pytest.raises(DataValidationError, match=r"polarity='higher is better' is neither one of 'high is good', 'low is good'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"polarity='higher is better' is neither one of 'high is good', 'low is good'",
+    ):
         stats.compare(df, 12.0, polarity="higher is better")
 
 
 def test_compare_swapped_limits():
-    df = pd.DataFrame({"value": [10.0, 12.0], "lower_ci95": [11.0, 13.0], "upper_ci95": [8.0, 11.0]})
+    df = pd.DataFrame(
+        {"value": [10.0, 12.0], "lower_ci95": [11.0, 13.0], "upper_ci95": [8.0, 11.0]}
+    )
     with pytest.raises(DataValidationError, match=r"lower_ci95.*upper_ci95"):
         stats.compare(df, 12.0, polarity="low is good")
 
 
 def test_duplicate_area_period_rows_in_a_trend():
-    df = pd.DataFrame({"area": SEFTON, "year": range(2015, 2021), "value": [10.0, 11, 12, 13, 14, 15],
-                       "lower_ci95": [9.5, 10.5, 11.5, 12.5, 13.5, 14.5],
-                       "upper_ci95": [10.5, 11.5, 12.5, 13.5, 14.5, 15.5]})
-    with pytest.raises(DataValidationError, match=r"period .*2020.* appears more than once in a group; give one row per group and period"):
+    df = pd.DataFrame(
+        {
+            "area": SEFTON,
+            "year": range(2015, 2021),
+            "value": [10.0, 11, 12, 13, 14, 15],
+            "lower_ci95": [9.5, 10.5, 11.5, 12.5, 13.5, 14.5],
+            "upper_ci95": [10.5, 11.5, 12.5, 13.5, 14.5, 15.5],
+        }
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"period .*2020.* appears more than once in a group; give one row per group and period",
+    ):
         stats.recent_trend(pd.concat([df, df.iloc[-1:]]), by="area", period="year")
     few = stats.recent_trend(df.iloc[:3], by="area", period="year")
-    assert few.loc[0, "recent_trend"] == "Cannot be calculated" and np.isnan(few.loc[0, "chi_squared"])
+    assert few.loc[0, "recent_trend"] == "Cannot be calculated" and np.isnan(
+        few.loc[0, "chi_squared"]
+    )
 
 
 def test_infinite_count():
@@ -278,10 +405,17 @@ def test_empty_frame_to_a_statistic():
 
 def test_empty_frame_from_a_file(tmp_path):
     pack = make_pack(tmp_path, "imd", "imd.csv", "lsoa21_code,IMD_decile\n", edition="IoD2025")
-    with pytest.raises(SourceError, match=r"imd.csv \(role imd\) has a header but no rows; download the file again"):
+    with pytest.raises(
+        SourceError, match=r"imd.csv \(role imd\) has a header but no rows; download the file again"
+    ):
         read(pack, "imd")
-    with pytest.raises(DataValidationError, match=r"no rows; download the file again or remove it from datapack.toml"):
-        validate_frame("imd", pd.DataFrame({"lsoa21_code": pd.Series([], dtype=str)}), where="imd.csv")
+    with pytest.raises(
+        DataValidationError,
+        match=r"no rows; download the file again or remove it from datapack.toml",
+    ):
+        validate_frame(
+            "imd", pd.DataFrame({"lsoa21_code": pd.Series([], dtype=str)}), where="imd.csv"
+        )
 
 
 # =========================================================================== geography and deprivation
@@ -289,23 +423,51 @@ def test_empty_frame_from_a_file(tmp_path):
 
 def test_unknown_area_code(demo_pack):
     pack = DataPack.open(demo_pack)
-    with pytest.raises(GeographyError, match=r"unknown area code 'E06999099' .* it covers 'E06999001'"):
+    with pytest.raises(
+        GeographyError, match=r"unknown area code 'E06999099' .* it covers 'E06999001'"
+    ):
         pack.check_area("E06999099")
-    lookup = pd.DataFrame({"lsoa21_code": ["E01006412", "E01006413"], "wd24_code": ["E05000930"] * 2,
-                           "wd24_name": ["Church"] * 2})
+    lookup = pd.DataFrame(
+        {
+            "lsoa21_code": ["E01006412", "E01006413"],
+            "wd24_code": ["E05000930"] * 2,
+            "wd24_name": ["Church"] * 2,
+        }
+    )
     frame = pd.DataFrame({"lsoa21_code": ["E01006412", "E01099999"], "deaths": [1, 2]})
-    with pytest.raises(GeographyError, match=r"1 lsoa21_code codes did not match: 'E01099999'.*check the codes' vintage"):
+    with pytest.raises(
+        GeographyError,
+        match=r"1 lsoa21_code codes did not match: 'E01099999'.*check the codes' vintage",
+    ):
         aggregate(frame, "ward", lookup=lookup, values="deaths")
 
 
 def test_lsoa11_column_against_lsoa21_lookup():
-    lookup = pd.DataFrame({"lsoa21_code": ["E01006412"], "wd24_code": ["E05000930"], "wd24_name": ["Church"]})
-    with pytest.raises(GeographyError, match=r"one side has LSOA11 codes and the other LSOA21; bridge .*bridge_lsoa11_to_lsoa21"):
-        aggregate(pd.DataFrame({"lsoa11_code": ["E01006412"], "n": [1]}), "ward", lookup=lookup, values="n")
+    lookup = pd.DataFrame(
+        {"lsoa21_code": ["E01006412"], "wd24_code": ["E05000930"], "wd24_name": ["Church"]}
+    )
+    with pytest.raises(
+        GeographyError,
+        match=r"one side has LSOA11 codes and the other LSOA21; bridge .*bridge_lsoa11_to_lsoa21",
+    ):
+        aggregate(
+            pd.DataFrame({"lsoa11_code": ["E01006412"], "n": [1]}),
+            "ward",
+            lookup=lookup,
+            values="n",
+        )
     with pytest.raises(GeographyError, match=r"bridging needs an lsoa11_code column"):
-        bridge_lsoa11_to_lsoa21(pd.DataFrame({"lsoa21_code": ["E01006412"], "n": [1]}),
-                                pd.DataFrame({"lsoa11_code": ["E01006412"], "lsoa21_code": ["E01006412"],
-                                              "change_indicator": ["U"]}), "n")
+        bridge_lsoa11_to_lsoa21(
+            pd.DataFrame({"lsoa21_code": ["E01006412"], "n": [1]}),
+            pd.DataFrame(
+                {
+                    "lsoa11_code": ["E01006412"],
+                    "lsoa21_code": ["E01006412"],
+                    "change_indicator": ["U"],
+                }
+            ),
+            "n",
+        )
 
 
 @pytest.mark.shared
@@ -316,14 +478,19 @@ def test_lsoa11_codes_under_a_2021_name(shared_data):
     bridge = pack.read("lookup.lsoa11_lsoa21")
     old = bridge.loc[bridge["lad22_code"] == SEFTON, "lsoa11_code"].unique()
     frame = pd.DataFrame({"lsoa21_code": old, "people": 1})  # 2011 codes mislabelled as 2021
-    with pytest.raises(GeographyError, match=r"2 lsoa21_code codes did not match: 'E01006968', 'E01033096'.*vintage"):
+    with pytest.raises(
+        GeographyError,
+        match=r"2 lsoa21_code codes did not match: 'E01006968', 'E01033096'.*vintage",
+    ):
         aggregate(frame, "ward", lookup=lsoas, values="people")
 
 
 def test_imd_edition_on_other_lsoas():
     imd = pd.DataFrame({"lsoa21_code": ["E01006412"], "imd_score": [40.0], "imd_decile": [1]})
     imd.attrs["edition"] = "IoD2025"
-    with pytest.raises(GeographyError, match=r"IoD2025 is on LSOA21 but the data are on LSOA11; use the edition"):
+    with pytest.raises(
+        GeographyError, match=r"IoD2025 is on LSOA21 but the data are on LSOA11; use the edition"
+    ):
         attach_imd(pd.DataFrame({"lsoa11_code": ["E01006412"]}), imd)
 
 
@@ -331,7 +498,9 @@ def test_lsoa_missing_from_imd_warns_or_raises():
     imd = pd.DataFrame({"lsoa21_code": ["E01006412"], "imd_score": [40.0], "imd_decile": [1]})
     imd.attrs["edition"] = "IoD2025"
     frame = pd.DataFrame({"lsoa21_code": ["E01006412", "E01099999"]})
-    with pytest.raises(GeographyError, match=r"1 LSOAs missing from IoD2025 did not match: 'E01099999'"):
+    with pytest.raises(
+        GeographyError, match=r"1 LSOAs missing from IoD2025 did not match: 'E01099999'"
+    ):
         attach_imd(frame, imd, unmatched="raise")
     with pytest.warns(UserWarning, match=r"'E01099999'.*left out"):
         out = attach_imd(frame, imd)
@@ -339,7 +508,9 @@ def test_lsoa_missing_from_imd_warns_or_raises():
 
 
 def test_imd_with_a_repeated_lsoa():
-    imd = pd.DataFrame({"lsoa21_code": ["E01006412", "E01006412"], "imd_score": [40.0, 40.0], "imd_decile": [1, 3]})
+    imd = pd.DataFrame(
+        {"lsoa21_code": ["E01006412", "E01006412"], "imd_score": [40.0, 40.0], "imd_decile": [1, 3]}
+    )
     imd.attrs["edition"] = "IoD2025"
     with pytest.raises(DataValidationError, match=r"E01006412"):
         attach_imd(pd.DataFrame({"lsoa21_code": ["E01006412"]}), imd)
@@ -352,20 +523,33 @@ def test_imd_decile_out_of_range_in_attach():
         attach_imd(pd.DataFrame({"lsoa21_code": ["E01006412"]}), imd)
 
 
-LOOKUP = pd.DataFrame({"lsoa21_code": ["E01006412", "E01006413", "E01006414"],
-                       "wd24_code": ["E05000930", "E05000930", "E05000931"],
-                       "wd24_name": ["Church", "Church", "Derby"]})
+LOOKUP = pd.DataFrame(
+    {
+        "lsoa21_code": ["E01006412", "E01006413", "E01006414"],
+        "wd24_code": ["E05000930", "E05000930", "E05000931"],
+        "wd24_name": ["Church", "Church", "Derby"],
+    }
+)
 
 
 def test_aggregate_negative_counts():
     with pytest.raises(DataValidationError, match=r"negative"):
-        aggregate(pd.DataFrame({"lsoa21_code": ["E01006412"], "deaths": [-1]}), "ward", lookup=LOOKUP, values="deaths")
+        aggregate(
+            pd.DataFrame({"lsoa21_code": ["E01006412"], "deaths": [-1]}),
+            "ward",
+            lookup=LOOKUP,
+            values="deaths",
+        )
 
 
 def test_aggregate_text_counts():
     with pytest.raises(DataValidationError, match=r"not numbers"):
-        aggregate(pd.DataFrame({"lsoa21_code": ["E01006412", "E01006413"], "deaths": ["x", "2"]}), "ward",
-                  lookup=LOOKUP, values="deaths")
+        aggregate(
+            pd.DataFrame({"lsoa21_code": ["E01006412", "E01006413"], "deaths": ["x", "2"]}),
+            "ward",
+            lookup=LOOKUP,
+            values="deaths",
+        )
 
 
 def test_aggregate_missing_counts():
@@ -378,7 +562,12 @@ def test_aggregate_missing_counts():
 def test_aggregate_with_a_lookup_repeating_an_lsoa():
     lookup = pd.concat([LOOKUP, LOOKUP.iloc[:1].assign(wd24_code="E05000931", wd24_name="Derby")])
     with pytest.raises(JSNAError, match=r"E01006412"):
-        aggregate(pd.DataFrame({"lsoa21_code": ["E01006412"], "deaths": [1]}), "ward", lookup=lookup, values="deaths")
+        aggregate(
+            pd.DataFrame({"lsoa21_code": ["E01006412"], "deaths": [1]}),
+            "ward",
+            lookup=lookup,
+            values="deaths",
+        )
 
 
 # =========================================================================== suppression and figures
@@ -399,9 +588,19 @@ def test_figure_without_alt_text(tmp_path):
     fig, _ = plt.subplots()
     try:
         for alt in ("", "   ", None):
-            with pytest.raises(DataValidationError, match=r"alt_text is empty; every published figure needs it, e.g."):
-                save_figure(fig, "wards", title="Admissions by ward", alt_text=alt,
-                            data=pd.DataFrame({"x": [1]}), source="ONS", folder=tmp_path)
+            with pytest.raises(
+                DataValidationError,
+                match=r"alt_text is empty; every published figure needs it, e.g.",
+            ):
+                save_figure(
+                    fig,
+                    "wards",
+                    title="Admissions by ward",
+                    alt_text=alt,
+                    data=pd.DataFrame({"x": [1]}),
+                    source="ONS",
+                    folder=tmp_path,
+                )
     finally:
         plt.close(fig)
     assert not list(tmp_path.iterdir())
@@ -411,8 +610,13 @@ def test_figure_without_alt_text(tmp_path):
 
 
 def test_manifest_naming_a_missing_file(tmp_path):
-    (tmp_path / "datapack.toml").write_text('[pack]\nname = "p"\n[[file]]\nrole = "imd"\npath = "imd/File_7.csv"\n')
-    with pytest.raises(SourceError, match=r"role imd path 'imd/File_7.csv' matches no file .*fix the path or download the file"):
+    (tmp_path / "datapack.toml").write_text(
+        '[pack]\nname = "p"\n[[file]]\nrole = "imd"\npath = "imd/File_7.csv"\n'
+    )
+    with pytest.raises(
+        SourceError,
+        match=r"role imd path 'imd/File_7.csv' matches no file .*fix the path or download the file",
+    ):
         DataPack.open(tmp_path)
 
 
@@ -424,7 +628,9 @@ def test_manifest_not_toml(tmp_path):
 
 def test_manifest_unknown_role(tmp_path):
     (tmp_path / "x.csv").write_text("a\n1\n")
-    (tmp_path / "datapack.toml").write_text('[pack]\nname = "p"\n[[file]]\nrole = "imd.lsoa"\npath = "x.csv"\n')
+    (tmp_path / "datapack.toml").write_text(
+        '[pack]\nname = "p"\n[[file]]\nrole = "imd.lsoa"\npath = "x.csv"\n'
+    )
     with pytest.raises(SourceError, match=r"unknown role 'imd.lsoa'; roles are boundaries.ward"):
         DataPack.open(tmp_path)
 
@@ -432,73 +638,124 @@ def test_manifest_unknown_role(tmp_path):
 def test_truncated_csv(tmp_path):
     text = ft_text()
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", text[: len(text) - 40])
-    with pytest.raises(SourceError, match=r"the last record has \d+ fields, the first 27 .*truncated - download it again"):
+    with pytest.raises(
+        SourceError,
+        match=r"the last record has \d+ fields, the first 27 .*truncated - download it again",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_renamed_column(tmp_path):
-    pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text().replace(",Value,", ",Val,"))
-    with pytest.raises(SourceError, match=r"no column 'Value'; a Fingertips all_data CSV has .*Download the all_data CSV from Fingertips again"):
+    pack = make_pack(
+        tmp_path, "indicators.fingertips", "all_data.csv", ft_text().replace(",Value,", ",Val,")
+    )
+    with pytest.raises(
+        SourceError,
+        match=r"no column 'Value'; a Fingertips all_data CSV has .*Download the all_data CSV from Fingertips again",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_good_file_reads(tmp_path):
-    frame = read(make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text()), "indicators.fingertips")
-    assert frame.loc[frame["area_code"] == SEFTON, ["count", "denominator"]].values.tolist() == [[254.0, 174932.0]]
+    frame = read(
+        make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text()),
+        "indicators.fingertips",
+    )
+    assert frame.loc[frame["area_code"] == SEFTON, ["count", "denominator"]].values.tolist() == [
+        [254.0, 174932.0]
+    ]
 
 
 def test_fingertips_negative_count(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Count="-254"))
-    with pytest.raises(DataValidationError, match=r"all_data.csv \(role indicators.fingertips\): column 'count' has negative counts: -254.0.*leave such cells empty"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"all_data.csv \(role indicators.fingertips\): column 'count' has negative counts: -254.0.*leave such cells empty",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_zero_denominator(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Denominator="0"))
-    with pytest.raises(DataValidationError, match=r"column 'denominator' has denominators that are not above zero: 0.0.*leave the cell empty"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"column 'denominator' has denominators that are not above zero: 0.0.*leave the cell empty",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_text_in_value(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Value="n/a*"))
-    with pytest.raises(SourceError, match=r"column 'Value' has values that are not numbers: 'n/a\*'.*(download|replace|leave)"):
+    with pytest.raises(
+        SourceError,
+        match=r"column 'Value' has values that are not numbers: 'n/a\*'.*(download|replace|leave)",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_unparseable_period(tmp_path):
-    pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(**{"Time period": "201011"}))
-    with pytest.raises(DataValidationError, match=r"periods that do not parse: '201011'.*restore the Time period column"):
+    pack = make_pack(
+        tmp_path, "indicators.fingertips", "all_data.csv", ft_text(**{"Time period": "201011"})
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"periods that do not parse: '201011'.*restore the Time period column",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_shifted_sortable_period(tmp_path):
-    pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(**{"Time period Sortable": "20990000"}))
-    with pytest.raises(DataValidationError, match=r"periods and period_sortable disagree: '2010/11 vs 20990000'.*download the file"):
+    pack = make_pack(
+        tmp_path,
+        "indicators.fingertips",
+        "all_data.csv",
+        ft_text(**{"Time period Sortable": "20990000"}),
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"periods and period_sortable disagree: '2010/11 vs 20990000'.*download the file",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_malformed_area_code(tmp_path):
-    pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(**{"Area Code": "E8000014"}))
-    with pytest.raises(GeographyError, match=r"column 'area_code' has values that are not area codes .*'E8000014'.*check for spaces, truncated codes"):
+    pack = make_pack(
+        tmp_path, "indicators.fingertips", "all_data.csv", ft_text(**{"Area Code": "E8000014"})
+    )
+    with pytest.raises(
+        GeographyError,
+        match=r"column 'area_code' has values that are not area codes .*'E8000014'.*check for spaces, truncated codes",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_area_code_of_the_wrong_kind(tmp_path):
-    pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(**{"Area Type": "Ward"}))
-    with pytest.raises(GeographyError, match=r"area_type 'Ward' have area codes that are not ward codes.*'E08000014'.*download the file"):
+    pack = make_pack(
+        tmp_path, "indicators.fingertips", "all_data.csv", ft_text(**{"Area Type": "Ward"})
+    )
+    with pytest.raises(
+        GeographyError,
+        match=r"area_type 'Ward' have area codes that are not ward codes.*'E08000014'.*download the file",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_value_outside_its_limits(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Value="254"))
-    with pytest.raises(DataValidationError, match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '254 \(127.8 to 164.3\)'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '254 \(127.8 to 164.3\)'",
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_fingertips_duplicate_area_period_rows_that_disagree(tmp_path):
     text = ft_text() + FT_ROWS[1].replace("145.2,", "150.2,") + "\n"
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", text)
-    with pytest.raises(DataValidationError, match=r"conflicting Fingertips rows for .*area_code='E08000014'.*value 145.2 vs 150.2.*download both again"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"conflicting Fingertips rows for .*area_code='E08000014'.*value 145.2 vs 150.2.*download both again",
+    ):
         read(pack, "indicators.fingertips")
 
 
@@ -510,14 +767,19 @@ def test_excel_workbook_named_csv(tmp_path):
 
 def test_binary_file_named_csv(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", bytes(range(256)) * 20)
-    with pytest.raises(SourceError, match=r"cannot read .*all_data.csv.*save the file as UTF-8 CSV"):
+    with pytest.raises(
+        SourceError, match=r"cannot read .*all_data.csv.*save the file as UTF-8 CSV"
+    ):
         read(pack, "indicators.fingertips")
 
 
 def test_population_missing_age_band(tmp_path):
     text = population_csv().replace(",45,", ",45x,")
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", text)
-    with pytest.raises(SourceError, match=r"ages 45 \(1 in all\) are missing for Persons; the file must have every single year 0-89 and 90\+"):
+    with pytest.raises(
+        SourceError,
+        match=r"ages 45 \(1 in all\) are missing for Persons; the file must have every single year 0-89 and 90\+",
+    ):
         read(pack, "population.lsoa")
 
 
@@ -531,14 +793,20 @@ def test_population_negative(tmp_path):
 def test_population_text_in_numeric_column(tmp_path):
     row = [SEFTON, "Sefton", "E01006412", "Sefton 030A", 91, "c", *[1] * 90]
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", population_csv([row]))
-    with pytest.raises(DataValidationError, match=r"column '0' has values that are not numbers: 'c'.*(replace|fix|leave)"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"column '0' has values that are not numbers: 'c'.*(replace|fix|leave)",
+    ):
         read(pack, "population.lsoa")
 
 
 def test_population_fractional(tmp_path):
     row = [SEFTON, "Sefton", "E01006412", "Sefton 030A", 91, 1.5, *[1] * 90]
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", population_csv([row]))
-    with pytest.raises(DataValidationError, match=r"column 'population' has counts that are not whole numbers: 1.5.*is this a rate or an estimate"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"column 'population' has counts that are not whole numbers: 1.5.*is this a rate or an estimate",
+    ):
         read(pack, "population.lsoa")
 
 
@@ -552,62 +820,110 @@ def test_population_total_disagrees_with_ages(tmp_path):
 def test_population_lsoa_repeated(tmp_path):
     row = [SEFTON, "Sefton", "E01006412", "Sefton 030A", 91, *[1] * 91]
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", population_csv([row, row]))
-    with pytest.raises(DataValidationError, match=r"LSOA codes repeated: 'E01006412' \(1 in all\); each LSOA once"):
+    with pytest.raises(
+        DataValidationError, match=r"LSOA codes repeated: 'E01006412' \(1 in all\); each LSOA once"
+    ):
         read(pack, "population.lsoa")
 
 
 def test_population_2021_codes_declared_lsoa11(tmp_path):
-    text = "LSOA Code,All Ages," + ",".join(map(str, range(90))) + ",90+\nE01035001,91," + ",".join(["1"] * 91) + "\n"
+    text = (
+        "LSOA Code,All Ages,"
+        + ",".join(map(str, range(90)))
+        + ",90+\nE01035001,91,"
+        + ",".join(["1"] * 91)
+        + "\n"
+    )
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", text, vintage="LSOA11")
-    with pytest.raises(GeographyError, match=r"LSOA codes first issued in 2021, 'E01035001'.*say vintage = \"LSOA21\""):
+    with pytest.raises(
+        GeographyError,
+        match=r"LSOA codes first issued in 2021, 'E01035001'.*say vintage = \"LSOA21\"",
+    ):
         read(pack, "population.lsoa")
 
 
 def test_lookup_columns_in_the_wrong_place(tmp_path):
     text = "LSOA21CD,WD24CD,LAD24CD\nE05000930,E01006412,E08000014\n"
     pack = make_pack(tmp_path, "lookup.lsoa_ward_lad", "lu.csv", text)
-    with pytest.raises(GeographyError, match=r"column 'lsoa21_code' has values that are not LSOA codes .*'E05000930'.*columns in the wrong place"):
+    with pytest.raises(
+        GeographyError,
+        match=r"column 'lsoa21_code' has values that are not LSOA codes .*'E05000930'.*columns in the wrong place",
+    ):
         read(pack, "lookup.lsoa_ward_lad")
 
 
 def test_best_fit_lookup_with_an_lsoa_twice(tmp_path):
-    text = ("LSOA21CD,WD24CD,LAD24CD\nE01006412,E05000930,E08000014\nE01006413,E05000930,E08000014\n"
-            "E01006412,E05000931,E08000014\n")
+    text = (
+        "LSOA21CD,WD24CD,LAD24CD\nE01006412,E05000930,E08000014\nE01006413,E05000930,E08000014\n"
+        "E01006412,E05000931,E08000014\n"
+    )
     pack = make_pack(tmp_path, "lookup.lsoa_ward_lad", "lu.csv", text)
-    with pytest.raises(DataValidationError, match=r"lsoa21_code repeats with different rows for 'E01006412'.*check you have the best-fit file"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"lsoa21_code repeats with different rows for 'E01006412'.*check you have the best-fit file",
+    ):
         read(pack, "lookup.lsoa_ward_lad")
 
 
 def test_imd_decile_out_of_range_in_file(tmp_path):
-    pack = make_pack(tmp_path, "imd", "imd.csv", "lsoa21_code,IMD_decile\nE01006412,11\n", edition="IoD2025")
+    pack = make_pack(
+        tmp_path, "imd", "imd.csv", "lsoa21_code,IMD_decile\nE01006412,11\n", edition="IoD2025"
+    )
     with pytest.raises(DataValidationError, match=r"decile.*11.*(check|download|fix)"):
         read(pack, "imd")
 
 
 def test_qof_zero_list_size(tmp_path):
-    text = ("lad_code,lad_name,group_code,register,list\nE08000014,Sefton,HYP,45000,0\n"
-            "E08000014,Sefton,DM,20000,283000\n")
+    text = (
+        "lad_code,lad_name,group_code,register,list\nE08000014,Sefton,HYP,45000,0\n"
+        "E08000014,Sefton,DM,20000,283000\n"
+    )
     pack = make_pack(tmp_path, "prevalence.recorded", "lad.csv", text, level="lad")
-    with pytest.raises(DataValidationError, match=r"lad.csv \(role prevalence.recorded\): column 'list_size' has denominators that are not above zero: 0.0.*correct it or remove"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"lad.csv \(role prevalence.recorded\): column 'list_size' has denominators that are not above zero: 0.0.*correct it or remove",
+    ):
         read(pack, "prevalence.recorded")
 
 
 def test_modelled_rates_given_as_percentages(tmp_path):
-    pack = make_pack(tmp_path, "prevalence.model", "rates.csv", "condition,sex,age_band,rate_fraction\nDM,Male,16-34,15\n")
-    with pytest.raises(DataValidationError, match=r"rates above 100% 15.0 .*give unit = \"percent\""):
+    pack = make_pack(
+        tmp_path,
+        "prevalence.model",
+        "rates.csv",
+        "condition,sex,age_band,rate_fraction\nDM,Male,16-34,15\n",
+    )
+    with pytest.raises(
+        DataValidationError, match=r"rates above 100% 15.0 .*give unit = \"percent\""
+    ):
         read(pack, "prevalence.model")
 
 
 def test_deaths_not_whole(tmp_path):
-    pack = make_pack(tmp_path, "deaths.lsoa", "deaths.csv", "LSOA21CD,sex,age_band,deaths,period\nE01006412,Male,90+,2.5,2019-2023\n")
-    with pytest.raises(DataValidationError, match=r"'deaths' has values that are not whole non-negative numbers: '2.5'.*fix the extract"):
+    pack = make_pack(
+        tmp_path,
+        "deaths.lsoa",
+        "deaths.csv",
+        "LSOA21CD,sex,age_band,deaths,period\nE01006412,Male,90+,2.5,2019-2023\n",
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"'deaths' has values that are not whole non-negative numbers: '2.5'.*fix the extract",
+    ):
         read(pack, "deaths.lsoa")
 
 
 def test_neighbour_list_naming_itself(tmp_path):
-    pack = make_pack(tmp_path, "neighbours.list", "n.csv",
-                     "area_code,neighbour_code,rank\nE08000014,E08000014,1\nE08000014,E08000012,2\n")
-    with pytest.raises(DataValidationError, match=r"authorities listed as their own neighbour: 'E08000014'.*remove those rows"):
+    pack = make_pack(
+        tmp_path,
+        "neighbours.list",
+        "n.csv",
+        "area_code,neighbour_code,rank\nE08000014,E08000014,1\nE08000014,E08000012,2\n",
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"authorities listed as their own neighbour: 'E08000014'.*remove those rows",
+    ):
         read(pack, "neighbours.list")
 
 
@@ -615,16 +931,24 @@ def test_neighbour_list_naming_itself(tmp_path):
 
 
 def test_boundaries_read(tmp_path):
-    wards = read(make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson(WARDS)), "boundaries.ward")
-    assert wards["wd25_code"].tolist() == ["E05000930", "E05000931"] and wards.crs.to_epsg() == 27700
+    wards = read(
+        make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson(WARDS)), "boundaries.ward"
+    )
+    assert (
+        wards["wd25_code"].tolist() == ["E05000930", "E05000931"] and wards.crs.to_epsg() == 27700
+    )
     assert wards.area.round().tolist() == [1_000_000.0, 1_000_000.0]
 
 
 def test_geojson_without_crs_in_lonlat_is_crs84(tmp_path):
     """RFC 7946: GeoJSON without a crs member is longitude/latitude (CRS84)."""
     ring = square(-3.0, 53.45, 0.01)
-    wards = read(make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson([("E05000930", ring)], crs=None)),
-                 "boundaries.ward")
+    wards = read(
+        make_pack(
+            tmp_path, "boundaries.ward", "w.geojson", geojson([("E05000930", ring)], crs=None)
+        ),
+        "boundaries.ward",
+    )
     assert wards.crs.to_epsg() == 27700
     assert wards.total_bounds[0] == pytest.approx(333_300, abs=1_000)
 
@@ -636,15 +960,25 @@ def test_geojson_without_crs_in_metres(tmp_path):
 
 
 def test_geojson_lonlat_labelled_as_bng(tmp_path):
-    pack = make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson([("E05000930", square(-3.0, 53.45, 0.01))]))
-    with pytest.raises(DataValidationError, match=r"coordinates look like longitude/latitude .* but the CRS says EPSG:27700; set the file's CRS"):
+    pack = make_pack(
+        tmp_path,
+        "boundaries.ward",
+        "w.geojson",
+        geojson([("E05000930", square(-3.0, 53.45, 0.01))]),
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"coordinates look like longitude/latitude .* but the CRS says EPSG:27700; set the file's CRS",
+    ):
         read(pack, "boundaries.ward")
 
 
 def test_geojson_self_intersecting_polygon_is_repaired_with_a_warning(tmp_path):
     x, y = 335000, 398000
     bow = [[x, y], [x + 1000, y + 1000], [x + 1000, y], [x, y + 1000], [x, y]]
-    pack = make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson([*WARDS, ("E05000932", bow)]))
+    pack = make_pack(
+        tmp_path, "boundaries.ward", "w.geojson", geojson([*WARDS, ("E05000932", bow)])
+    )
     with pytest.warns(UserWarning, match=r"repaired invalid polygons for 'E05000932'"):
         wards = read(pack, "boundaries.ward")
     assert wards.is_valid.all()
@@ -653,27 +987,44 @@ def test_geojson_self_intersecting_polygon_is_repaired_with_a_warning(tmp_path):
 
 def test_geojson_polygon_that_cannot_be_repaired(tmp_path):
     line = [[335000, 398000], [336000, 398000], [337000, 398000], [335000, 398000]]
-    pack = make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson([*WARDS, ("E05000932", line)]))
-    with pytest.raises(DataValidationError, match=r"invalid polygons for 'E05000932' .* cannot be repaired; download the boundaries again"):
+    pack = make_pack(
+        tmp_path, "boundaries.ward", "w.geojson", geojson([*WARDS, ("E05000932", line)])
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"invalid polygons for 'E05000932' .* cannot be repaired; download the boundaries again",
+    ):
         read(pack, "boundaries.ward")
 
 
 def test_geojson_truncated(tmp_path):
     pack = make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson(WARDS)[:-60])
-    with pytest.raises(SourceError, match=r"cannot read boundaries .*may be truncated or not GeoJSON - download it again"):
+    with pytest.raises(
+        SourceError,
+        match=r"cannot read boundaries .*may be truncated or not GeoJSON - download it again",
+    ):
         read(pack, "boundaries.ward")
 
 
 def test_geojson_ward_code_twice_with_different_polygons(tmp_path):
-    pack = make_pack(tmp_path, "boundaries.ward", "w.geojson",
-                     geojson([*WARDS, ("E05000930", square(340000, 398000))]))
+    pack = make_pack(
+        tmp_path,
+        "boundaries.ward",
+        "w.geojson",
+        geojson([*WARDS, ("E05000930", square(340000, 398000))]),
+    )
     with pytest.raises(DataValidationError, match=r"E05000930"):
         read(pack, "boundaries.ward")
 
 
 def test_geojson_lsoa_codes_in_a_ward_file(tmp_path):
-    pack = make_pack(tmp_path, "boundaries.ward", "w.geojson", geojson([("E01006412", square(335000, 398000))]))
-    with pytest.raises(GeographyError, match=r"'wd25_code' has values that are not ward codes .*'E01006412'.*matches its role"):
+    pack = make_pack(
+        tmp_path, "boundaries.ward", "w.geojson", geojson([("E01006412", square(335000, 398000))])
+    )
+    with pytest.raises(
+        GeographyError,
+        match=r"'wd25_code' has values that are not ward codes .*'E01006412'.*matches its role",
+    ):
         read(pack, "boundaries.ward")
 
 
@@ -688,14 +1039,20 @@ def _one_line_error(capsys) -> str:
 
 def test_cli_pack_without_manifest(tmp_path, capsys):
     assert main(["build", "--pack", str(tmp_path)]) == 2
-    assert re.search(r"no datapack.toml in .*point --pack at a data pack folder", _one_line_error(capsys))
+    assert re.search(
+        r"no datapack.toml in .*point --pack at a data pack folder", _one_line_error(capsys)
+    )
 
 
 def test_cli_manifest_naming_a_missing_file(tmp_path, capsys):
     (tmp_path / "datapack.toml").write_text(
-        f'[pack]\nname = "p"\nareas = ["{SEFTON}"]\n[[file]]\nrole = "imd"\npath = "imd/missing.csv"\n')
+        f'[pack]\nname = "p"\nareas = ["{SEFTON}"]\n[[file]]\nrole = "imd"\npath = "imd/missing.csv"\n'
+    )
     assert main(["build", "--pack", str(tmp_path), "--area", SEFTON]) == 2
-    assert re.search(r"path 'imd/missing.csv' matches no file .*fix the path or download the file", _one_line_error(capsys))
+    assert re.search(
+        r"path 'imd/missing.csv' matches no file .*fix the path or download the file",
+        _one_line_error(capsys),
+    )
 
 
 def test_cli_manifest_not_toml(tmp_path, capsys):
@@ -705,9 +1062,13 @@ def test_cli_manifest_not_toml(tmp_path, capsys):
 
 
 def test_cli_unknown_area(tmp_path, capsys):
-    pack = make_pack(tmp_path, "imd", "imd.csv", "lsoa21_code,IMD_decile\nE01006412,3\n", edition="IoD2025")
+    pack = make_pack(
+        tmp_path, "imd", "imd.csv", "lsoa21_code,IMD_decile\nE01006412,3\n", edition="IoD2025"
+    )
     assert main(["build", "--pack", str(pack.root), "--area", "E0800014", "--chapters", "01"]) == 2
-    assert re.search(r"unknown area code 'E0800014' .* it covers 'E08000014'", _one_line_error(capsys))
+    assert re.search(
+        r"unknown area code 'E0800014' .* it covers 'E08000014'", _one_line_error(capsys)
+    )
 
 
 def test_cli_demo_into_a_file(tmp_path, capsys):

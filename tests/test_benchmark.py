@@ -1,4 +1,4 @@
-"""jsna.benchmark against Fingertips' own comparison and trend labels, DfE neighbours, and small cases.
+"""jsna.analysis.benchmark against Fingertips' own comparison and trend labels, DfE neighbours, and small cases.
 
 The real extracts (../shared/data/fingertips) are indicator 90284 (hospital admissions for
 injuries in children aged 0 to 14, crude rate per 10,000, low is good) downloaded twice, once
@@ -21,21 +21,31 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from jsna.benchmark import (
+from jsna.analysis.benchmark import (
     BENCHMARK_COLUMNS,
     KNOWN_POLARITY,
     Comparators,
     benchmark,
     neighbour_coverage,
 )
-from jsna.datapack import DataPack
 from jsna.exceptions import DataValidationError, GeographyError
+from jsna.io.datapack import DataPack
 
 KEY = ["indicator_id", "area_code", "sex", "age", "category_type", "category", "period"]
 JUDGED = ["Better", "Similar", "Worse"]
 SEFTON, LIVERPOOL, DERBYSHIRE = "E08000014", "E08000012", "E10000007"
-SEFTON_2021 = ["Wirral", "Lancashire", "Stockton-on-Tees", "North Tyneside", "Nottinghamshire",
-               "Bury", "Wigan", "Derbyshire", "Darlington", "Calderdale"]
+SEFTON_2021 = [
+    "Wirral",
+    "Lancashire",
+    "Stockton-on-Tees",
+    "North Tyneside",
+    "Nottinghamshire",
+    "Bury",
+    "Wigan",
+    "Derbyshire",
+    "Darlington",
+    "Calderdale",
+]
 CHI2_CRITICAL = float(stats.chi2.ppf(0.998, 1))  # 9.5495
 
 
@@ -71,7 +81,9 @@ def campylobacter(fingertips):
 
 def joined(data: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
     """Each Fingertips row (every parent view) with jsna's benchmark of it."""
-    merged = data.merge(out, on=KEY, how="left", suffixes=("", "_jsna"), validate="m:1", indicator=True)
+    merged = data.merge(
+        out, on=KEY, how="left", suffixes=("", "_jsna"), validate="m:1", indicator=True
+    )
     assert (merged["_merge"] == "both").all()
     return merged
 
@@ -84,9 +96,13 @@ def test_compared_to_england_reproduces_fingertips(request, which, rows):
     filled = merged["compared_to_england"].isin(JUDGED)
     assert filled.sum() == rows
     at95 = merged.loc[filled, "compared_to_england"] == merged.loc[filled, "compared_to_england_95"]
-    at998 = merged.loc[filled, "compared_to_england"] == merged.loc[filled, "compared_to_england_99_8"]
-    print(f"\n{which}: Compared to England reproduced on {at95.sum()} of {filled.sum()} rows "
-          f"({at95.mean():.1%}) at 95%; {at998.mean():.1%} at 99.8% (Fingertips compares this indicator at 95%)")
+    at998 = (
+        merged.loc[filled, "compared_to_england"] == merged.loc[filled, "compared_to_england_99_8"]
+    )
+    print(
+        f"\n{which}: Compared to England reproduced on {at95.sum()} of {filled.sum()} rows "
+        f"({at95.mean():.1%}) at 95%; {at998.mean():.1%} at 99.8% (Fingertips compares this indicator at 95%)"
+    )
     assert at95.all()
     assert not at998.all()
 
@@ -98,22 +114,34 @@ def test_compared_to_region_reproduces_fingertips(request, which, rows):
     filled = merged["compared_to_parent"].isin(JUDGED)
     assert filled.sum() == rows
     region = merged[filled]
-    assert (region["parent_code"] == region["region_code"]).all()  # the region from the parent columns
+    assert (
+        region["parent_code"] == region["region_code"]
+    ).all()  # the region from the parent columns
     assert region["parent_code"].str.startswith("E12").all()
     same = region["compared_to_parent"] == region["compared_to_region_95"]
-    print(f"\n{which}: Compared to region ({region['compared_to_parent_type'].iloc[0]}) reproduced on "
-          f"{same.sum()} of {len(region)} rows ({same.mean():.1%})")
+    print(
+        f"\n{which}: Compared to region ({region['compared_to_parent_type'].iloc[0]}) reproduced on "
+        f"{same.sum()} of {len(region)} rows ({same.mean():.1%})"
+    )
     assert same.all()
 
 
 def test_deprivation_deciles_are_compared_with_england_overall(admissions):
     data, out = admissions
-    deciles = out[out["category_type"].notna() & (out["period"] == "2023/24") & (out["sex"] == "Persons")]
-    england = out[(out["area_code"] == "E92000001") & out["category_type"].isna() & (out["period"] == "2023/24")
-                  & (out["sex"] == "Persons")]["value"].item()
+    deciles = out[
+        out["category_type"].notna() & (out["period"] == "2023/24") & (out["sex"] == "Persons")
+    ]
+    england = out[
+        (out["area_code"] == "E92000001")
+        & out["category_type"].isna()
+        & (out["period"] == "2023/24")
+        & (out["sex"] == "Persons")
+    ]["value"].item()
     assert len(deciles) > 0
     np.testing.assert_allclose(deciles["england_value"], england)
-    most = deciles[deciles["category"].str.startswith("Most deprived") & deciles["lower_ci95"].notna()]
+    most = deciles[
+        deciles["category"].str.startswith("Most deprived") & deciles["lower_ci95"].notna()
+    ]
     assert len(most) == 2 and (most["compared_to_england_95"] == "Worse").all()
 
 
@@ -122,7 +150,9 @@ def _five_points(out: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     """The latest five usable points of a row's series, as the Fingertips test uses them."""
     same = np.ones(len(out), dtype=bool)
     for column in ["indicator_id", "area_code", "sex", "age", "category_type", "category"]:
-        same &= (out[column].isna() if pd.isna(row[column]) else out[column] == row[column]).to_numpy()
+        same &= (
+            out[column].isna() if pd.isna(row[column]) else out[column] == row[column]
+        ).to_numpy()
     series = out[same].sort_values("period_sortable")
     usable = series["value"].notna() & (series["upper_ci95"] > series["lower_ci95"])
     return series[usable].tail(5)
@@ -149,26 +179,37 @@ def test_recent_trend_labels(admissions, campylobacter):
     merged = joined(data, out)
     filled = merged[merged["recent_trend"].notna()]
     agree = filled["recent_trend"] == filled["recent_trend_jsna"]
-    by_file = filled.assign(agree=agree).groupby("compared_to_parent_type")["agree"].agg(["sum", "size"])
+    by_file = (
+        filled.assign(agree=agree).groupby("compared_to_parent_type")["agree"].agg(["sum", "size"])
+    )
     print("\n90284 Recent Trend agreement by download:\n" + by_file.to_string())
     assert by_file.loc["Regions (statistical)"].tolist() == [558, 558]
     assert by_file.loc["percentiles"].tolist() == [315, 603]  # the England-parent download
     assert agree.sum() == 873
 
     region_label = filled[filled["compared_to_parent_type"] == "Regions (statistical)"].set_index(
-        KEY)["recent_trend"]
+        KEY
+    )["recent_trend"]
     disagree = filled[~agree]
-    print(f"{len(disagree)} disagreements (Fingertips label vs jsna; the five points, 95% limits, chi-squared "
-          f"vs {CHI2_CRITICAL:.4f} and the leave-one-out slopes):")
+    print(
+        f"{len(disagree)} disagreements (Fingertips label vs jsna; the five points, 95% limits, chi-squared "
+        f"vs {CHI2_CRITICAL:.4f} and the leave-one-out slopes):"
+    )
     for _, row in disagree.iterrows():
         points = _five_points(out, row)
         b, chi2, loo = _why(points)
-        print(f"  {row['area_name']} {row['sex']} {row['category'] if pd.notna(row['category']) else ''} "
-              f"{row['period']}: Fingertips {row['recent_trend']!r}, jsna {row['recent_trend_jsna']!r}; "
-              + ", ".join(f"{p} {v:.1f} ({lo:.1f}-{hi:.1f})" for p, v, lo, hi in points[
-                  ["period", "value", "lower_ci95", "upper_ci95"]].itertuples(index=False))
-              + f"; slope {b:+.2f}/yr, chi2 {chi2:.1f}, leave-one-out slopes "
-              + " ".join(f"{s:+.2f}" for s in loo))
+        print(
+            f"  {row['area_name']} {row['sex']} {row['category'] if pd.notna(row['category']) else ''} "
+            f"{row['period']}: Fingertips {row['recent_trend']!r}, jsna {row['recent_trend_jsna']!r}; "
+            + ", ".join(
+                f"{p} {v:.1f} ({lo:.1f}-{hi:.1f})"
+                for p, v, lo, hi in points[
+                    ["period", "value", "lower_ci95", "upper_ci95"]
+                ].itertuples(index=False)
+            )
+            + f"; slope {b:+.2f}/yr, chi2 {chi2:.1f}, leave-one-out slopes "
+            + " ".join(f"{s:+.2f}" for s in loo)
+        )
         # the data contradict the label: a significant slope in the other direction, stable when any
         # point is left out, and the region download labels the same series as jsna does
         fingertips_up = row["recent_trend"].startswith("Increasing")
@@ -179,18 +220,25 @@ def test_recent_trend_labels(admissions, campylobacter):
         assert region_label.get(key, row["recent_trend_jsna"]) == row["recent_trend_jsna"]
 
     # the known case: England, males, falling 106.7 -> 101.6 -> 83.2 -> 87.7 -> 80.0 -> 78.2
-    male = disagree[(disagree["area_code"] == "E92000001") & (disagree["sex"] == "Male")
-                    & disagree["category"].isna()]
+    male = disagree[
+        (disagree["area_code"] == "E92000001")
+        & (disagree["sex"] == "Male")
+        & disagree["category"].isna()
+    ]
     assert set(male["recent_trend"]) == {"Increasing and getting worse"}
     assert set(male["recent_trend_jsna"]) == {"Decreasing and getting better"}
-    np.testing.assert_allclose(_five_points(out, male.iloc[0])["value"], [101.62141, 83.23839, 87.65467,
-                                                                          80.02892, 78.18825])
+    np.testing.assert_allclose(
+        _five_points(out, male.iloc[0])["value"],
+        [101.62141, 83.23839, 87.65467, 80.02892, 78.18825],
+    )
 
     cdata, cout = campylobacter
     cmerged = joined(cdata, cout)
     cfilled = cmerged[cmerged["recent_trend"].notna()]
-    print(f"93356: Recent Trend agrees on {(cfilled['recent_trend'] == cfilled['recent_trend_jsna']).sum()} of "
-          f"{len(cfilled)} rows (three periods: cannot be calculated)")
+    print(
+        f"93356: Recent Trend agrees on {(cfilled['recent_trend'] == cfilled['recent_trend_jsna']).sum()} of "
+        f"{len(cfilled)} rows (three periods: cannot be calculated)"
+    )
     assert len(cfilled) == 182
     assert (cfilled["recent_trend_jsna"] == "Cannot be calculated").all()
 
@@ -220,14 +268,20 @@ def test_sefton_dfe_2021_neighbours_in_order_and_named(fingertips, admissions, d
     assert pd.isna(latest["neighbours_missing"])
     # the neighbour summaries from the Fingertips values of the ten
     codes = dfe_2021.loc[dfe_2021["area_code"] == SEFTON, "neighbour_code"]
-    values = data[data["area_code"].isin(codes) & (data["period"] == "2023/24") & (data["sex"] == "Persons")
-                  & data["category"].isna()].drop_duplicates("area_code")["value"]
+    values = data[
+        data["area_code"].isin(codes)
+        & (data["period"] == "2023/24")
+        & (data["sex"] == "Persons")
+        & data["category"].isna()
+    ].drop_duplicates("area_code")["value"]
     assert len(values) == 10
     assert latest["neighbour_mean"] == pytest.approx(values.mean())
     assert latest["neighbour_median"] == pytest.approx(values.median())
     assert latest["neighbour_min"] == pytest.approx(values.min())
     assert latest["neighbour_max"] == pytest.approx(values.max())
-    assert latest["neighbour_rank"] == 1 + (values < latest["value"]).sum()  # low is good: 1 = lowest
+    assert (
+        latest["neighbour_rank"] == 1 + (values < latest["value"]).sum()
+    )  # low is good: 1 = lowest
     assert latest["neighbour_rank_of"] == 11
 
 
@@ -243,8 +297,12 @@ def test_default_dfe_model_is_2025_and_named(pack, fingertips):
 def test_changed_authority_without_data_is_reported_not_dropped(admissions, dfe_2021):
     """Derbyshire's 2021 neighbours include Cumbria, abolished in 2023: no 2023-geography data."""
     data, out = admissions
-    derbyshire = out[(out["area_code"] == DERBYSHIRE) & (out["period"] == "2023/24") & (out["sex"] == "Persons")
-                     & out["category"].isna()].iloc[0]
+    derbyshire = out[
+        (out["area_code"] == DERBYSHIRE)
+        & (out["period"] == "2023/24")
+        & (out["sex"] == "Persons")
+        & out["category"].isna()
+    ].iloc[0]
     assert derbyshire["neighbours_listed"] == 10
     assert derbyshire["neighbours_with_data"] == 9
     assert derbyshire["neighbours_missing"] == "Cumbria (E10000006)"
@@ -255,44 +313,85 @@ def test_changed_authority_without_data_is_reported_not_dropped(admissions, dfe_
     assert "abolished on 2023-04-01" in cumbria["note"]
     # Lancashire and Nottinghamshire, counties in both models, have data
     lancs = neighbour_coverage(data, SEFTON, Comparators(neighbours=dfe_2021))
-    assert (lancs.set_index("neighbour_name").loc[["Lancashire", "Derbyshire"], "rows_with_data"] > 0).all()
+    assert (
+        lancs.set_index("neighbour_name").loc[["Lancashire", "Derbyshire"], "rows_with_data"] > 0
+    ).all()
 
 
 def test_quartiles_among_all_areas_of_the_type(admissions):
     data, out = admissions
-    sefton = out[(out["area_code"] == SEFTON) & (out["period"] == "2023/24") & (out["sex"] == "Persons")
-                 & out["category"].isna()].iloc[0]
-    peers = data[(data["area_type"] == sefton["area_type"]) & (data["period"] == "2023/24")
-                 & (data["sex"] == "Persons") & data["category"].isna()].drop_duplicates("area_code")["value"]
+    sefton = out[
+        (out["area_code"] == SEFTON)
+        & (out["period"] == "2023/24")
+        & (out["sex"] == "Persons")
+        & out["category"].isna()
+    ].iloc[0]
+    peers = data[
+        (data["area_type"] == sefton["area_type"])
+        & (data["period"] == "2023/24")
+        & (data["sex"] == "Persons")
+        & data["category"].isna()
+    ].drop_duplicates("area_code")["value"]
     assert sefton["type_areas"] == peers.notna().sum() == 151
-    np.testing.assert_allclose(sefton[["type_min", "type_q25", "type_median", "type_q75", "type_max"]].astype(float),
-                               np.nanpercentile(peers, [0, 25, 50, 75, 100]))
+    np.testing.assert_allclose(
+        sefton[["type_min", "type_q25", "type_median", "type_q75", "type_max"]].astype(float),
+        np.nanpercentile(peers, [0, 25, 50, 75, 100]),
+    )
     assert sefton["type_quartile"] == 4  # 92.8 per 10,000, above the 75th percentile (87.1)
 
 
 # --------------------------------------------------------------------------- small cases
-def _frame(values: dict[str, list[float]], *, polarity=None, parent=None, half_width=2.0) -> pd.DataFrame:
+def _frame(
+    values: dict[str, list[float]], *, polarity=None, parent=None, half_width=2.0
+) -> pd.DataFrame:
     rows = []
     for code, series in values.items():
         for i, v in enumerate(series):
-            rows.append({
-                "indicator_id": 1, "indicator_name": "x", "area_code": code, "area_name": f"Area {code[-2:]}",
-                "area_type": "England" if code == "E92000001" else "Region" if code.startswith("E12") else "UA",
-                "parent_code": (parent or {}).get(code, None if code == "E92000001" else
-                                                  ("E92000001" if code.startswith("E12") else "E12000002")),
-                "sex": "Persons", "age": "All ages", "category_type": None, "category": None,
-                "period": str(2015 + i), "period_sortable": (2015 + i) * 10000, "value": v,
-                "lower_ci95": v - half_width, "upper_ci95": v + half_width,
-                "lower_ci99_8": v - 1.6 * half_width, "upper_ci99_8": v + 1.6 * half_width,
-                "count": np.nan, "denominator": np.nan, "polarity": polarity,
-            })
+            rows.append(
+                {
+                    "indicator_id": 1,
+                    "indicator_name": "x",
+                    "area_code": code,
+                    "area_name": f"Area {code[-2:]}",
+                    "area_type": "England"
+                    if code == "E92000001"
+                    else "Region"
+                    if code.startswith("E12")
+                    else "UA",
+                    "parent_code": (parent or {}).get(
+                        code,
+                        None
+                        if code == "E92000001"
+                        else ("E92000001" if code.startswith("E12") else "E12000002"),
+                    ),
+                    "sex": "Persons",
+                    "age": "All ages",
+                    "category_type": None,
+                    "category": None,
+                    "period": str(2015 + i),
+                    "period_sortable": (2015 + i) * 10000,
+                    "value": v,
+                    "lower_ci95": v - half_width,
+                    "upper_ci95": v + half_width,
+                    "lower_ci99_8": v - 1.6 * half_width,
+                    "upper_ci99_8": v + 1.6 * half_width,
+                    "count": np.nan,
+                    "denominator": np.nan,
+                    "polarity": polarity,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def test_polarity_and_levels():
-    data = _frame({"E92000001": [50.0], "E12000002": [50.0], "E06000001": [53.0], "E06000002": [47.0]})
-    for polarity, labels in [("low is good", ["Worse", "Better"]), ("high is good", ["Better", "Worse"]),
-                             ("no judgement", ["Higher", "Lower"])]:
+    data = _frame(
+        {"E92000001": [50.0], "E12000002": [50.0], "E06000001": [53.0], "E06000002": [47.0]}
+    )
+    for polarity, labels in [
+        ("low is good", ["Worse", "Better"]),
+        ("high is good", ["Better", "Worse"]),
+        ("no judgement", ["Higher", "Lower"]),
+    ]:
         out = benchmark(data, ["E06000001", "E06000002"], polarity=polarity)
         assert out["compared_to_england_95"].tolist() == labels
         assert out["compared_to_england_99_8"].tolist() == ["Similar", "Similar"]  # 53 - 3.2 < 50
@@ -313,10 +412,19 @@ def test_polarity_from_data_then_known_then_warning():
 
 
 def test_neighbour_rank_counts_from_the_best():
-    data = _frame({"E92000001": [50.0], "E06000001": [40.0], "E06000002": [30.0], "E06000003": [45.0],
-                   "E06000004": [np.nan]})
-    c = Comparators(neighbours={"E06000001": ["E06000002", "E06000003", "E06000004", "E06000099"]},
-                    neighbour_model="test list")
+    data = _frame(
+        {
+            "E92000001": [50.0],
+            "E06000001": [40.0],
+            "E06000002": [30.0],
+            "E06000003": [45.0],
+            "E06000004": [np.nan],
+        }
+    )
+    c = Comparators(
+        neighbours={"E06000001": ["E06000002", "E06000003", "E06000004", "E06000099"]},
+        neighbour_model="test list",
+    )
     low = benchmark(data, "E06000001", c, polarity="low is good").iloc[0]
     high = benchmark(data, "E06000001", c, polarity="high is good").iloc[0]
     assert (low["neighbour_rank"], high["neighbour_rank"], low["neighbour_rank_of"]) == (2, 2, 3)
@@ -324,36 +432,57 @@ def test_neighbour_rank_counts_from_the_best():
     assert low["neighbours_missing"] == "Area 04 (E06000004); E06000099"
     assert low["neighbour_mean"] == 37.5 and low["neighbour_median"] == 37.5
     assert low["neighbour_model"] == "test list"
-    data2 = _frame({"E92000001": [50.0], "E06000001": [40.0], "E06000002": [30.0], "E06000003": [20.0]})
+    data2 = _frame(
+        {"E92000001": [50.0], "E06000001": [40.0], "E06000002": [30.0], "E06000003": [20.0]}
+    )
     assert benchmark(data2, "E06000001", c, polarity="low is good").iloc[0]["neighbour_rank"] == 3
 
 
 def test_no_neighbours_gives_missing_summaries():
-    out = benchmark(_frame({"E92000001": [50.0], "E06000001": [40.0]}), "E06000001", polarity="low is good")
+    out = benchmark(
+        _frame({"E92000001": [50.0], "E06000001": [40.0]}), "E06000001", polarity="low is good"
+    )
     row = out.iloc[0]
-    assert pd.isna(row["neighbour_model"]) and pd.isna(row["neighbour_mean"]) and row["neighbours_listed"] == 0
+    assert (
+        pd.isna(row["neighbour_model"])
+        and pd.isna(row["neighbour_mean"])
+        and row["neighbours_listed"] == 0
+    )
     assert list(out.columns) == BENCHMARK_COLUMNS
 
 
 def test_trend_falls_and_rises():
     falling = [120.0, 110.0, 100.0, 90.0, 80.0, 70.0]
-    data = _frame({"E92000001": [100.0] * 6, "E06000001": falling, "E06000002": falling[::-1],
-                   "E06000003": [60.0, 61.0, 60.0, 61.0, 60.0, 61.0]})
+    data = _frame(
+        {
+            "E92000001": [100.0] * 6,
+            "E06000001": falling,
+            "E06000002": falling[::-1],
+            "E06000003": [60.0, 61.0, 60.0, 61.0, 60.0, 61.0],
+        }
+    )
     out = benchmark(data, None, polarity="low is good")
     latest = out[out["recent_trend"].notna()].set_index("area_code")["recent_trend"]
     assert latest["E06000001"] == "Decreasing and getting better"
     assert latest["E06000002"] == "Increasing and getting worse"
     assert latest["E06000003"] == "No significant change"
     assert latest["E92000001"] == "No significant change"
-    short = benchmark(_frame({"E92000001": [1.0] * 4, "E06000001": [1.0, 2.0, 3.0, 4.0]}), "E06000001",
-                      polarity="low is good")
+    short = benchmark(
+        _frame({"E92000001": [1.0] * 4, "E06000001": [1.0, 2.0, 3.0, 4.0]}),
+        "E06000001",
+        polarity="low is good",
+    )
     assert short["recent_trend"].dropna().tolist() == ["Cannot be calculated"]
 
 
 def test_region_given_or_ambiguous():
-    data = _frame({"E92000001": [50.0], "E12000002": [60.0], "E12000003": [40.0], "E06000001": [45.0]})
+    data = _frame(
+        {"E92000001": [50.0], "E12000002": [60.0], "E12000003": [40.0], "E06000001": [45.0]}
+    )
     out = benchmark(data, "E06000001", Comparators(region="E12000003"), polarity="low is good")
-    assert out["region_code"].item() == "E12000003" and out["compared_to_region_95"].item() == "Worse"
+    assert (
+        out["region_code"].item() == "E12000003" and out["compared_to_region_95"].item() == "Worse"
+    )
     la = data[data["area_code"] == "E06000001"]
     icb = pd.concat([data, la.assign(parent_code="E54000008")])  # a second, non-region parent view
     assert benchmark(icb, "E06000001", polarity="low is good")["region_code"].item() == "E12000002"
@@ -378,8 +507,14 @@ def test_conflicting_parent_views_and_unknown_area():
 def test_comparators_checks():
     with pytest.raises(DataValidationError, match="neighbour model has no name"):
         Comparators(neighbours={"E06000001": ["E06000002"]}).neighbour_frame()
-    two = pd.DataFrame({"area_code": ["A", "A"], "neighbour_code": ["B", "C"], "rank": [1, 1],
-                        "model": ["m1", "m2"]})
+    two = pd.DataFrame(
+        {
+            "area_code": ["A", "A"],
+            "neighbour_code": ["B", "C"],
+            "rank": [1, 1],
+            "model": ["m1", "m2"],
+        }
+    )
     with pytest.raises(DataValidationError, match="several models"):
         Comparators(neighbours=two).neighbour_frame()
 
@@ -395,7 +530,7 @@ def test_inputs_not_mutated(admissions):
 
 def test_demo_pack_authority(demo_pack):
     """On the synthetic pack: ten neighbours with data, the planted 'worse than England' recovered."""
-    from jsna.sources.demo import load_truth
+    from jsna.demo.pack import load_truth
 
     pack = DataPack.open(demo_pack)
     truth = load_truth(demo_pack)
@@ -405,11 +540,17 @@ def test_demo_pack_authority(demo_pack):
     assert out.attrs["regions"] == {area: truth["area"]["region"]}
     latest = out[out["recent_trend"].notna()]
     assert (latest["neighbours_listed"] == 10).all()
-    five_year = latest["time_period_range"] == "5y"  # ward-level 5-year life expectancy: authority only
+    five_year = (
+        latest["time_period_range"] == "5y"
+    )  # ward-level 5-year life expectancy: authority only
     assert five_year.any() and (latest.loc[five_year, "neighbours_with_data"] == 0).all()
     assert (latest.loc[~five_year, "neighbours_with_data"] == 10).all()
     latest = latest[~five_year]
-    planned = [int(k) for k, spec in truth["indicators"].items() if spec.get("authority_planned_worse_than_england")]
+    planned = [
+        int(k)
+        for k, spec in truth["indicators"].items()
+        if spec.get("authority_planned_worse_than_england")
+    ]
     assert planned
     rows = out[out["indicator_id"].isin(planned) & (out["time_period_range"] != "5y")]
     labels = rows["compared_to_england_95"].value_counts().to_dict()
@@ -417,13 +558,15 @@ def test_demo_pack_authority(demo_pack):
     # planted ratios of 1.16 to 1.45: worse in (nearly) every period, never better
     assert "Better" not in labels and labels["Worse"] >= 0.9 * len(rows)
     for indicator in planned:
-        assert (out.loc[out["indicator_id"] == indicator, "polarity"]
-                == truth["indicators"][str(indicator)]["polarity"]).all()
+        assert (
+            out.loc[out["indicator_id"] == indicator, "polarity"]
+            == truth["indicators"][str(indicator)]["polarity"]
+        ).all()
 
 
 # --------------------------------------------------------------------------- summaries and the chapter
 def test_headline_sentence_and_neighbour_rows_for_sefton(pack, fingertips):
-    from jsna.benchmark import area_and_neighbours, headline, latest, sentence, series
+    from jsna.analysis.benchmark import area_and_neighbours, headline, latest, sentence, series
 
     data = fingertips[fingertips["indicator_id"] == 90284]
     comparators = Comparators.from_pack(pack)  # the 2025 model
@@ -432,10 +575,12 @@ def test_headline_sentence_and_neighbour_rows_for_sefton(pack, fingertips):
     (row,) = [r for _, r in headline(result).iterrows()]
     assert (row["sex"], row["period"]) == ("Persons", "2023/24")
     text = sentence(row)
-    assert text.startswith("Hospital admissions caused by unintentional and deliberate injuries in children "
-                           "(aged 0 to 14 years), 2023/24: Sefton 92.8 (crude rate per 10,000 aged 0 to 14; "
-                           "95% CI 83.9 to 101.9), worse than England (72.7) and similar to the North West region "
-                           "(statistical) (87.8); 6th of 11 with its DfE 2025 model statistical neighbours")
+    assert text.startswith(
+        "Hospital admissions caused by unintentional and deliberate injuries in children "
+        "(aged 0 to 14 years), 2023/24: Sefton 92.8 (crude rate per 10,000 aged 0 to 14; "
+        "95% CI 83.9 to 101.9), worse than England (72.7) and similar to the North West region "
+        "(statistical) (87.8); 6th of 11 with its DfE 2025 model statistical neighbours"
+    )
     assert text.endswith("recent trend: no significant change.")
     line = series(result, row)
     assert line["period"].iloc[0] == "2010/11" and len(line) == 14
@@ -450,16 +595,20 @@ def test_headline_sentence_and_neighbour_rows_for_sefton(pack, fingertips):
 @pytest.mark.slow
 @pytest.mark.parametrize(("area", "name"), [(SEFTON, "Sefton"), (LIVERPOOL, "Liverpool")])
 def test_real_start_well_chapter(shared_data, tmp_path, area, name):
-    from jsna.build import build
+    from jsna.publish.build import build
 
     result = build(shared_data, area, tmp_path, chapters=["02"], progress=lambda _: None)
     assert result.ok, result.failed
     html = (result.reports / "02_start_well.html").read_text()
-    assert "Key messages" in html and "DfE 2025 model" in html and "worse than England (72.7)" in html
+    assert (
+        "Key messages" in html and "DfE 2025 model" in html and "worse than England (72.7)" in html
+    )
     manifest = (result.figures / "manifest.csv").read_text()
     for figure in ("02_spine_chart", "02_trend_90284", "02_neighbours_90284", "02_tartan_rug"):
         assert figure in manifest
-    neighbours = pd.read_csv(result.reports / "tables" / "02_start_well" / "statistical_neighbours.csv")
+    neighbours = pd.read_csv(
+        result.reports / "tables" / "02_start_well" / "statistical_neighbours.csv"
+    )
     assert len(neighbours) == 10 and (neighbours["model"] == "DfE 2025 model").all()
 
 
@@ -468,29 +617,54 @@ def test_proportions_spc_and_trend_test():
     from jsna.stats import recent_trend
 
     rows = []
-    for code, kind, counts in [("E92000001", "England", [50_000] * 6),
-                               ("E06000001", "UA", [300, 330, 360, 390, 420, 450])]:
+    for code, kind, counts in [
+        ("E92000001", "England", [50_000] * 6),
+        ("E06000001", "UA", [300, 330, 360, 390, 420, 450]),
+    ]:
         n = 100_000 if code == "E92000001" else 1_000
         for i, c in enumerate(counts):
             v = 100 * c / n
             half = 1.96 * np.sqrt(v * (100 - v) / n)
-            rows.append({"indicator_id": 7, "area_code": code, "area_type": kind,
-                         "parent_code": None if kind == "England" else "E92000001", "sex": "Persons", "age": "All",
-                         "category_type": None, "category": None, "period": str(2018 + i),
-                         "period_sortable": (2018 + i) * 10000, "value": v, "lower_ci95": v - half,
-                         "upper_ci95": v + half, "lower_ci99_8": v - 1.6 * half, "upper_ci99_8": v + 1.6 * half,
-                         "count": float(c), "denominator": float(n)})
+            rows.append(
+                {
+                    "indicator_id": 7,
+                    "area_code": code,
+                    "area_type": kind,
+                    "parent_code": None if kind == "England" else "E92000001",
+                    "sex": "Persons",
+                    "age": "All",
+                    "category_type": None,
+                    "category": None,
+                    "period": str(2018 + i),
+                    "period_sortable": (2018 + i) * 10000,
+                    "value": v,
+                    "lower_ci95": v - half,
+                    "upper_ci95": v + half,
+                    "lower_ci99_8": v - 1.6 * half,
+                    "upper_ci99_8": v + 1.6 * half,
+                    "count": float(c),
+                    "denominator": float(n),
+                }
+            )
     data = pd.DataFrame(rows)
     spc = benchmark(data, "E06000001", method="spc", polarity="high is good")
     # 30% to 45% of 1,000 people against England's 50%: below the control limits every year
     assert spc["compared_to_england_95"].tolist() == ["Worse"] * 6
     near = data.assign(count=np.where(data["area_code"] == "E06000001", 480.0, data["count"]))
-    assert set(benchmark(near, "E06000001", method="spc", polarity="high is good")["compared_to_england_95"]) == {
-        "Similar"}  # 48% of 1,000 is within the 95% limits around 50%
+    assert set(
+        benchmark(near, "E06000001", method="spc", polarity="high is good")[
+            "compared_to_england_95"
+        ]
+    ) == {"Similar"}  # 48% of 1,000 is within the 95% limits around 50%
     out = benchmark(data, "E06000001", polarity="high is good")
     latest_row = out.iloc[-1]
-    direct = recent_trend(data[data["area_code"] == "E06000001"], by="area_code", period="period_sortable",
-                          kind="proportion", polarity="high is good")
+    direct = recent_trend(
+        data[data["area_code"] == "E06000001"],
+        by="area_code",
+        period="period_sortable",
+        kind="proportion",
+        polarity="high is good",
+    )
     assert latest_row["trend_chi_squared"] == pytest.approx(direct["chi_squared"].item())
     assert latest_row["recent_trend"] == "Increasing and getting better"
 

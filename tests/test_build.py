@@ -12,17 +12,31 @@ from pathlib import Path
 
 import pytest
 
-from jsna.build import build
-from jsna.cli import main
+from jsna.publish.build import build
+from jsna.publish.cli import main
 
 NOTEBOOK_OK = {
     "cells": [
-        {"id": "params", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "PACK = None\nAREA = None\nFIGURES = None\nREPORTS = None",
-         "outputs": [], "execution_count": None},
-        {"id": "work", "cell_type": "code", "metadata": {}, "source": "import pathlib, time\nSLEEP = 0\ntime.sleep(SLEEP)\npathlib.Path(FIGURES, 'x.csv').write_text('a\\n1\\n')",
-         "outputs": [], "execution_count": None},
+        {
+            "id": "params",
+            "cell_type": "code",
+            "metadata": {"tags": ["parameters"]},
+            "source": "PACK = None\nAREA = None\nFIGURES = None\nREPORTS = None",
+            "outputs": [],
+            "execution_count": None,
+        },
+        {
+            "id": "work",
+            "cell_type": "code",
+            "metadata": {},
+            "source": "import pathlib, time\nSLEEP = 0\ntime.sleep(SLEEP)\npathlib.Path(FIGURES, 'x.csv').write_text('a\\n1\\n')",
+            "outputs": [],
+            "execution_count": None,
+        },
     ],
-    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    },
     "nbformat": 4,
     "nbformat_minor": 5,
 }
@@ -48,7 +62,9 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
 
 
 def test_cli_unknown_area(shared_data, capsys):
-    assert main(["build", "--pack", str(shared_data), "--area", "E08000099", "--chapters", "01"]) == 2
+    assert (
+        main(["build", "--pack", str(shared_data), "--area", "E08000099", "--chapters", "01"]) == 2
+    )
     err = capsys.readouterr().err.strip()
     assert "unknown area code 'E08000099'" in err and "\n" not in err
 
@@ -63,7 +79,9 @@ def test_failed_chapter_reported_and_others_built(tmp_path, monkeypatch, demo_pa
     lines = []
     result = build(demo_pack, None, tmp_path / "out", progress=lines.append)
     assert result.built == ["01_ok"]
-    assert list(result.failed) == ["02_bad"] and "chapter broke on purpose" in result.failed["02_bad"]
+    assert (
+        list(result.failed) == ["02_bad"] and "chapter broke on purpose" in result.failed["02_bad"]
+    )
     assert (result.reports / "01_ok.html").is_file()
     assert (result.reports / "02_bad.FAILED.ipynb").is_file()
     assert not (result.reports / "02_bad.html").exists()
@@ -78,8 +96,21 @@ def test_killed_build_leaves_previous_outputs(tmp_path, demo_pack):
     previous.mkdir(parents=True)
     (previous / "01_ok.html").write_text("previous build")
     env = {**os.environ, "JSNA_NOTEBOOKS": str(notebooks)}
-    proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "build", "--pack", str(demo_pack), "--out", str(out)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jsna.publish.cli",
+            "build",
+            "--pack",
+            str(demo_pack),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(out.glob(".jsna-build-*/reports/*")):
         time.sleep(0.2)
@@ -101,14 +132,18 @@ def test_real_first_chapter(shared_data, tmp_path, area, n_wards):
     assert (result.reports / "01_population_and_deprivation.xlsx").is_file()
     manifest = (result.figures / "manifest.csv").read_text()
     assert "01_ward_imd_score" in manifest and "01_ward_core20_share" in manifest
-    table = (result.reports / "tables" / "01_population_and_deprivation" / "ward_deprivation.csv").read_text()
+    table = (
+        result.reports / "tables" / "01_population_and_deprivation" / "ward_deprivation.csv"
+    ).read_text()
     assert len(table.strip().splitlines()) == n_wards + 1  # every ward, header included
 
 
 def test_demo_build(demo_pack, tmp_path):
     result = build(demo_pack, None, tmp_path, chapters=["01"], progress=lambda _: None)
     assert result.ok, result.failed
-    assert (result.reports / "01_population_and_deprivation.html").read_text().count("ynthetic data") >= 1
+    assert (result.reports / "01_population_and_deprivation.html").read_text().count(
+        "ynthetic data"
+    ) >= 1
     assert "True" in (result.figures / "manifest.csv").read_text()
 
 
@@ -132,11 +167,16 @@ def test_real_sefton_oldest_residents_suppressed_and_not_recoverable(shared_data
 
     result = build(shared_data, "E08000014", tmp_path, chapters=["01"], progress=lambda _: None)
     assert result.ok, result.failed
-    table = pd.read_csv(result.reports / "tables" / "01_population_and_deprivation" / "residents_90_plus.csv",
-                        keep_default_na=False, na_values=[""])
+    table = pd.read_csv(
+        result.reports / "tables" / "01_population_and_deprivation" / "residents_90_plus.csv",
+        keep_default_na=False,
+        na_values=[""],
+    )
     hidden = table["suppression"].eq("[c]") & table["Residents aged 90+"].isna()
     assert hidden.sum() >= 2
-    figure = pd.read_csv(result.figures / "01_lsoa_residents_90_plus.csv", keep_default_na=False, na_values=[""])
+    figure = pd.read_csv(
+        result.figures / "01_lsoa_residents_90_plus.csv", keep_default_na=False, na_values=[""]
+    )
     assert figure["suppressed"].sum() == hidden[~table["Ward total"]].sum()
     for ward, group in table.groupby("Ward code"):
         total = group[group["Ward total"]]["Residents aged 90+"]
@@ -154,9 +194,24 @@ def test_real_sefton_oldest_residents_suppressed_and_not_recoverable(shared_data
 
 def test_two_areas_build_at_once_into_one_folder(shared_data, tmp_path):
     procs = [
-        subprocess.Popen([sys.executable, "-m", "jsna.cli", "build", "--pack", str(shared_data), "--area", area,
-                          "--chapters", "01", "--out", str(tmp_path)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jsna.publish.cli",
+                "build",
+                "--pack",
+                str(shared_data),
+                "--area",
+                area,
+                "--chapters",
+                "01",
+                "--out",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for area in ("E08000014", "E08000012")
     ]
     assert [p.wait(timeout=300) for p in procs] == [0, 0]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jsna.core20plus5 import (
+from jsna.analysis.core20plus5 import (
     REQUIRED_AMBITION,
     REQUIRED_AREA,
     REQUIRED_METRIC,
@@ -17,9 +17,9 @@ from jsna.core20plus5 import (
     registry_table,
     summary,
 )
-from jsna.datapack import DataPack
+from jsna.demo.pack import DEMO_AREA_CODE
 from jsna.exceptions import DataValidationError, SourceError
-from jsna.sources.demo import DEMO_AREA_CODE
+from jsna.io.datapack import DataPack
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,13 @@ def test_registry_loads_and_every_entry_has_the_required_fields():
     adults = [a["key"] for a in areas if a["programme"] == "adults"]
     cyp = [a["key"] for a in areas if a["programme"] == "children and young people"]
     assert adults == ["maternity", "smi", "respiratory", "cancer", "hypertension", "smoking"]
-    assert cyp == ["cyp_asthma", "cyp_diabetes", "cyp_epilepsy", "cyp_oral_health", "cyp_mental_health"]
+    assert cyp == [
+        "cyp_asthma",
+        "cyp_diabetes",
+        "cyp_epilepsy",
+        "cyp_oral_health",
+        "cyp_mental_health",
+    ]
     for area in areas:
         assert all(area[f] not in ("", None) for f in REQUIRED_AREA), area["key"]
         assert area["source_url"].startswith("https://")
@@ -54,9 +60,15 @@ def test_registry_loads_and_every_entry_has_the_required_fields():
 
 def test_registry_ambitions_and_caveats():
     table = registry_table().drop_duplicates("area_key").set_index("area_key")
-    assert (table.loc["cancer", "ambition_value"], table.loc["cancer", "ambition_date"]) == (75.0, "2028")
+    assert (table.loc["cancer", "ambition_value"], table.loc["cancer", "ambition_date"]) == (
+        75.0,
+        "2028",
+    )
     assert table.loc["smi", "ambition_value"] == 60.0
-    assert (table.loc["hypertension", "ambition_value"], table.loc["hypertension", "ambition_date"]) == (80.0, "2029")
+    assert (
+        table.loc["hypertension", "ambition_value"],
+        table.loc["hypertension", "ambition_date"],
+    ) == (80.0, "2029")
     assert table.loc["maternity", "ambition_status"] == "withdrawn"
     maternity = next(a for a in load_registry()["area"] if a["key"] == "maternity")
     assert any("21 September 2022" in c for c in maternity["caveats"])
@@ -79,14 +91,25 @@ def test_broken_registry_is_reported(tmp_path):
 
 
 def test_match_indicators_by_id_and_by_name():
-    ind = pd.DataFrame({
-        "indicator_id": [92443, 99999, 1, 2],
-        "indicator_name": ["Smoking Prevalence in adults (18+) - current smokers (APS)",
-                           "Hospital admissions for asthma (under 19 years) - new id",
-                           "Emergency hospital admissions for COPD, all ages", "Unrelated"],
-    })
+    ind = pd.DataFrame(
+        {
+            "indicator_id": [92443, 99999, 1, 2],
+            "indicator_name": [
+                "Smoking Prevalence in adults (18+) - current smokers (APS)",
+                "Hospital admissions for asthma (under 19 years) - new id",
+                "Emergency hospital admissions for COPD, all ages",
+                "Unrelated",
+            ],
+        }
+    )
     found = match_indicators(ind)
-    got = dict(zip(found["indicator_id"], zip(found["area_key"], found["matched_by"], strict=True), strict=True))
+    got = dict(
+        zip(
+            found["indicator_id"],
+            zip(found["area_key"], found["matched_by"], strict=True),
+            strict=True,
+        )
+    )
     assert got[92443] == ("smoking", "id")
     assert got[99999] == ("cyp_asthma", "name")
     assert got[1] == ("respiratory", "name")
@@ -101,10 +124,17 @@ def test_demo_summary_latest_values_trend_and_ambition(pack):
     data = pack.read("indicators.fingertips")
     la = data[(data["indicator_id"] == 92443) & (data["area_code"] == DEMO_AREA_CODE)]
     newest = la.loc[la["period_sortable"].idxmax()]
-    assert smoking["period"] == newest["period"] and smoking["value"] == pytest.approx(newest["value"])
-    assert smoking["distance_to_ambition"] == pytest.approx(newest["value"] - 5.0)  # low is good, 5% ambition
-    assert smoking["recent_trend"] in {"No significant change", "Decreasing and getting better",
-                                       "Increasing and getting worse"}
+    assert smoking["period"] == newest["period"] and smoking["value"] == pytest.approx(
+        newest["value"]
+    )
+    assert smoking["distance_to_ambition"] == pytest.approx(
+        newest["value"] - 5.0
+    )  # low is good, 5% ambition
+    assert smoking["recent_trend"] in {
+        "No significant change",
+        "Decreasing and getting better",
+        "Increasing and getting worse",
+    }
     # related measures never claim a distance to the ambition
     assert table.loc[table["role"] == "related", "distance_to_ambition"].isna().all()
     # maternity's ambition was withdrawn: said in the note
@@ -117,9 +147,18 @@ def test_summary_with_ward_rows_gives_core20_gap_and_sii(pack):
     reg = copy.deepcopy(load_registry())
     area = copy.deepcopy(reg["area"][-1])
     area.update(key="test_injuries", name="Injuries (test)")
-    area["metric"] = [{"name": "Injury admissions", "role": "headline", "numerator": "admissions",
-                       "denominator": "children", "polarity": "low is good", "fingertips_ids": [90284],
-                       "name_pattern": "^$", "measures_ambition": False}]
+    area["metric"] = [
+        {
+            "name": "Injury admissions",
+            "role": "headline",
+            "numerator": "admissions",
+            "denominator": "children",
+            "polarity": "low is good",
+            "fingertips_ids": [90284],
+            "name_pattern": "^$",
+            "measures_ambition": False,
+        }
+    ]
     reg["area"].append(area)
     table = summary(pack, DEMO_AREA_CODE, registry=reg)
     row = table[table["indicator_id"] == 90284].iloc[0]
@@ -127,7 +166,9 @@ def test_summary_with_ward_rows_gives_core20_gap_and_sii(pack):
     # planted: more admissions in deprived wards
     assert row["core20_value"] > row["rest_value"]
     assert row["core20_lower_ci95"] < row["core20_value"] < row["core20_upper_ci95"]
-    assert row["q1_value"] > row["q5_value"] and row["absolute_gap"] == pytest.approx(row["q1_value"] - row["q5_value"])
+    assert row["q1_value"] > row["q5_value"] and row["absolute_gap"] == pytest.approx(
+        row["q1_value"] - row["q5_value"]
+    )
     assert row["sii_lower_ci95"] < row["sii"] < 0 < row["relative_gap"]
     assert "no ward rows" not in row["note"]
 
@@ -139,13 +180,14 @@ def test_real_pack_summary_is_empty_with_a_reason(real_pack):
 
 
 def test_real_england_deprivation_decile_gradient(real_pack):
-    from jsna.deprivation import fingertips_deprivation_deciles, inequality_summary
+    from jsna.analysis.deprivation import fingertips_deprivation_deciles, inequality_summary
 
     deciles = fingertips_deprivation_deciles(real_pack.read("indicators.fingertips"))
     injuries = deciles[(deciles["indicator_id"] == 90284) & (deciles["sex"] == "Persons")]
     assert injuries["period"].unique().tolist() == ["2023/24"]
     assert injuries["category_type"].unique().tolist() == [
-        "County & UA deprivation deciles in England (IMD2019, 4/23 geography)"]
+        "County & UA deprivation deciles in England (IMD2019, 4/23 geography)"
+    ]
     assert injuries["decile"].tolist() == list(range(1, 11))
     # published values: most deprived 83.40796, least deprived 65.33877 per 10,000 (count 8830 / 1,058,652)
     assert injuries["value"].iloc[[0, -1]].tolist() == pytest.approx([83.40796, 65.33877])

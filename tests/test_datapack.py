@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jsna.datapack import DataPack
 from jsna.exceptions import GeographyError, JSNAError, SourceError
+from jsna.io.datapack import DataPack
 
 
 def write_pack(folder: Path, manifest: str, files: dict[str, str]) -> Path:
@@ -24,7 +24,10 @@ IMD19 = "lsoa11_code,IMD_decile,IMD_rank\nE01000001,2,4000\n"
 
 
 def test_manifest_parsed(tmp_path):
-    pack = DataPack.open(write_pack(tmp_path, """
+    pack = DataPack.open(
+        write_pack(
+            tmp_path,
+            """
 [pack]
 name = "Test pack"
 synthetic = true
@@ -35,7 +38,10 @@ attribution = "One line"
 role = "imd"
 path = "imd/imd25.csv"
 edition = "IoD2025"
-""", {"imd/imd25.csv": IMD25}))
+""",
+            {"imd/imd25.csv": IMD25},
+        )
+    )
     assert pack.name == "Test pack"
     assert pack.synthetic is True
     assert pack.areas == ["E06999001"]
@@ -48,7 +54,10 @@ edition = "IoD2025"
 
 
 def test_most_recent_edition_is_default_and_choice_is_honoured(tmp_path):
-    pack = DataPack.open(write_pack(tmp_path, """
+    pack = DataPack.open(
+        write_pack(
+            tmp_path,
+            """
 [pack]
 name = "Two editions"
 [[file]]
@@ -59,7 +68,10 @@ edition = "IoD2019"
 role = "imd"
 path = "imd25.csv"
 edition = "IoD2025"
-""", {"imd19.csv": IMD19, "imd25.csv": IMD25}))
+""",
+            {"imd19.csv": IMD19, "imd25.csv": IMD25},
+        )
+    )
     assert pack.read("imd").attrs["edition"] == "IoD2025"
     old = pack.read("imd", edition="IoD2019")
     assert old.attrs["edition"] == "IoD2019"
@@ -69,8 +81,11 @@ edition = "IoD2025"
 
 
 def test_read_returns_a_copy(tmp_path):
-    pack = DataPack.open(write_pack(tmp_path, '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\n',
-                                    {"a.csv": IMD25}))
+    pack = DataPack.open(
+        write_pack(
+            tmp_path, '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\n', {"a.csv": IMD25}
+        )
+    )
     first = pack.read("imd")
     first.loc[0, "imd_decile"] = 7
     assert pack.read("imd").loc[0, "imd_decile"] == 1
@@ -99,15 +114,23 @@ def test_missing_manifest_says_what_to_do(tmp_path):
 
 
 def test_missing_role(tmp_path):
-    pack = DataPack.open(write_pack(tmp_path, '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\n',
-                                    {"a.csv": IMD25}))
+    pack = DataPack.open(
+        write_pack(
+            tmp_path, '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\n', {"a.csv": IMD25}
+        )
+    )
     with pytest.raises(SourceError, match="no file for role boundaries.ward"):
         pack.read("boundaries.ward")
 
 
 def test_unknown_area(tmp_path):
-    pack = DataPack.open(write_pack(tmp_path, '[pack]\nname="x"\nareas=["E06999001"]\n[[file]]\nrole="imd"\npath="a.csv"\n',
-                                    {"a.csv": IMD25}))
+    pack = DataPack.open(
+        write_pack(
+            tmp_path,
+            '[pack]\nname="x"\nareas=["E06999001"]\n[[file]]\nrole="imd"\npath="a.csv"\n',
+            {"a.csv": IMD25},
+        )
+    )
     with pytest.raises(GeographyError, match="unknown area code 'E0800001X'.*E06999001"):
         pack.check_area("E0800001X")
     assert issubclass(GeographyError, JSNAError)
@@ -129,7 +152,10 @@ def test_combined_fingertips_entries_keep_their_polarity(tmp_path, shared_data):
     src = shared_data / "fingertips"
     for name in ("la_hospital_admissions_2324.csv", "indicators-CountyUA.data.csv"):
         shutil.copy(src / name, tmp_path / name)  # a temporary copy, not committed
-    pack = DataPack.open(write_pack(tmp_path, """
+    pack = DataPack.open(
+        write_pack(
+            tmp_path,
+            """
 [pack]
 name = "two fingertips files"
 [[file]]
@@ -139,7 +165,10 @@ polarity = "low is good"
 [[file]]
 role = "indicators.fingertips"
 path = "indicators-CountyUA.data.csv"
-""", {}))
+""",
+            {},
+        )
+    )
     frame = pack.read("indicators.fingertips")
     by_id = frame.groupby("indicator_id")["polarity"].first()
     assert by_id[90284] == "low is good"

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import shapely
 
+from jsna.demo import pack as demo
 from jsna.exceptions import SourceError
-from jsna.sources import demo
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,11 @@ def truth(pack) -> dict:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _csv(pack: Path, name: str) -> pd.DataFrame:
@@ -58,7 +62,9 @@ def test_two_writes_are_byte_identical_and_fast(pack, tmp_path):
 
 def test_another_seed_gives_other_data(pack, tmp_path):
     other = demo.write_demo_pack(tmp_path / "other", seed=1)
-    assert (other / demo._FILES["population"]).read_bytes() != (pack / demo._FILES["population"]).read_bytes()
+    assert (other / demo._FILES["population"]).read_bytes() != (
+        pack / demo._FILES["population"]
+    ).read_bytes()
     assert demo.load_truth(other)["seed"] == 1
 
 
@@ -79,10 +85,23 @@ def test_manifest_lists_every_file_and_every_file_exists(pack, truth):
     assert on_disk - listed == {"datapack.toml", "truth.json"}
     assert set(truth["files"]) == on_disk
     roles = {entry["role"] for entry in manifest["file"]}
-    assert roles >= {"boundaries.ward", "boundaries.lsoa", "boundaries.msoa", "lookup.lsoa_ward_lad",
-                     "lookup.ward_lad", "lookup.lsoa11_lsoa21", "lookup.lsoa_icb", "imd", "population.lsoa",
-                     "indicators.fingertips", "neighbours.list", "prevalence.recorded", "prevalence.model",
-                     "gp.lsoa_patients", "deaths.lsoa"}
+    assert roles >= {
+        "boundaries.ward",
+        "boundaries.lsoa",
+        "boundaries.msoa",
+        "lookup.lsoa_ward_lad",
+        "lookup.ward_lad",
+        "lookup.lsoa11_lsoa21",
+        "lookup.lsoa_icb",
+        "imd",
+        "population.lsoa",
+        "indicators.fingertips",
+        "neighbours.list",
+        "prevalence.recorded",
+        "prevalence.model",
+        "gp.lsoa_patients",
+        "deaths.lsoa",
+    }
 
 
 def test_refuses_to_overwrite_other_folders(pack, tmp_path):
@@ -137,13 +156,24 @@ def test_codes_do_not_collide_with_real_ones(pack, shared_data):
     lookups = shared_data / "lookups"
     real_lsoa = pd.read_csv(lookups / "LSOA21_WD24_LAD24_EW_LU.csv", dtype=str)
     real_wards = pd.read_csv(
-        lookups / "Ward_to_Local_Authority_District_(December_2023)_Lookup_in_the_United_Kingdom.csv",
-        dtype=str, encoding="utf-8-sig")
+        lookups
+        / "Ward_to_Local_Authority_District_(December_2023)_Lookup_in_the_United_Kingdom.csv",
+        dtype=str,
+        encoding="utf-8-sig",
+    )
     real_11 = pd.read_csv(lookups / "LSOA11_LSOA21_LAD22_EW_LU.csv", dtype=str)
     real_icb = pd.read_csv(lookups / "LSOA21_SICBL24_ICB24_EN_LU.csv", dtype=str)
-    real_codes = (set(real_lsoa["LSOA21CD"]) | set(real_lsoa["WD24CD"]) | set(real_lsoa["LAD24CD"])
-                  | set(real_wards["WD23CD"]) | set(real_wards["LAD23CD"]) | set(real_11["LSOA11CD"])
-                  | set(real_icb["SICBL24CD"]) | set(real_icb["ICB24CD"]) | {"E92000001"})
+    real_codes = (
+        set(real_lsoa["LSOA21CD"])
+        | set(real_lsoa["WD24CD"])
+        | set(real_lsoa["LAD24CD"])
+        | set(real_wards["WD23CD"])
+        | set(real_wards["LAD23CD"])
+        | set(real_11["LSOA11CD"])
+        | set(real_icb["SICBL24CD"])
+        | set(real_icb["ICB24CD"])
+        | {"E92000001"}
+    )
     real_codes |= {f"E12{n:06d}" for n in range(1, 10)}
     real_names = set(real_lsoa["LAD24NM"]) | set(real_wards["WD23NM"]) | set(real_lsoa["WD24NM"])
 
@@ -159,7 +189,11 @@ def test_codes_do_not_collide_with_real_ones(pack, shared_data):
     assert len(ours) > 190
     assert not ours & real_codes
     assert not names & real_names
-    real_practices = set(pd.read_csv(shared_data / "qof" / "MAPPING_NHS_GEOGRAPHIES_2223.csv", dtype=str)["PRACTICE_CODE"])
+    real_practices = set(
+        pd.read_csv(shared_data / "qof" / "MAPPING_NHS_GEOGRAPHIES_2223.csv", dtype=str)[
+            "PRACTICE_CODE"
+        ]
+    )
     mapping = _csv(pack, demo._FILES["qof_mapping"])
     assert not set(mapping["PRACTICE_CODE"]) & real_practices
     assert mapping["PRACTICE_NAME"].str.endswith("(synthetic)").all()
@@ -201,7 +235,15 @@ def test_lsoa_names_follow_their_msoa(pack):
 
 def test_lsoa11_lookup_has_splits_and_merges(pack):
     lookup = _csv(pack, demo._FILES["lookup_lsoa11"])
-    assert list(lookup.columns) == ["LSOA11CD", "LSOA11NM", "LSOA21CD", "LSOA21NM", "CHGIND", "LAD22CD", "LAD22NM"]
+    assert list(lookup.columns) == [
+        "LSOA11CD",
+        "LSOA11NM",
+        "LSOA21CD",
+        "LSOA21NM",
+        "CHGIND",
+        "LAD22CD",
+        "LAD22NM",
+    ]
     counts = lookup["CHGIND"].value_counts()
     assert counts["S"] >= 4 and counts["M"] >= 4 and counts["U"] > 100
     unchanged = lookup[lookup["CHGIND"] == "U"]
@@ -227,15 +269,28 @@ def test_layouts_match_the_real_files(pack, shared_data):
     ]
     for key, real in pairs:
         assert _header(pack / demo._FILES[key]) == _header(real), key
-    ward_real = _header(shared_data / "lookups"
-                        / "Ward_to_Local_Authority_District_(December_2023)_Lookup_in_the_United_Kingdom.csv")
+    ward_real = _header(
+        shared_data
+        / "lookups"
+        / "Ward_to_Local_Authority_District_(December_2023)_Lookup_in_the_United_Kingdom.csv"
+    )
     ward_demo = _header(pack / demo._FILES["lookup_ward_lad"])
-    assert [re.sub(r"\d\d", "YY", c) for c in ward_demo] == [re.sub(r"\d\d", "YY", c) for c in ward_real]
+    assert [re.sub(r"\d\d", "YY", c) for c in ward_demo] == [
+        re.sub(r"\d\d", "YY", c) for c in ward_real
+    ]
     assert (pack / demo._FILES["lookup_ward_lad"]).read_bytes().startswith("\ufeff".encode())
     population = _header(pack / demo._FILES["population"])
-    assert population[:5] == ["LAD 2021 Code", "LAD 2021 Name", "LSOA 2021 Code", "LSOA 2021 Name", "Total"]
+    assert population[:5] == [
+        "LAD 2021 Code",
+        "LAD 2021 Name",
+        "LSOA 2021 Code",
+        "LSOA 2021 Name",
+        "Total",
+    ]
     assert population[5:] == [f"F{a}" for a in range(91)] + [f"M{a}" for a in range(91)]
-    real_ward_props = gpd.read_file(shared_data / "boundaries" / "wards_wd25" / "E06000006.geojson").columns
+    real_ward_props = gpd.read_file(
+        shared_data / "boundaries" / "wards_wd25" / "E06000006.geojson"
+    ).columns
     demo_ward_props = gpd.read_file(pack / demo._FILES["wards"]).columns
     assert {"WD25CD", "WD25NM", "LAD25CD", "LAD25NM"} <= set(demo_ward_props) & set(real_ward_props)
 
@@ -254,11 +309,15 @@ def test_geojson_is_crs84_like_the_real_files(pack):
 def test_imd_ranks_deciles_and_spread(pack, truth):
     imd = _csv(pack, demo._FILES["imd"])
     rank = imd["Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)"].astype(int)
-    decile = imd["Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"].astype(int)
+    decile = imd[
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"
+    ].astype(int)
     score = imd["Index of Multiple Deprivation (IMD) Score"].astype(float)
     assert rank.between(1, 33_755).all() and rank.is_unique
     np.testing.assert_array_equal(decile, np.ceil(rank * 10 / 33_755).astype(int))
-    assert (np.diff(score.to_numpy()[np.argsort(rank.to_numpy())]) <= 0).all()  # higher score, lower rank
+    assert (
+        np.diff(score.to_numpy()[np.argsort(rank.to_numpy())]) <= 0
+    ).all()  # higher score, lower rank
     assert (decile <= 2).sum() >= 15 and (decile >= 9).sum() >= 10
     assert truth["deprivation"]["core20_lsoas"] == (decile <= 2).sum()
 
@@ -272,7 +331,9 @@ def test_population_is_plausible_and_younger_where_deprived(pack):
     assert 1_200 < total.mean() < 1_800 and total.min() > 800
     children = ages[:, :16].sum(axis=1) + ages[:, 91:107].sum(axis=1)
     share = children / total
-    decile = imd["Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"].astype(int)
+    decile = imd[
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"
+    ].astype(int)
     assert share[decile <= 2].mean() > share[decile >= 9].mean() + 0.05
 
 
@@ -280,13 +341,26 @@ def test_qof_registers_and_list_types(pack, truth):
     qof = _csv(pack, demo._FILES["qof"])
     assert set(qof["GROUP_CODE"]) == {"HYP", "DM", "COPD", "CHD", "AF", "DEP", "DEM"}
     types = qof.groupby("GROUP_CODE")["PATIENT_LIST_TYPE"].unique().map(list).to_dict()
-    assert types == {"AF": ["TOTAL"], "CHD": ["TOTAL"], "COPD": ["TOTAL"], "DEM": ["TOTAL"],
-                     "DEP": ["18OV"], "DM": ["17OV"], "HYP": ["TOTAL"]}
+    assert types == {
+        "AF": ["TOTAL"],
+        "CHD": ["TOTAL"],
+        "COPD": ["TOTAL"],
+        "DEM": ["TOTAL"],
+        "DEP": ["18OV"],
+        "DM": ["17OV"],
+        "HYP": ["TOTAL"],
+    }
     assert qof["REGISTER"].str.fullmatch(r"\d+\.0").all()
     assert qof["PRACTICE_CODE"].nunique() == demo.N_PRACTICE
     patients = _csv(pack, demo._FILES["gp_lsoa"])
-    totals = patients.assign(n=patients["NUMBER_OF_PATIENTS"].astype(int)).groupby("PRACTICE_CODE")["n"].sum()
-    hyp = qof[qof["GROUP_CODE"] == "HYP"].set_index("PRACTICE_CODE")["PRACTICE_LIST_SIZE"].astype(int)
+    totals = (
+        patients.assign(n=patients["NUMBER_OF_PATIENTS"].astype(int))
+        .groupby("PRACTICE_CODE")["n"]
+        .sum()
+    )
+    hyp = (
+        qof[qof["GROUP_CODE"] == "HYP"].set_index("PRACTICE_CODE")["PRACTICE_LIST_SIZE"].astype(int)
+    )
     pd.testing.assert_series_equal(hyp.sort_index(), totals.sort_index(), check_names=False)
     prevalence = qof[qof["GROUP_CODE"] == "HYP"]["REGISTER"].astype(float).sum() / hyp.sum()
     assert 0.08 < prevalence < 0.2
@@ -312,13 +386,23 @@ def test_indicators_cover_levels_kinds_and_years(pack, truth):
     la = data[data["Area Code"] == demo.DEMO_AREA_CODE]
     periods = la.groupby("Indicator ID")["Time period"].nunique()
     assert (periods >= 10).sum() >= 15
-    assert set(data["Area Type"]) == {"England", "Regions (statistical)", "Counties & UAs (from Apr 2023)", "Ward"}
-    assert data.loc[data["Area Type"] == "Counties & UAs (from Apr 2023)", "Area Code"].nunique() == 11
+    assert set(data["Area Type"]) == {
+        "England",
+        "Regions (statistical)",
+        "Counties & UAs (from Apr 2023)",
+        "Ward",
+    }
+    assert (
+        data.loc[data["Area Type"] == "Counties & UAs (from Apr 2023)", "Area Code"].nunique() == 11
+    )
     ward_indicators = data.loc[data["Area Type"] == "Ward", "Indicator ID"].unique()
     assert len(ward_indicators) >= 5
     kinds = {entry["kind"] for entry in truth["indicators"].values()}
     assert kinds == {"proportion", "crude rate", "directly standardised rate", "life expectancy"}
-    assert {entry["polarity"] for entry in truth["indicators"].values()} == {"high is good", "low is good"}
+    assert {entry["polarity"] for entry in truth["indicators"].values()} == {
+        "high is good",
+        "low is good",
+    }
     trends = {entry["trend"] for entry in truth["indicators"].values()}
     assert {"improving", "worsening"} <= trends
     le = data[(data["Indicator ID"] == "90366") & (data["Area Code"] == demo.DEMO_AREA_CODE)]
@@ -335,7 +419,9 @@ def test_authority_is_worse_than_england_where_planted(pack, truth):
     for indicator_id, entry in truth["indicators"].items():
         if not entry.get("authority_planned_worse_than_england"):
             continue
-        rows = data[(data["Indicator ID"] == indicator_id) & (data["Time period"] == entry["periods"][-1])]
+        rows = data[
+            (data["Indicator ID"] == indicator_id) & (data["Time period"] == entry["periods"][-1])
+        ]
         la = rows[rows["Area Code"] == demo.DEMO_AREA_CODE].iloc[0]
         england = rows[rows["Area Code"] == demo.ENGLAND_CODE].iloc[0]
         if entry["polarity"] == "low is good":
@@ -352,8 +438,11 @@ def test_ward_gradients_are_recovered(pack, truth):
     for indicator_id in ("108", "92906", "93085"):
         entry = truth["indicators"][indicator_id]
         planted = entry["ward_gradient"]
-        rows = data[(data["Indicator ID"] == indicator_id) & (data["Area Type"] == "Ward")
-                    & (data["Time period"] == planted["period"])]
+        rows = data[
+            (data["Indicator ID"] == indicator_id)
+            & (data["Area Type"] == "Ward")
+            & (data["Time period"] == planted["period"])
+        ]
         x = rows["Area Code"].map(planted["relative_rank_latest_by_ward"]).to_numpy()
         weight = rows["Denominator"].astype(float).to_numpy()
         slope = np.polyfit(x, rows["Value"].astype(float), 1, w=np.sqrt(weight))[0]
@@ -364,33 +453,48 @@ def test_ward_gradients_are_recovered(pack, truth):
 
 def test_planted_sii_is_the_sii_of_the_expected_values(pack, truth):
     """By construction: at ward level, for local quintiles of wards, and consistent with the authority."""
-    from jsna.datapack import DataPack
-    from jsna.deprivation import area_deprivation
+    from jsna.analysis.deprivation import area_deprivation
+    from jsna.io.datapack import DataPack
 
-    wards = area_deprivation(DataPack.open(pack), demo.DEMO_AREA_CODE)["ward"].set_index("wd25_code")
+    wards = area_deprivation(DataPack.open(pack), demo.DEMO_AREA_CODE)["ward"].set_index(
+        "wd25_code"
+    )
     data = _csv(pack, demo._FILES["indicators"])
     gradients = _ward_gradients(truth)
     assert {"93085", "93563", "20601"} <= set(gradients) and len(gradients) == 9
     for indicator_id, planted in gradients.items():
         entry = truth["indicators"][indicator_id]
-        frame = pd.DataFrame({"expected": planted["expected_latest_by_ward"],
-                              "x": planted["relative_rank_latest_by_ward"],
-                              "d": planted["denominator_latest_by_ward"]})
+        frame = pd.DataFrame(
+            {
+                "expected": planted["expected_latest_by_ward"],
+                "x": planted["relative_rank_latest_by_ward"],
+                "d": planted["denominator_latest_by_ward"],
+            }
+        )
         # the truth's denominators are the file's, and the ranks follow the wards' IMD scores
-        rows = data[(data["Indicator ID"] == indicator_id) & (data["Time period"] == planted["period"])
-                    & (data["Area Type"] == "Ward")].set_index("Area Code")
-        np.testing.assert_array_equal(rows["Denominator"].astype(float).reindex(frame.index), frame["d"])
+        rows = data[
+            (data["Indicator ID"] == indicator_id)
+            & (data["Time period"] == planted["period"])
+            & (data["Area Type"] == "Ward")
+        ].set_index("Area Code")
+        np.testing.assert_array_equal(
+            rows["Denominator"].astype(float).reindex(frame.index), frame["d"]
+        )
         order = wards["imd_score"].reindex(frame.index).sort_values(ascending=False).index
         assert (np.diff(frame.loc[order, "x"]) > 0).all()
         share = frame["d"] / frame["d"].sum()
-        np.testing.assert_allclose(frame.loc[order, "x"], (share.loc[order].cumsum() - share.loc[order] / 2),
-                                   atol=2e-6)
+        np.testing.assert_allclose(
+            frame.loc[order, "x"], (share.loc[order].cumsum() - share.loc[order] / 2), atol=2e-6
+        )
         sii = planted["sii_latest"]
-        assert sii == pytest.approx(entry["authority_expected"][-1] * planted["sii_relative_to_authority"], rel=1e-5)
+        assert sii == pytest.approx(
+            entry["authority_expected"][-1] * planted["sii_relative_to_authority"], rel=1e-5
+        )
         assert planted["sii_latest_wls"] == pytest.approx(sii, rel=1e-5)
         # the authority's expected value is the wards' denominator-weighted mean
-        assert np.average(frame["expected"], weights=frame["d"]) == pytest.approx(entry["authority_expected"][-1],
-                                                                                  rel=1e-5)
+        assert np.average(frame["expected"], weights=frame["d"]) == pytest.approx(
+            entry["authority_expected"][-1], rel=1e-5
+        )
         # grouped into local quintiles of wards, the expected values give the same SII
         frame["q"] = wards["local_quintile"].reindex(frame.index)
         q = frame.assign(ed=frame["expected"] * frame["d"]).groupby("q")[["ed", "d"]].sum()
@@ -398,12 +502,19 @@ def test_planted_sii_is_the_sii_of_the_expected_values(pack, truth):
         q_x = q_share.cumsum() - q_share / 2
         q_sii = np.polyfit(q_x, q["ed"] / q["d"], 1, w=np.sqrt(q_share))[0]
         assert q_sii == pytest.approx(sii, rel=1e-4), indicator_id
-        # Core20 wards against the rest, as jsna.deprivation flags them
+        # Core20 wards against the rest, as jsna.analysis.deprivation flags them
         core20 = wards["core20_ward"].reindex(frame.index).astype(bool)
-        assert core20.tolist() == [truth["ward_relative_rank"][c]["core20_ward"] for c in frame.index]
-        for flag, key in ((True, "expected_latest_core20_wards"), (False, "expected_latest_other_wards")):
+        assert core20.tolist() == [
+            truth["ward_relative_rank"][c]["core20_ward"] for c in frame.index
+        ]
+        for flag, key in (
+            (True, "expected_latest_core20_wards"),
+            (False, "expected_latest_other_wards"),
+        ):
             part = frame[core20 == flag]
-            assert np.average(part["expected"], weights=part["d"]) == pytest.approx(planted[key], rel=1e-5)
+            assert np.average(part["expected"], weights=part["d"]) == pytest.approx(
+                planted[key], rel=1e-5
+            )
 
 
 def test_core20plus5_indicators_have_ward_gradients(truth):
@@ -417,17 +528,22 @@ def test_core20plus5_indicators_have_ward_gradients(truth):
 
 def test_indicator_streams_are_independent(monkeypatch):
     """Planting a gradient in one indicator leaves every other indicator's draws alone."""
+
     def ward_free_rows(specs):
         monkeypatch.setattr(demo, "INDICATORS", specs)
         text = demo._build(7)[demo._FILES["indicators"]]
         data = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        return data[(data["Area Type"] != "Ward") & (data["Indicator ID"] != "93563")
-                    & (data["Area Code"] != demo.DEMO_AREA_CODE)]
+        return data[
+            (data["Area Type"] != "Ward")
+            & (data["Indicator ID"] != "93563")
+            & (data["Area Code"] != demo.DEMO_AREA_CODE)
+        ]
 
     base = demo.INDICATORS
     without = tuple(dataclasses.replace(s, gradient=None) if s.id == 93563 else s for s in base)
-    pd.testing.assert_frame_equal(ward_free_rows(base).reset_index(drop=True),
-                                  ward_free_rows(without).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        ward_free_rows(base).reset_index(drop=True), ward_free_rows(without).reset_index(drop=True)
+    )
 
 
 def test_deaths_file(pack, truth):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from jsna.datapack import DataPack
-from jsna.geography import area_wards, hierarchy
-from jsna.sources.demo import DEMO_AREA_CODE
+from jsna.analysis.geography import area_wards, hierarchy
+from jsna.demo.pack import DEMO_AREA_CODE
+from jsna.io.datapack import DataPack
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,9 @@ def test_every_role_reads(pack):
     assert pack.synthetic is True
     assert pack.areas == [DEMO_AREA_CODE]
     for entry in pack.entries:
-        frame = pack.read(entry.role, **{k: entry.get(k) for k in ("edition", "vintage", "level") if entry.get(k)})
+        frame = pack.read(
+            entry.role, **{k: entry.get(k) for k in ("edition", "vintage", "level") if entry.get(k)}
+        )
         assert len(frame) > 0, entry.role
 
 
@@ -40,5 +42,9 @@ def test_deaths_and_indicators(pack):
     assert deaths["age_band"].nunique() == 20 and (deaths["deaths"] >= 0).all()
     indicators = pack.read("indicators.fingertips")
     assert indicators["indicator_id"].nunique() >= 15
-    per = indicators[indicators["area_code"] == DEMO_AREA_CODE].groupby("indicator_id")["period"].nunique()
+    per = (
+        indicators[indicators["area_code"] == DEMO_AREA_CODE]
+        .groupby("indicator_id")["period"]
+        .nunique()
+    )
     assert (per >= 10).all()

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jsna.datapack import DataPack
-from jsna.deprivation import (
+from jsna.analysis.deprivation import (
     area_deprivation,
     attach_imd,
     by_deprivation,
@@ -18,15 +17,42 @@ from jsna.deprivation import (
     local_quantiles,
 )
 from jsna.exceptions import DataValidationError, GeographyError
+from jsna.io.datapack import DataPack
 
 # SOURCES.md: share of LSOAs in national IMD deciles 1-2 per authority, and mid-2020 totals.
-IOD2025 = {"E08000011": 54.0, "E08000012": 53.6, "E06000006": 45.0, "E08000013": 36.4, "E08000015": 32.5,
-           "E08000014": 27.2, "E06000050": 16.2, "E06000007": 15.9, "E06000049": 8.6}
-IOD2019 = {"E08000011": 63.3, "E08000012": 62.8, "E06000006": 49.4, "E08000013": 42.0, "E08000015": 35.0,
-           "E08000014": 31.2, "E06000007": 18.9, "E06000050": 16.0, "E06000049": 7.7}
-POPULATION = {"E08000012": 500_474, "E06000049": 386_667, "E06000050": 343_823, "E08000015": 324_336,
-              "E08000014": 275_899, "E06000007": 209_397, "E08000013": 181_095, "E08000011": 152_452,
-              "E06000006": 129_759}
+IOD2025 = {
+    "E08000011": 54.0,
+    "E08000012": 53.6,
+    "E06000006": 45.0,
+    "E08000013": 36.4,
+    "E08000015": 32.5,
+    "E08000014": 27.2,
+    "E06000050": 16.2,
+    "E06000007": 15.9,
+    "E06000049": 8.6,
+}
+IOD2019 = {
+    "E08000011": 63.3,
+    "E08000012": 62.8,
+    "E06000006": 49.4,
+    "E08000013": 42.0,
+    "E08000015": 35.0,
+    "E08000014": 31.2,
+    "E06000007": 18.9,
+    "E06000050": 16.0,
+    "E06000049": 7.7,
+}
+POPULATION = {
+    "E08000012": 500_474,
+    "E06000049": 386_667,
+    "E06000050": 343_823,
+    "E08000015": 324_336,
+    "E08000014": 275_899,
+    "E06000007": 209_397,
+    "E08000013": 181_095,
+    "E08000011": 152_452,
+    "E06000006": 129_759,
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,17 +61,23 @@ def real_pack(shared_data):
 
 
 def _imd(codes, deciles, scores=None, edition="IoD2025", vintage="lsoa21"):
-    imd = pd.DataFrame({f"{vintage}_code": codes,
-                        "imd_score": np.nan if scores is None else scores,
-                        "imd_rank": np.arange(1, len(codes) + 1),
-                        "imd_decile": deciles})
+    imd = pd.DataFrame(
+        {
+            f"{vintage}_code": codes,
+            "imd_score": np.nan if scores is None else scores,
+            "imd_rank": np.arange(1, len(codes) + 1),
+            "imd_decile": deciles,
+        }
+    )
     imd.attrs["edition"] = edition
     return imd
 
 
 # ----------------------------------------------------------------------------- real pack: Core20 shares
 @pytest.mark.parametrize(("edition", "expected"), [("IoD2025", IOD2025), ("IoD2019", IOD2019)])
-def test_core20_lsoa_shares_match_sources_with_population_shares_beside(real_pack, edition, expected):
+def test_core20_lsoa_shares_match_sources_with_population_shares_beside(
+    real_pack, edition, expected
+):
     shares = core20_shares(real_pack, edition, areas=list(expected))
     assert shares["edition"].unique().tolist() == [edition]
     got = dict(zip(shares["area_code"], shares["core20_lsoa_share"].round(1), strict=True))
@@ -53,7 +85,9 @@ def test_core20_lsoa_shares_match_sources_with_population_shares_beside(real_pac
     # most deprived first, as SOURCES.md lists them
     assert shares["area_code"].tolist() == list(expected)
     # residents: the mid-2020 totals, all of them counted, and a real population-weighted share
-    assert dict(zip(shares["area_code"], shares["population"], strict=True)) == pytest.approx(POPULATION)
+    assert dict(zip(shares["area_code"], shares["population"], strict=True)) == pytest.approx(
+        POPULATION
+    )
     assert shares["core20_population_share"].between(1, 99).all()
     assert (shares["core20_population_share"] - shares["core20_lsoa_share"]).abs().max() < 5
     assert "Welsh LSOAs" in shares.attrs["note"]
@@ -106,7 +140,9 @@ def test_liverpool_ward_core20_shares_with_waterfront_north_as_no_data(real_pack
     no_data = wards[wards["no_lsoa"]]
     assert no_data["wd24_code"].tolist() == ["E05015332"]
     assert no_data["wd24_name"].tolist() == ["Waterfront North"]
-    assert no_data[["core20_lsoa_share", "core20_population_share", "imd_score"]].isna().all(axis=None)
+    assert (
+        no_data[["core20_lsoa_share", "core20_population_share", "imd_score"]].isna().all(axis=None)
+    )
     assert pd.isna(no_data["core20_ward"].item())
     rest = wards[~wards["no_lsoa"]]
     assert rest["core20_lsoa_share"].notna().all() and rest["n_lsoas"].gt(0).all()
@@ -132,11 +168,14 @@ def test_edition_mixing_is_an_error(real_pack):
 
 
 def test_lsoa_missing_from_imd_is_reported_and_left_out_of_shares():
-    lookup = pd.DataFrame({"lsoa21_code": ["A", "B", "C"], "wd24_code": ["W1", "W1", "W1"],
-                           "wd24_name": "One"})
+    lookup = pd.DataFrame(
+        {"lsoa21_code": ["A", "B", "C"], "wd24_code": ["W1", "W1", "W1"], "wd24_name": "One"}
+    )
     imd = _imd(["A", "B"], [1, 9], [40.0, 5.0])
     with pytest.warns(UserWarning, match=r"1 LSOAs missing from IoD2025 did not match: 'C'"):
-        prof = deprivation_profile(lookup, imd, pd.Series([100.0, 100.0, 100.0], index=["A", "B", "C"]))
+        prof = deprivation_profile(
+            lookup, imd, pd.Series([100.0, 100.0, 100.0], index=["A", "B", "C"])
+        )
     row = prof.iloc[0]
     assert (row["n_lsoas"], row["lsoas_with_imd"], row["core20_lsoas"]) == (3, 2, 1)
     assert row["core20_lsoa_share"] == 50 and row["population"] == 200 and row["imd_score"] == 22.5
@@ -146,15 +185,31 @@ def test_lsoa_missing_from_imd_is_reported_and_left_out_of_shares():
 
 # ----------------------------------------------------------------------------- profiles and quantiles
 def test_profile_of_a_ward_whose_lsoas_are_all_in_one_quintile():
-    lookup = pd.DataFrame({"lsoa21_code": list("ABCDE"), "wd24_code": ["W1", "W1", "W1", "W2", "W2"],
-                           "wd24_name": ["One"] * 3 + ["Two"] * 2, "lad24_code": "L", "lad24_name": "Ell"})
+    lookup = pd.DataFrame(
+        {
+            "lsoa21_code": list("ABCDE"),
+            "wd24_code": ["W1", "W1", "W1", "W2", "W2"],
+            "wd24_name": ["One"] * 3 + ["Two"] * 2,
+            "lad24_code": "L",
+            "lad24_name": "Ell",
+        }
+    )
     imd = _imd(list("ABCDE"), [3, 4, 4, 1, 10], [30.0, 25.0, 24.0, 60.0, 2.0])
     pop = pd.Series([1000.0, 2000.0, 1000.0, 500.0, 1500.0], index=list("ABCDE"))
     prof = deprivation_profile(lookup, imd, pop)
     one = prof.set_index("wd24_code").loc["W1"]
     assert one["population_share_q2"] == 100
-    assert one[["population_share_q1", "population_share_q3", "population_share_q4",
-                "population_share_q5"]].sum() == 0
+    assert (
+        one[
+            [
+                "population_share_q1",
+                "population_share_q3",
+                "population_share_q4",
+                "population_share_q5",
+            ]
+        ].sum()
+        == 0
+    )
     assert one["core20_lsoas"] == 0 and one["core20_population_share"] == 0
     assert one["imd_score"] == pytest.approx((30 * 1000 + 25 * 2000 + 24 * 1000) / 4000)
     two = prof.set_index("wd24_code").loc["W2"]
@@ -211,11 +266,13 @@ def test_real_local_quintiles_differ_from_national(real_pack):
 
 # ----------------------------------------------------------------------------- gradients, gap, SII
 def _lsoa_counts():
-    return pd.DataFrame({
-        "imd_quintile": [1, 1, 2, 3, 4, 5, 5],
-        "smokers": [150, 150, 250, 200, 150, 50, 50],
-        "adults": [500, 500, 1000, 1000, 1000, 500, 500],
-    })
+    return pd.DataFrame(
+        {
+            "imd_quintile": [1, 1, 2, 3, 4, 5, 5],
+            "smokers": [150, 150, 250, 200, 150, 50, 50],
+            "adults": [500, 500, 1000, 1000, 1000, 500, 500],
+        }
+    )
 
 
 def test_by_deprivation_sums_counts_then_computes_wilson():
@@ -232,7 +289,9 @@ def test_by_deprivation_sums_counts_then_computes_wilson():
 def test_by_deprivation_rates_dsr_and_missing_groups():
     counts = _lsoa_counts().assign(imd_quintile=[1, 1, 2, 3, 4, 5, None])
     with pytest.warns(UserWarning, match="1 row\\(s\\) have no 'imd_quintile'"):
-        out = by_deprivation(counts, "smokers", "adults", kind="rate", multiplier=1000, confidence=0.95)
+        out = by_deprivation(
+            counts, "smokers", "adults", kind="rate", multiplier=1000, confidence=0.95
+        )
     assert out["value"].tolist() == pytest.approx([300, 250, 200, 150, 100])
     with pytest.raises(DataValidationError, match="age_band"):
         by_deprivation(_lsoa_counts(), "smokers", "adults", kind="dsr")
@@ -249,9 +308,15 @@ def test_gap_most_against_least_deprived():
     assert g["absolute_lower_ci95"].item() < 20 < g["absolute_upper_ci95"].item()
     assert 1 < g["relative_lower_ci95"].item() < 3 < g["relative_upper_ci95"].item()
     # by group, and a Core20 flag compares True (Core20) with False
-    flagged = pd.DataFrame({"period": ["a", "a", "b", "b"], "core20": [True, False, True, False],
-                            "value": [30.0, 20.0, 25.0, 20.0], "lower_ci95": [28.0, 19.0, 23.0, 19.0],
-                            "upper_ci95": [32.0, 21.0, 27.0, 21.0]})
+    flagged = pd.DataFrame(
+        {
+            "period": ["a", "a", "b", "b"],
+            "core20": [True, False, True, False],
+            "value": [30.0, 20.0, 25.0, 20.0],
+            "lower_ci95": [28.0, 19.0, 23.0, 19.0],
+            "upper_ci95": [32.0, 21.0, 27.0, 21.0],
+        }
+    )
     g2 = gap(flagged, group="core20", by="period")
     assert g2["absolute_gap"].tolist() == pytest.approx([10, 5])
     assert g2["most_group"].tolist() == [True, True]
@@ -279,10 +344,23 @@ def test_sii_for_rates_by_decile_with_by_groups():
     rows = []
     for period, slope in (("2022", 200.0), ("2023", 100.0)):
         for d in range(1, 11):
-            rows.append({"period": period, "imd_decile": d, "events": 400 - slope * (d - 1) / 9,
-                         "pop": 100_000})
-    table = by_deprivation(pd.DataFrame(rows), "events", "pop", group="imd_decile", kind="rate", by="period",
-                           confidence=0.95)
+            rows.append(
+                {
+                    "period": period,
+                    "imd_decile": d,
+                    "events": 400 - slope * (d - 1) / 9,
+                    "pop": 100_000,
+                }
+            )
+    table = by_deprivation(
+        pd.DataFrame(rows),
+        "events",
+        "pop",
+        group="imd_decile",
+        kind="rate",
+        by="period",
+        confidence=0.95,
+    )
     out = inequality_indices(table, group="imd_decile", by="period")
     sii = out[out["statistic"] == "sii"].set_index("period")["value"]
     # the fitted slope across deciles 1..10 spans ranks 0.05..0.95: -slope / 0.9 over the whole scale
@@ -305,13 +383,15 @@ def _planted(truth):
 
 @pytest.fixture(scope="module")
 def demo_gradients(demo_pack):
-    from jsna.deprivation import inequality_summary, ward_indicators_by_deprivation
-    from jsna.sources.demo import DEMO_AREA_CODE, load_truth
+    from jsna.analysis.deprivation import inequality_summary, ward_indicators_by_deprivation
+    from jsna.demo.pack import DEMO_AREA_CODE, load_truth
 
     pack = DataPack.open(demo_pack)
     wards = area_deprivation(pack, DEMO_AREA_CODE)["ward"]
     table = ward_indicators_by_deprivation(pack.read("indicators.fingertips"), wards)
-    return inequality_summary(table).set_index(["indicator_id", "sex"]), _planted(load_truth(demo_pack))
+    return inequality_summary(table).set_index(["indicator_id", "sex"]), _planted(
+        load_truth(demo_pack)
+    )
 
 
 def test_demo_plants_gradients_in_ward_indicators(demo_gradients):
@@ -327,5 +407,10 @@ def test_demo_planted_gradient_within_sii_limits(demo_gradients, case):
         pytest.skip("fewer planted gradients")
     indicator, sex, true = sorted(planted)[case]
     row = summary.loc[(indicator, sex)]
-    assert row["sii_lower_ci95"] <= true <= row["sii_upper_ci95"], (indicator, sex, row["sii"], true)
+    assert row["sii_lower_ci95"] <= true <= row["sii_upper_ci95"], (
+        indicator,
+        sex,
+        row["sii"],
+        true,
+    )
     assert np.sign(row["sii"]) == np.sign(true)

@@ -14,17 +14,17 @@ import pandas as pd
 import pytest
 from pytest_httpserver import HTTPServer
 
-from jsna import schema as S
+from jsna import columns as S
 from jsna.exceptions import DataValidationError, SourceError
-from jsna.sources import READERS, FileEntry
-from jsna.sources.fingertips import (
+from jsna.io import READERS, FileEntry
+from jsna.io.fingertips import (
     EXTRA_COLUMNS,
     URL_ENV,
     FingertipsClient,
     check_fingertips_csv,
     read_fingertips,
 )
-from jsna.sources.neighbours import read_neighbour_list
+from jsna.io.neighbours import read_neighbour_list
 
 ROLE = "indicators.fingertips"
 LA = "la_hospital_admissions_2324.csv"
@@ -47,7 +47,7 @@ ROW_WIRRAL = (
     "90284,Injuries,E12000002,North West region (statistical),E08000015,Wirral,"
     "Counties & UAs (from Apr 2023),Persons,<15 yrs,,,2023/24,120.5,113.0,128.4,109.1,132.8,"
     ""  # count and denominator empty
-    ",,\"Value note, with a comma\",,Worse,Worse,20230000,,,1y"
+    ',,"Value note, with a comma",,Worse,Worse,20230000,,,1y'
 )
 
 
@@ -90,8 +90,15 @@ def test_la_file_shape_and_types(la):
     assert list(la.columns) == S.INDICATOR_COLUMNS + EXTRA_COLUMNS
     assert la[S.INDICATOR_ID].dtype == np.int64
     assert la[S.PERIOD_SORTABLE].dtype == np.int64
-    for column in (S.VALUE, S.LOWER_CI95, S.UPPER_CI95, S.LOWER_CI99_8, S.UPPER_CI99_8,
-                   S.COUNT, S.DENOMINATOR):
+    for column in (
+        S.VALUE,
+        S.LOWER_CI95,
+        S.UPPER_CI95,
+        S.LOWER_CI99_8,
+        S.UPPER_CI99_8,
+        S.COUNT,
+        S.DENOMINATOR,
+    ):
         assert la[column].dtype == np.float64, column
     assert set(la[S.INDICATOR_ID]) == {90284}
     assert la[S.POLARITY].isna().all()
@@ -102,7 +109,9 @@ def test_la_file_shape_and_types(la):
 
 
 def test_la_file_real_row_sefton(la):
-    row = la[(la[S.AREA_CODE] == "E08000014") & (la[S.SEX] == "Persons") & (la[S.PERIOD] == "2010/11")]
+    row = la[
+        (la[S.AREA_CODE] == "E08000014") & (la[S.SEX] == "Persons") & (la[S.PERIOD] == "2010/11")
+    ]
     assert len(row) == 1
     row = row.iloc[0]
     assert row[S.AREA_NAME] == "Sefton"
@@ -121,7 +130,9 @@ def test_la_file_real_row_sefton(la):
 
 
 def test_la_file_latest_trend_and_quoted_note(la):
-    latest = la[(la[S.AREA_CODE] == "E08000014") & (la[S.SEX] == "Persons") & (la[S.PERIOD] == "2023/24")]
+    latest = la[
+        (la[S.AREA_CODE] == "E08000014") & (la[S.SEX] == "Persons") & (la[S.PERIOD] == "2023/24")
+    ]
     assert latest["recent_trend"].item() == "No significant change"
     assert latest[S.VALUE].item() == pytest.approx(92.78719)
     notes = la[S.VALUE_NOTE].dropna()
@@ -138,9 +149,16 @@ def test_region_file_parent_comparison(region):
     assert region.shape[0] == 6847
     assert set(region["compared_to_parent_type"]) == {"Regions (statistical)"}
     assert region["compared_to_parent"].value_counts().to_dict() == {
-        "Similar": 2643, "Better": 1638, "Worse": 1420, "Not compared": 1146}
-    row = region[(region[S.AREA_CODE] == "E08000014") & (region[S.SEX] == "Male")
-                 & (region[S.PERIOD] == "2012/13")].iloc[0]
+        "Similar": 2643,
+        "Better": 1638,
+        "Worse": 1420,
+        "Not compared": 1146,
+    }
+    row = region[
+        (region[S.AREA_CODE] == "E08000014")
+        & (region[S.SEX] == "Male")
+        & (region[S.PERIOD] == "2012/13")
+    ].iloc[0]
     assert row[S.PARENT_CODE] == "E12000002"
     assert row["parent_name"] == "North West region (statistical)"
     assert row[S.VALUE] == pytest.approx(112.2133)
@@ -159,10 +177,13 @@ def test_legacy_26_column_file(legacy, ft_dir):
     assert legacy["time_period_range"].isna().all()
     assert set(legacy["compared_to_parent_type"]) == {"Region"}
     assert legacy[S.LOWER_CI99_8].isna().all() and legacy[S.UPPER_CI99_8].isna().all()
-    assert (legacy[S.PERIOD].value_counts().to_dict() == {"2015": 335, "2016": 335, "2017": 182})
+    assert legacy[S.PERIOD].value_counts().to_dict() == {"2015": 335, "2016": 335, "2017": 182}
     assert (legacy["new_data"] == "New data").sum() == 182
-    sefton = legacy[(legacy[S.AREA_CODE] == "E08000014") & (legacy[S.PERIOD] == "2015")
-                    & (legacy[S.AGE] == "All ages")].iloc[0]
+    sefton = legacy[
+        (legacy[S.AREA_CODE] == "E08000014")
+        & (legacy[S.PERIOD] == "2015")
+        & (legacy[S.AGE] == "All ages")
+    ].iloc[0]
     assert sefton[S.VALUE] == pytest.approx(81.4739849547143)
     assert sefton[S.COUNT] == 223 and sefton[S.DENOMINATOR] == 273707
     assert sefton["compared_to_england"] == "Better" and sefton["compared_to_parent"] == "Similar"
@@ -177,8 +198,11 @@ def test_files_together_keep_each_parent_view(ft_dir, la, region, legacy):
     both = read_fingertips(entry(ft_dir / LA, ft_dir / REGION, ft_dir / LEGACY))
     # No row of one download equals a row of another: each carries its parent comparison.
     assert len(both) == len(la) + len(region) + len(legacy)
-    sefton = both[(both[S.AREA_CODE] == "E08000014") & (both[S.PERIOD] == "2023/24")
-                  & (both[S.SEX] == "Persons")]
+    sefton = both[
+        (both[S.AREA_CODE] == "E08000014")
+        & (both[S.PERIOD] == "2023/24")
+        & (both[S.SEX] == "Persons")
+    ]
     assert sorted(sefton["compared_to_parent_type"]) == ["Regions (statistical)", "percentiles"]
     assert sefton[S.VALUE].nunique() == 1
 
@@ -191,7 +215,10 @@ def test_identical_files_merge(ft_dir, la):
 
 # --------------------------------------------------------------------------- fixtures
 def test_bom_and_quoted_note(tmp_path):
-    path = write(tmp_path / "bom.csv", "\ufeff" + HEADER_27 + "\r\n" + ROW_SEFTON + "\r\n" + ROW_WIRRAL + "\r\n")
+    path = write(
+        tmp_path / "bom.csv",
+        "\ufeff" + HEADER_27 + "\r\n" + ROW_SEFTON + "\r\n" + ROW_WIRRAL + "\r\n",
+    )
     frame = read_fingertips(entry(path))
     assert frame[S.INDICATOR_ID].tolist() == [90284, 90284]
     wirral = frame.iloc[1]
@@ -204,19 +231,25 @@ def test_polarity_per_indicator_and_invalid(tmp_path):
     path = write(tmp_path / "a.csv", HEADER_27 + "\n" + ROW_SEFTON + "\n")
     frame = read_fingertips(entry(path, polarity={"90284": "low is good"}))
     assert frame[S.POLARITY].tolist() == ["low is good"]
-    with pytest.raises(SourceError, match="polarity 'lower is better'.*fix polarity in datapack.toml"):
+    with pytest.raises(
+        SourceError, match="polarity 'lower is better'.*fix polarity in datapack.toml"
+    ):
         read_fingertips(entry(path, polarity="lower is better"))
 
 
 def test_renamed_column_is_a_source_error(tmp_path):
     header = HEADER_27.replace("Lower CI 95.0 limit", "LowerCI95")
     path = write(tmp_path / "renamed.csv", header + "\n" + ROW_SEFTON + "\n")
-    with pytest.raises(SourceError, match=r"renamed\.csv.*no column 'Lower CI 95\.0 limit'.*LowerCI95"):
+    with pytest.raises(
+        SourceError, match=r"renamed\.csv.*no column 'Lower CI 95\.0 limit'.*LowerCI95"
+    ):
         read_fingertips(entry(path))
 
 
 def test_missing_parent_comparison_column(tmp_path):
-    header = HEADER_27.replace("Compared to Regions (statistical) value or percentiles", "Parent comparison")
+    header = HEADER_27.replace(
+        "Compared to Regions (statistical) value or percentiles", "Parent comparison"
+    )
     path = write(tmp_path / "noparent.csv", header + "\n" + ROW_SEFTON + "\n")
     with pytest.raises(SourceError, match="no column 'Compared to <parent> value or percentiles'"):
         read_fingertips(entry(path))
@@ -234,27 +267,45 @@ def test_truncated_file_is_a_source_error(tmp_path):
 
 
 def test_text_in_a_number_column(tmp_path):
-    path = write(tmp_path / "text.csv", HEADER_27 + "\n" + ROW_SEFTON.replace(",430,", ",*,") + "\n")
+    path = write(
+        tmp_path / "text.csv", HEADER_27 + "\n" + ROW_SEFTON.replace(",430,", ",*,") + "\n"
+    )
     with pytest.raises(SourceError, match=r"text\.csv.*'Count'.*'\*'"):
         read_fingertips(entry(path))
 
 
 def test_conflicting_duplicate_names_key_and_both_files(tmp_path):
     a = write(tmp_path / "first.csv", HEADER_27 + "\n" + ROW_SEFTON + "\n")
-    b = write(tmp_path / "second.csv", HEADER_27 + "\n" + ROW_SEFTON.replace("92.78719", "93.1") + "\n")
+    b = write(
+        tmp_path / "second.csv", HEADER_27 + "\n" + ROW_SEFTON.replace("92.78719", "93.1") + "\n"
+    )
     with pytest.raises(DataValidationError) as info:
         read_fingertips(entry(a, b))
     message = str(info.value)
-    for part in ("area_code='E08000014'", "period='2023/24'", "indicator_id=90284",
-                 "first.csv", "second.csv", "value 92.78719 vs 93.1"):
+    for part in (
+        "area_code='E08000014'",
+        "period='2023/24'",
+        "indicator_id=90284",
+        "first.csv",
+        "second.csv",
+        "value 92.78719 vs 93.1",
+    ):
         assert part in message
 
 
 def test_identical_duplicates_merged(tmp_path):
     a = write(tmp_path / "a.csv", HEADER_27 + "\n" + ROW_SEFTON + "\n" + ROW_WIRRAL + "\n")
     # same rows, other order, CRLF and BOM; the value written with a trailing zero
-    b = write(tmp_path / "b.csv", "\ufeff" + HEADER_27 + "\r\n" + ROW_WIRRAL + "\r\n"
-              + ROW_SEFTON.replace("92.78719", "92.787190") + "\r\n")
+    b = write(
+        tmp_path / "b.csv",
+        "\ufeff"
+        + HEADER_27
+        + "\r\n"
+        + ROW_WIRRAL
+        + "\r\n"
+        + ROW_SEFTON.replace("92.78719", "92.787190")
+        + "\r\n",
+    )
     frame = read_fingertips(entry(a, b))
     assert frame[S.AREA_NAME].tolist() == ["Sefton", "Wirral"]
 
@@ -291,38 +342,69 @@ def server(httpserver, ft_dir):
     csv_type = "text/csv; charset=utf-8"
     httpserver.expect_request(
         "/api/all_data/csv/by_indicator_id",
-        query_string={"indicator_ids": "90284", "child_area_type_id": "502", "parent_area_type_id": "15"},
+        query_string={
+            "indicator_ids": "90284",
+            "child_area_type_id": "502",
+            "parent_area_type_id": "15",
+        },
     ).respond_with_data(la_text, content_type=csv_type)
     httpserver.expect_request(
         "/api/all_data/csv/by_indicator_id",
-        query_string={"indicator_ids": "90284", "child_area_type_id": "502", "parent_area_type_id": "6"},
+        query_string={
+            "indicator_ids": "90284",
+            "child_area_type_id": "502",
+            "parent_area_type_id": "6",
+        },
     ).respond_with_data(region_text, content_type=csv_type)
     httpserver.expect_request(
         "/api/all_data/csv/by_indicator_id",
-        query_string={"indicator_ids": "93356", "child_area_type_id": "502", "parent_area_type_id": "15"},
+        query_string={
+            "indicator_ids": "93356",
+            "child_area_type_id": "502",
+            "parent_area_type_id": "15",
+        },
     ).respond_with_data((ft_dir / LEGACY).read_bytes(), content_type=csv_type)
     httpserver.expect_request(
         "/api/indicator_metadata/by_indicator_id", query_string={"indicator_ids": "90284"}
-    ).respond_with_json({"90284": {"IID": 90284, "Descriptive": {
-        "Name": "Hospital admissions caused by unintentional and deliberate injuries in children "
-                "(aged 0 to 14 years)", "Definition": "Crude rate per 10,000"},
-        "Unit": {"Label": "per 10,000"}, "ValueType": {"Name": "Crude rate"},
-        "ConfidenceIntervalMethod": {"Name": "Byar's method"}}})
-    httpserver.expect_request("/api/area_types").respond_with_json([
-        {"Id": 15, "Name": "England", "Short": "England"},
-        {"Id": 6, "Name": "Regions (statistical)", "Short": "Regions"},
-        {"Id": 502, "Name": "Counties & UAs (from Apr 2023)", "Short": "Counties & UAs"}])
+    ).respond_with_json(
+        {
+            "90284": {
+                "IID": 90284,
+                "Descriptive": {
+                    "Name": "Hospital admissions caused by unintentional and deliberate injuries in children "
+                    "(aged 0 to 14 years)",
+                    "Definition": "Crude rate per 10,000",
+                },
+                "Unit": {"Label": "per 10,000"},
+                "ValueType": {"Name": "Crude rate"},
+                "ConfidenceIntervalMethod": {"Name": "Byar's method"},
+            }
+        }
+    )
+    httpserver.expect_request("/api/area_types").respond_with_json(
+        [
+            {"Id": 15, "Name": "England", "Short": "England"},
+            {"Id": 6, "Name": "Regions (statistical)", "Short": "Regions"},
+            {"Id": 502, "Name": "Counties & UAs (from Apr 2023)", "Short": "Counties & UAs"},
+        ]
+    )
     httpserver.expect_request(
         "/api/areas/by_parent_area_code",
         query_string={"area_type_id": "502", "parent_area_code": "nn-1-E08000014"},
-    ).respond_with_json([{"Code": "E08000015", "Name": "Wirral"}, {"Code": "E08000013", "Name": "St Helens"},
-                         {"Code": "E08000010", "Name": "Wigan"}])
+    ).respond_with_json(
+        [
+            {"Code": "E08000015", "Name": "Wirral"},
+            {"Code": "E08000013", "Name": "St Helens"},
+            {"Code": "E08000010", "Name": "Wigan"},
+        ]
+    )
     return httpserver
 
 
 def make_client(server, cache: Path, **kwargs) -> FingertipsClient:
-    return FingertipsClient(server.url_for("/api"), cache_dir=cache, retries=0,
-                            backoff_factor=0, timeout=5, **kwargs)
+    return FingertipsClient(
+        server.url_for("/api"), cache_dir=cache, retries=0, backoff_factor=0, timeout=5, **kwargs
+    )
 
 
 def test_client_fetches_caches_then_works_with_server_stopped(server, tmp_path, la, region):
@@ -346,9 +428,15 @@ def test_client_fetches_caches_then_works_with_server_stopped(server, tmp_path, 
     again = make_client(server, cache)
     pd.testing.assert_frame_equal(again.all_data(90284, 502, 15), la)
     assert again.area_types().shape == (3, 3)
-    assert again.neighbours("E08000014", 502, 1)["neighbour_name"].tolist() == ["Wirral", "St Helens", "Wigan"]
+    assert again.neighbours("E08000014", 502, 1)["neighbour_name"].tolist() == [
+        "Wirral",
+        "St Helens",
+        "Wigan",
+    ]
     # not cached, server gone: a clear error naming the URL and what to do
-    with pytest.raises(SourceError, match=r"cannot reach http://.*indicator_ids=90285.*cached data pack.*proxy"):
+    with pytest.raises(
+        SourceError, match=r"cannot reach http://.*indicator_ids=90285.*cached data pack.*proxy"
+    ):
         again.all_data(90285, 502, 15)
     offline = FingertipsClient("http://127.0.0.1:9/api", cache_dir=cache, offline=True)
     assert len(offline.all_data(90284, 502, 6)) == len(region)
@@ -365,8 +453,9 @@ def test_client_multi_indicator_pull_with_progress_bar(server, tmp_path, la, leg
 
 
 def test_client_offline_error_when_nothing_listens(tmp_path):
-    client = FingertipsClient("http://127.0.0.1:9/api", cache_dir=tmp_path, retries=1,
-                              backoff_factor=0, timeout=2)
+    client = FingertipsClient(
+        "http://127.0.0.1:9/api", cache_dir=tmp_path, retries=1, backoff_factor=0, timeout=2
+    )
     with pytest.raises(SourceError, match=r"cannot reach http://127\.0\.0\.1:9/api/area_types"):
         client.area_types()
 
@@ -375,7 +464,9 @@ def test_base_url_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv(URL_ENV, "http://example.invalid/ft/api/")
     client = FingertipsClient(cache_dir=tmp_path)
     assert client.url("area_types") == "http://example.invalid/ft/api/area_types"
-    proxied = FingertipsClient("http://x/api", cache_dir=tmp_path, proxies={"https": "http://proxy:3128"})
+    proxied = FingertipsClient(
+        "http://x/api", cache_dir=tmp_path, proxies={"https": "http://proxy:3128"}
+    )
     assert proxied.session.proxies["https"] == "http://proxy:3128"
 
 
@@ -383,12 +474,17 @@ def test_partial_or_corrupt_response_is_not_cached(httpserver, ft_dir, tmp_path)
     text = (ft_dir / LA).read_text(encoding="utf-8")
     query = {"indicator_ids": "90284", "child_area_type_id": "502", "parent_area_type_id": "15"}
     path = "/api/all_data/csv/by_indicator_id"
-    httpserver.expect_ordered_request(path, query_string=query).respond_with_data(text[: len(text) // 2])
     httpserver.expect_ordered_request(path, query_string=query).respond_with_data(
-        "<html>Fingertips is down for maintenance</html>")
+        text[: len(text) // 2]
+    )
+    httpserver.expect_ordered_request(path, query_string=query).respond_with_data(
+        "<html>Fingertips is down for maintenance</html>"
+    )
     httpserver.expect_ordered_request(path, query_string=query).respond_with_data(text)
     cache = tmp_path / "cache"
-    client = FingertipsClient(httpserver.url_for("/api"), cache_dir=cache, retries=0, progress=False)
+    client = FingertipsClient(
+        httpserver.url_for("/api"), cache_dir=cache, retries=0, progress=False
+    )
     with pytest.raises(SourceError, match="truncated"):
         client.all_data(90284, 502)
     assert not list(cache.glob("*")) or not list(cache.glob("*.csv"))
@@ -411,12 +507,16 @@ def test_corrupt_cache_file_is_never_used(server, tmp_path, la):
 
 def test_http_error_and_retries(httpserver, tmp_path):
     httpserver.expect_request("/api/area_types").respond_with_data("busy", status=503)
-    client = FingertipsClient(httpserver.url_for("/api"), cache_dir=tmp_path, retries=2, backoff_factor=0)
+    client = FingertipsClient(
+        httpserver.url_for("/api"), cache_dir=tmp_path, retries=2, backoff_factor=0
+    )
     with pytest.raises(SourceError, match="kept failing after retries"):
         client.area_types()
     assert len(httpserver.log) == 3  # the first try and two retries
     httpserver.clear()
-    httpserver.expect_request("/api/indicator_metadata/by_indicator_id").respond_with_data("no", status=404)
+    httpserver.expect_request("/api/indicator_metadata/by_indicator_id").respond_with_data(
+        "no", status=404
+    )
     with pytest.raises(SourceError, match="HTTP 404"):
         client.indicator_metadata(1)
 
@@ -437,11 +537,18 @@ def test_write_pack_then_read_offline(server, tmp_path, la, region):
     root = manifest.parent
     for item, expected in zip(files[:2], (la, region), strict=True):
         paths = tuple(sorted(root.glob(item["path"])))
-        frame = read_fingertips(FileEntry(ROLE, paths, {k: v for k, v in item.items() if k not in ("role", "path")}))
-        pd.testing.assert_frame_equal(frame.drop(columns=S.POLARITY), expected.drop(columns=S.POLARITY))
+        frame = read_fingertips(
+            FileEntry(ROLE, paths, {k: v for k, v in item.items() if k not in ("role", "path")})
+        )
+        pd.testing.assert_frame_equal(
+            frame.drop(columns=S.POLARITY), expected.drop(columns=S.POLARITY)
+        )
         assert set(frame[S.POLARITY]) == {"low is good"}
-    nn = read_neighbour_list(FileEntry("neighbours.list", tuple(root.glob(files[2]["path"])),
-                                       {"model": files[2]["model"]}))
+    nn = read_neighbour_list(
+        FileEntry(
+            "neighbours.list", tuple(root.glob(files[2]["path"])), {"model": files[2]["model"]}
+        )
+    )
     assert nn["neighbour_code"].tolist() == ["E08000015", "E08000013", "E08000010"]
     assert set(nn["model"]) == {"CIPFA nearest neighbours"}
     with pytest.raises(SourceError, match="exists; pass overwrite=True"):

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jsna.datapack import DataPack
-from jsna.deprivation import area_deprivation, attach_imd
+from jsna.analysis.deprivation import area_deprivation, attach_imd
+from jsna.analysis.geography import aggregate, area_wards, bridge_lsoa11_to_lsoa21, hierarchy
+from jsna.analysis.population import lsoa_population, ward_population
 from jsna.exceptions import GeographyError
-from jsna.geography import aggregate, area_wards, bridge_lsoa11_to_lsoa21, hierarchy
-from jsna.population import lsoa_population, ward_population
+from jsna.io.datapack import DataPack
 
 LOOKUP = pd.DataFrame(
     {
@@ -24,11 +24,20 @@ LOOKUP = pd.DataFrame(
 
 
 def test_aggregate_sums_counts_with_by_columns():
-    frame = pd.DataFrame({"lsoa21_code": ["L1", "L2", "L3", "L1"], "sex": ["F", "F", "F", "M"],
-                          "deaths": [1, 2, 4, 8]})
+    frame = pd.DataFrame(
+        {
+            "lsoa21_code": ["L1", "L2", "L3", "L1"],
+            "sex": ["F", "F", "F", "M"],
+            "deaths": [1, 2, 4, 8],
+        }
+    )
     wards = aggregate(frame, "ward", lookup=LOOKUP, values="deaths", by="sex")
-    assert wards.to_dict("list") == {"wd24_code": ["W1", "W1", "W2"], "wd24_name": ["One", "One", "Two"],
-                                     "sex": ["F", "M", "F"], "deaths": [3, 8, 4]}
+    assert wards.to_dict("list") == {
+        "wd24_code": ["W1", "W1", "W2"],
+        "wd24_name": ["One", "One", "Two"],
+        "sex": ["F", "M", "F"],
+        "deaths": [3, 8, 4],
+    }
     lads = aggregate(frame, "lad", lookup=LOOKUP, values=["deaths"])
     assert lads.to_dict("list") == {"lad24_code": ["A"], "lad24_name": ["Alpha"], "deaths": [15]}
 
@@ -60,15 +69,29 @@ def test_bridge_unchanged_merged_split_irregular_preserves_totals():
             "change_indicator": ["U", "M", "M", "S", "S", "S", "X", "X"],
         }
     )
-    frame = pd.DataFrame({"lsoa11_code": ["U", "M1", "M2", "S", "X"], "people": [10.0, 20.0, 30.0, 90.0, 7.0]})
+    frame = pd.DataFrame(
+        {"lsoa11_code": ["U", "M1", "M2", "S", "X"], "people": [10.0, 20.0, 30.0, 90.0, 7.0]}
+    )
     out = bridge_lsoa11_to_lsoa21(frame, lookup, "people").set_index("lsoa21_code")["people"]
-    assert out.to_dict() == {"m": 50.0, "s1": 30.0, "s2": 30.0, "s3": 30.0, "u": 10.0, "x1": 3.5, "x2": 3.5}
+    assert out.to_dict() == {
+        "m": 50.0,
+        "s1": 30.0,
+        "s2": 30.0,
+        "s3": 30.0,
+        "u": 10.0,
+        "x1": 3.5,
+        "x2": 3.5,
+    }
     assert out.sum() == frame["people"].sum()
     weights = pd.Series({"u": 1, "m": 1, "s1": 1, "s2": 2, "s3": 6, "x1": 0, "x2": 5})
-    weighted = bridge_lsoa11_to_lsoa21(frame, lookup, "people", weights=weights).set_index("lsoa21_code")["people"]
+    weighted = bridge_lsoa11_to_lsoa21(frame, lookup, "people", weights=weights).set_index(
+        "lsoa21_code"
+    )["people"]
     assert weighted[["s1", "s2", "s3", "x1", "x2"]].tolist() == [10.0, 20.0, 60.0, 0.0, 7.0]
     with pytest.raises(GeographyError, match="'Q'"):
-        bridge_lsoa11_to_lsoa21(pd.DataFrame({"lsoa11_code": ["Q"], "people": [1.0]}), lookup, "people")
+        bridge_lsoa11_to_lsoa21(
+            pd.DataFrame({"lsoa11_code": ["Q"], "people": [1.0]}), lookup, "people"
+        )
 
 
 def test_inputs_not_mutated():
@@ -109,8 +132,17 @@ def test_sefton_hierarchy_and_population(real_pack):
 
 @pytest.mark.parametrize(
     ("area", "share"),
-    [("E08000011", 54.0), ("E08000012", 53.6), ("E06000006", 45.0), ("E08000013", 36.4), ("E08000015", 32.5),
-     ("E08000014", 27.2), ("E06000050", 16.2), ("E06000007", 15.9), ("E06000049", 8.6)],
+    [
+        ("E08000011", 54.0),
+        ("E08000012", 53.6),
+        ("E06000006", 45.0),
+        ("E08000013", 36.4),
+        ("E08000015", 32.5),
+        ("E08000014", 27.2),
+        ("E06000050", 16.2),
+        ("E06000007", 15.9),
+        ("E06000049", 8.6),
+    ],
 )
 def test_core20_lsoa_share_matches_sources(real_pack, area, share):
     dep = area_deprivation(real_pack, area)

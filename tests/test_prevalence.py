@@ -1,4 +1,4 @@
-"""Prevalence gaps: age bands, expected counts, apportionment, diagnosis ratio (jsna.prevalence)."""
+"""Prevalence gaps: age bands, expected counts, apportionment, diagnosis ratio (jsna.analysis.prevalence)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jsna.datapack import DataPack
-from jsna.exceptions import DataValidationError
-from jsna.prevalence import (
+from jsna.analysis.prevalence import (
     age_band_map,
     apportion,
     authority_gaps,
@@ -20,11 +18,22 @@ from jsna.prevalence import (
     practice_gaps,
     sex_averaged,
 )
+from jsna.exceptions import DataValidationError
+from jsna.io.datapack import DataPack
 from jsna.stats import intervals
 from jsna.stats.rates import crude_rate
 
-CM = ["E08000011", "E08000012", "E08000013", "E08000014", "E08000015",
-      "E06000006", "E06000007", "E06000049", "E06000050"]
+CM = [
+    "E08000011",
+    "E08000012",
+    "E08000013",
+    "E08000014",
+    "E08000015",
+    "E06000006",
+    "E06000007",
+    "E06000049",
+    "E06000050",
+]
 
 
 # ----------------------------------------------------------------- age bands
@@ -37,11 +46,14 @@ def test_bands_tile_and_below_model():
     assert m["age_band"].notna().sum() == 75
 
 
-@pytest.mark.parametrize("bands, message", [
-    (["16-34", "45-54", "55+"], "gap"),
-    (["16-40", "35-44", "45+"], "overlap"),
-    (["16-34", "35-74"], "older than the oldest"),
-])
+@pytest.mark.parametrize(
+    "bands, message",
+    [
+        (["16-34", "45-54", "55+"], "gap"),
+        (["16-40", "35-44", "45+"], "overlap"),
+        (["16-34", "35-74"], "older than the oldest"),
+    ],
+)
 def test_bands_that_do_not_tile(bands, message):
     with pytest.raises(DataValidationError, match=message):
         age_band_map(bands, range(91))
@@ -51,26 +63,48 @@ def test_population_band_straddles():
     with pytest.raises(DataValidationError, match="straddle"):
         age_band_map(["16-34", "35+"], ["0-15", "16-39", "40+"])
     ok = age_band_map(["16-34", "35+"], ["0-15", "16-24", "25-34", "35+"])
-    assert ok["age_band"].tolist()[1:] == ["16-34", "16-34", "35+"] and pd.isna(ok["age_band"].iloc[0])
+    assert ok["age_band"].tolist()[1:] == ["16-34", "16-34", "35+"] and pd.isna(
+        ok["age_band"].iloc[0]
+    )
 
 
 def test_expected_counts_by_hand_and_min_age():
-    pop = pd.DataFrame({"area": "A", "sex": ["Male", "Female", "Male", "Female"], "age": [10, 10, 50, 90],
-                        "population": [100.0, 100.0, 200.0, 50.0]})
-    rates = pd.DataFrame({"condition": "DM", "sex": ["Male", "Female"] * 2,
-                          "age_band": ["16-64", "16-64", "65+", "65+"], "rate": [0.05, 0.04, 0.2, 0.3]})
+    pop = pd.DataFrame(
+        {
+            "area": "A",
+            "sex": ["Male", "Female", "Male", "Female"],
+            "age": [10, 10, 50, 90],
+            "population": [100.0, 100.0, 200.0, 50.0],
+        }
+    )
+    rates = pd.DataFrame(
+        {
+            "condition": "DM",
+            "sex": ["Male", "Female"] * 2,
+            "age_band": ["16-64", "16-64", "65+", "65+"],
+            "rate": [0.05, 0.04, 0.2, 0.3],
+        }
+    )
     out = expected_counts(pop, rates, by="area")
     # DM counts from 17: the 10-year-olds are left out of the population too
     assert out["population"].item() == 250.0
     assert out["expected"].item() == pytest.approx(200 * 0.05 + 50 * 0.3)
     everyone = expected_counts(pop, rates, by="area", min_age=0)
-    assert everyone["population"].item() == 450.0 and everyone["population_modelled"].item() == 250.0
+    assert (
+        everyone["population"].item() == 450.0 and everyone["population_modelled"].item() == 250.0
+    )
 
 
 def test_persons_population_needs_sex_averaged_rates():
     pop = pd.DataFrame({"sex": "Persons", "age": [20, 80], "population": [10.0, 10.0]})
-    rates = pd.DataFrame({"condition": "HYP", "sex": ["Male", "Female"] * 2,
-                          "age_band": ["16-64", "16-64", "65+", "65+"], "rate": [0.1, 0.2, 0.6, 0.7]})
+    rates = pd.DataFrame(
+        {
+            "condition": "HYP",
+            "sex": ["Male", "Female"] * 2,
+            "age_band": ["16-64", "16-64", "65+", "65+"],
+            "rate": [0.1, 0.2, 0.6, 0.7],
+        }
+    )
     with pytest.raises(DataValidationError, match="sex_averaged"):
         expected_counts(pop, rates)
     out = expected_counts(pop, sex_averaged(rates))
@@ -91,14 +125,21 @@ def test_apportion_preserves_totals_exactly():
     rng = np.random.default_rng(5)
     n_practice, n_lsoa = 40, 60
     practices = [f"P{i:02d}" for i in range(n_practice)]
-    patients = pd.DataFrame({
-        "practice_code": np.repeat(practices, n_lsoa),
-        "lsoa21_code": np.tile([f"E01{i:06d}" for i in range(n_lsoa)], n_practice),
-        "patients": rng.poisson(rng.gamma(0.3, 30, n_practice * n_lsoa)),
-    })
-    frame = pd.DataFrame({"practice_code": np.repeat(practices, 2), "condition": ["HYP", "DM"] * n_practice,
-                          "register": rng.integers(0, 3000, 2 * n_practice),
-                          "list_size": rng.integers(3000, 20000, 2 * n_practice)})
+    patients = pd.DataFrame(
+        {
+            "practice_code": np.repeat(practices, n_lsoa),
+            "lsoa21_code": np.tile([f"E01{i:06d}" for i in range(n_lsoa)], n_practice),
+            "patients": rng.poisson(rng.gamma(0.3, 30, n_practice * n_lsoa)),
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "practice_code": np.repeat(practices, 2),
+            "condition": ["HYP", "DM"] * n_practice,
+            "register": rng.integers(0, 3000, 2 * n_practice),
+            "list_size": rng.integers(3000, 20000, 2 * n_practice),
+        }
+    )
     frame.loc[0, "register"] = 0  # a zero register
     before = frame.copy()
     out = apportion(frame, patients, values=["register", "list_size"], by="condition")
@@ -108,13 +149,19 @@ def test_apportion_preserves_totals_exactly():
     pd.testing.assert_frame_equal(sums.sort_index(), want.sort_index())
     assert (out["register"] == np.round(out["register"])).all()
     # whole-number shares are within 1 of the proportional share
-    exact = out["share"] * out.merge(frame, on=["practice_code", "condition"])["register_y"].to_numpy()
+    exact = (
+        out["share"] * out.merge(frame, on=["practice_code", "condition"])["register_y"].to_numpy()
+    )
     assert (np.abs(out["register"] - exact) < 1).all()
-    assert out.loc[out["practice_code"].eq("P00") & out["condition"].eq("HYP"), "register"].eq(0).all()
+    assert (
+        out.loc[out["practice_code"].eq("P00") & out["condition"].eq("HYP"), "register"].eq(0).all()
+    )
 
 
 def test_apportion_missing_practice_reported_not_dropped():
-    patients = pd.DataFrame({"practice_code": "P1", "lsoa21_code": ["A", "B"], "patients": [30, 10]})
+    patients = pd.DataFrame(
+        {"practice_code": "P1", "lsoa21_code": ["A", "B"], "patients": [30, 10]}
+    )
     frame = pd.DataFrame({"practice_code": ["P1", "P2"], "register": [8, 5]})
     with pytest.warns(UserWarning, match="P2"):
         out = apportion(frame, patients, values="register")
@@ -125,7 +172,9 @@ def test_apportion_missing_practice_reported_not_dropped():
 
 
 def test_apportion_weights():
-    patients = pd.DataFrame({"practice_code": "P1", "lsoa21_code": ["A", "B"], "patients": [50, 50]})
+    patients = pd.DataFrame(
+        {"practice_code": "P1", "lsoa21_code": ["A", "B"], "patients": [50, 50]}
+    )
     frame = pd.DataFrame({"practice_code": ["P1"], "register": [30]})
     weights = pd.DataFrame({"lsoa21_code": ["A", "B"], "weight": [0.1, 0.2]})
     out = apportion(frame, patients, values="register", weights=weights)
@@ -138,8 +187,14 @@ def test_apportion_weights():
 
 
 def test_diagnosis_ratio_limits_match_stats():
-    df = pd.DataFrame({"area": list("ABCDE"), "o": [0, 3, 9, 10, 2500], "e": [4.0, 5.0, 12.0, 8.0, 3000.0],
-                       "n": [100, 100, 200, 200, 20000]})
+    df = pd.DataFrame(
+        {
+            "area": list("ABCDE"),
+            "o": [0, 3, 9, 10, 2500],
+            "e": [4.0, 5.0, 12.0, 8.0, 3000.0],
+            "n": [100, 100, 200, 200, 20000],
+        }
+    )
     out = diagnosis_ratio(df, "o", "e", by="area", denominator="n")
     # O/E limits are crude-rate limits with E as the denominator (multiplier 1)
     rate = crude_rate(df, "o", "e", by="area", multiplier=1)
@@ -225,7 +280,7 @@ def test_hypertension_gap_nine_authorities(real):
 @pytest.fixture(scope="module")
 def demo():
     from jsna.config import project_paths
-    from jsna.sources.demo import DEMO_AREA_CODE, ensure_demo_pack, load_truth
+    from jsna.demo.pack import DEMO_AREA_CODE, ensure_demo_pack, load_truth
 
     path = ensure_demo_pack(project_paths().demo_pack)
     with warnings.catch_warnings():
@@ -249,8 +304,10 @@ def test_demo_truth_recovered(demo):
         assert area["observed"] == planted["authority_register"]
         assert area["lower_ci95"] <= planted["authority_true_oe"] <= area["upper_ci95"]
     practice = gaps["practice"]
-    true = [truth["practices"][p][c]["true_oe"] for p, c in zip(practice["practice_code"], practice["condition"],
-                                                                  strict=True)]
+    true = [
+        truth["practices"][p][c]["true_oe"]
+        for p, c in zip(practice["practice_code"], practice["condition"], strict=True)
+    ]
     inside = (practice["lower_ci95"] <= true) & (true <= practice["upper_ci95"])
     assert inside.mean() >= 0.9
 

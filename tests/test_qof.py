@@ -1,4 +1,4 @@
-"""Readers of QOF registers, modelled prevalence and GP patients by LSOA (jsna.sources.qof)."""
+"""Readers of QOF registers, modelled prevalence and GP patients by LSOA (jsna.io.qof)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jsna.datapack import DataPack
 from jsna.exceptions import DataValidationError, SourceError
-from jsna.sources import FileEntry
-from jsna.sources.qof import read_lsoa_patients, read_model, read_recorded
+from jsna.io import FileEntry
+from jsna.io.datapack import DataPack
+from jsna.io.qof import read_lsoa_patients, read_model, read_recorded
 
 
 def entry(tmp_path, text, role, name="f.csv", **attrs):
@@ -43,7 +43,11 @@ def test_practice_registers_real(real):
     assert round(100 * liverpool["register"].sum() / liverpool["list_size"].sum(), 2) == 13.71
     first = frame.iloc[0]
     assert (first["practice_code"], first["condition"], first["register"], first["list_type"]) == (
-        "A81001", "AF", 112.0, "TOTAL")
+        "A81001",
+        "AF",
+        112.0,
+        "TOTAL",
+    )
     assert first["pcn_code"] == "U89141" and first["sicbl_code"] == "E38000247"
     assert set(frame.loc[frame["condition"] == "DM", "list_type"]) == {"17OV"}
     assert int((frame["register"] == 0).sum()) == 265
@@ -71,7 +75,14 @@ def test_hse_table_real(real):
     assert got[("Male", "16-34")] == pytest.approx(0.05)
     assert got[("Female", "65-74")] == pytest.approx(0.53)
     assert got[("Male", "75+")] == pytest.approx(0.66)
-    assert list(rates.loc[rates["sex"] == "Male", "age_band"]) == ["16-34", "35-44", "45-54", "55-64", "65-74", "75+"]
+    assert list(rates.loc[rates["sex"] == "Male", "age_band"]) == [
+        "16-34",
+        "35-44",
+        "45-54",
+        "55-64",
+        "65-74",
+        "75+",
+    ]
     assert "within 1 percentage point" in rates.attrs["note"]
 
 
@@ -79,13 +90,36 @@ def test_hse_table_real(real):
 
 
 def test_model_units(tmp_path):
-    pct = read_model(entry(tmp_path, "condition,sex,age_band,rate_percent\nDM,Men,16-34,1.5\n", "prevalence.model"))
-    frac = read_model(entry(tmp_path, "condition,sex,age_band,rate_fraction\nDM,Male,16-34,0.015\n",
-                            "prevalence.model", "g.csv"))
-    attr = read_model(entry(tmp_path, "condition,sex,age_band,rate\nDM,M,16-34,1.5\n", "prevalence.model",
-                            "h.csv", unit="percent"))
-    col = read_model(entry(tmp_path, "condition,sex,age_band,rate,unit\nDM,F,16-34,1.5,%\n", "prevalence.model",
-                           "i.csv"))
+    pct = read_model(
+        entry(
+            tmp_path, "condition,sex,age_band,rate_percent\nDM,Men,16-34,1.5\n", "prevalence.model"
+        )
+    )
+    frac = read_model(
+        entry(
+            tmp_path,
+            "condition,sex,age_band,rate_fraction\nDM,Male,16-34,0.015\n",
+            "prevalence.model",
+            "g.csv",
+        )
+    )
+    attr = read_model(
+        entry(
+            tmp_path,
+            "condition,sex,age_band,rate\nDM,M,16-34,1.5\n",
+            "prevalence.model",
+            "h.csv",
+            unit="percent",
+        )
+    )
+    col = read_model(
+        entry(
+            tmp_path,
+            "condition,sex,age_band,rate,unit\nDM,F,16-34,1.5,%\n",
+            "prevalence.model",
+            "i.csv",
+        )
+    )
     for frame in (pct, frac, attr, col):
         assert frame["rate"].iloc[0] == pytest.approx(0.015)
     assert col["sex"].iloc[0] == "Female"
@@ -93,18 +127,35 @@ def test_model_units(tmp_path):
 
 def test_model_unit_missing_or_wrong(tmp_path):
     with pytest.raises(SourceError, match="percentage or a fraction"):
-        read_model(entry(tmp_path, "condition,sex,age_band,rate\nDM,M,16-34,1.5\n", "prevalence.model"))
+        read_model(
+            entry(tmp_path, "condition,sex,age_band,rate\nDM,M,16-34,1.5\n", "prevalence.model")
+        )
     with pytest.raises(DataValidationError, match="look like percentages"):
-        read_model(entry(tmp_path, "condition,sex,age_band,rate_fraction\nDM,M,16-34,15\n", "prevalence.model",
-                         "g.csv"))
+        read_model(
+            entry(
+                tmp_path,
+                "condition,sex,age_band,rate_fraction\nDM,M,16-34,15\n",
+                "prevalence.model",
+                "g.csv",
+            )
+        )
     with pytest.raises(SourceError, match="not 'percent' or 'fraction'"):
-        read_model(entry(tmp_path, "condition,sex,age_band,rate\nDM,M,16-34,1.5\n", "prevalence.model", "h.csv",
-                         unit="per mille"))
+        read_model(
+            entry(
+                tmp_path,
+                "condition,sex,age_band,rate\nDM,M,16-34,1.5\n",
+                "prevalence.model",
+                "h.csv",
+                unit="per mille",
+            )
+        )
 
 
 def test_hse_needs_condition_and_checks_sums(tmp_path):
-    text = ("Sex,Group,16-34,75+\nMen,Hypertensive controlled,1,28\nMen,Hypertensive uncontrolled,-,18\n"
-            "Men,Hypertensive untreated,4,20\nMen,All with hypertension,5,66\n")
+    text = (
+        "Sex,Group,16-34,75+\nMen,Hypertensive controlled,1,28\nMen,Hypertensive uncontrolled,-,18\n"
+        "Men,Hypertensive untreated,4,20\nMen,All with hypertension,5,66\n"
+    )
     with pytest.raises(SourceError, match="condition"):
         read_model(entry(tmp_path, text, "prevalence.model"))
     ok = read_model(entry(tmp_path, text, "prevalence.model", "g.csv", condition="HYP"))
@@ -115,8 +166,13 @@ def test_hse_needs_condition_and_checks_sums(tmp_path):
 
 
 def test_expected_layout(tmp_path):
-    frame = read_model(entry(tmp_path, "PRACTICE_CODE,condition,expected_percent\nZ99001,HYP,25\n",
-                             "prevalence.model"))
+    frame = read_model(
+        entry(
+            tmp_path,
+            "PRACTICE_CODE,condition,expected_percent\nZ99001,HYP,25\n",
+            "prevalence.model",
+        )
+    )
     assert frame.attrs["kind"] == "expected"
     assert frame[["practice_code", "expected_prevalence"]].values.tolist() == [["Z99001", 0.25]]
 
@@ -126,10 +182,20 @@ def test_recorded_layout_errors(tmp_path):
     with pytest.raises(DataValidationError, match="negative"):
         read_recorded(entry(tmp_path, head + "P1,HYP,-1,TOTAL,100\n", "prevalence.recorded"))
     with pytest.raises(DataValidationError, match="repeated"):
-        read_recorded(entry(tmp_path, head + "P1,HYP,1,TOTAL,100\nP1,HYP,2,TOTAL,100\n", "prevalence.recorded",
-                            "g.csv"))
+        read_recorded(
+            entry(
+                tmp_path,
+                head + "P1,HYP,1,TOTAL,100\nP1,HYP,2,TOTAL,100\n",
+                "prevalence.recorded",
+                "g.csv",
+            )
+        )
     with pytest.raises(SourceError, match="level"):
-        read_recorded(entry(tmp_path, head + "P1,HYP,1,TOTAL,100\n", "prevalence.recorded", "h.csv", level="lad"))
+        read_recorded(
+            entry(
+                tmp_path, head + "P1,HYP,1,TOTAL,100\n", "prevalence.recorded", "h.csv", level="lad"
+            )
+        )
     with pytest.raises(SourceError, match="not a QOF prevalence layout"):
         read_recorded(entry(tmp_path, "a,b\n1,2\n", "prevalence.recorded", "i.csv"))
 
@@ -138,10 +204,13 @@ def test_mapping_relative_to_pack_and_unmapped(tmp_path):
     (tmp_path / "datapack.toml").write_text('[pack]\nname = "t"\n')
     (tmp_path / "qof").mkdir()
     (tmp_path / "qof" / "map.csv").write_text(
-        "PCN_ODS_CODE,PCN_NAME,PRACTICE_CODE,PRACTICE_NAME,SUB_ICB_ONS_CODE\nU1,North PCN,P1,One,E38000001\n")
+        "PCN_ODS_CODE,PCN_NAME,PRACTICE_CODE,PRACTICE_NAME,SUB_ICB_ONS_CODE\nU1,North PCN,P1,One,E38000001\n"
+    )
     path = tmp_path / "qof" / "prev.csv"
-    path.write_text("PRACTICE_CODE,GROUP_CODE,REGISTER,PATIENT_LIST_TYPE,PRACTICE_LIST_SIZE\n"
-                    "P1,HYP,10.0,TOTAL,100\nP2,HYP,0.0,TOTAL,50\n")
+    path.write_text(
+        "PRACTICE_CODE,GROUP_CODE,REGISTER,PATIENT_LIST_TYPE,PRACTICE_LIST_SIZE\n"
+        "P1,HYP,10.0,TOTAL,100\nP2,HYP,0.0,TOTAL,50\n"
+    )
     frame = read_recorded(FileEntry("prevalence.recorded", (path,), {"mapping": "qof/map.csv"}))
     assert frame["pcn_code"].tolist()[0] == "U1" and pd.isna(frame["pcn_code"].iloc[1])
     assert frame.attrs["unmapped_practices"] == ["P2"]
@@ -153,7 +222,9 @@ def test_lsoa_patients(tmp_path):
     frame = read_lsoa_patients(entry(tmp_path, head + rows, "gp.lsoa_patients"))
     assert "lsoa21_code" in frame.columns and "assumed" in frame.attrs["note"]
     assert frame["patients"].sum() == 12
-    old = read_lsoa_patients(entry(tmp_path, head + rows, "gp.lsoa_patients", "g.csv", vintage="LSOA11"))
+    old = read_lsoa_patients(
+        entry(tmp_path, head + rows, "gp.lsoa_patients", "g.csv", vintage="LSOA11")
+    )
     assert "lsoa11_code" in old.columns and old.attrs["note"] == ""
     with pytest.raises(DataValidationError, match="repeated"):
         read_lsoa_patients(entry(tmp_path, head + rows + rows, "gp.lsoa_patients", "h.csv"))
@@ -161,7 +232,7 @@ def test_lsoa_patients(tmp_path):
 
 def test_demo_pack_readers():
     from jsna.config import project_paths
-    from jsna.sources.demo import ensure_demo_pack
+    from jsna.demo.pack import ensure_demo_pack
 
     pack = DataPack.open(ensure_demo_pack(project_paths().demo_pack))
     with warnings.catch_warnings():

@@ -1,4 +1,4 @@
-"""Tests of jsna.suppression: each rule with real numbers, the real Sefton data, and properties."""
+"""Tests of jsna.analysis.suppression: each rule with real numbers, the real Sefton data, and properties."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jsna.exceptions import DataValidationError, JSNAError
-from jsna.suppression import (
+from jsna.analysis.suppression import (
     CONFIDENTIAL_MARKER,
     DEFAULT_RULE,
     MARKER_COLUMN,
@@ -21,6 +20,7 @@ from jsna.suppression import (
     check_counts,
     suppress,
 )
+from jsna.exceptions import DataValidationError, JSNAError
 
 SEFTON = "E08000014"
 
@@ -202,10 +202,17 @@ def test_default_derived_columns_follow_their_count():
 
 def test_derived_columns_by_count_column():
     df = pd.DataFrame(
-        {"deaths": [2, 3, 50], "births": [100, 200, 300], "rate": [2.0, 1.5, 16.7], "share": [0.1, 0.2, 0.7]}
+        {
+            "deaths": [2, 3, 50],
+            "births": [100, 200, 300],
+            "rate": [2.0, 1.5, 16.7],
+            "share": [0.1, 0.2, 0.7],
+        }
     )
     out, report = suppress(
-        df, count_columns=["deaths", "births"], derived_columns={"deaths": ["rate"], "births": ["share"]}
+        df,
+        count_columns=["deaths", "births"],
+        derived_columns={"deaths": ["rate"], "births": ["share"]},
     )
     assert hidden(out, "rate") == [True, True, False]
     assert not out["share"].isna().any()
@@ -270,7 +277,10 @@ def test_check_counts_accepts_whole_floats_and_missing():
         ({"count_columns": "deaths"}, r"count_columns='deaths' is not a column"),
         ({"count_columns": []}, "count_columns is empty"),
         ({"count_columns": "count", "by": "ward"}, r"by='ward' is not a column"),
-        ({"count_columns": "count", "derived_columns": ["rate"]}, r"derived_columns='rate' is not a column"),
+        (
+            {"count_columns": "count", "derived_columns": ["rate"]},
+            r"derived_columns='rate' is not a column",
+        ),
         ({"count_columns": "count", "derived_columns": {"value": ["count"]}}, "not count_columns"),
         ({"count_columns": "count", "derived_columns": ["count"]}, "also count_columns"),
         ({"count_columns": "count", "total": "value"}, "must be True/False"),
@@ -284,7 +294,9 @@ def test_bad_arguments_raise(kwargs, match):
 
 
 def test_two_totals_in_a_group_raise():
-    df = pd.DataFrame({"lad": ["X", "X", "X"], "count": [5, 6, 11], "is_total": [True, False, True]})
+    df = pd.DataFrame(
+        {"lad": ["X", "X", "X"], "count": [5, 6, 11], "is_total": [True, False, True]}
+    )
     with pytest.raises(DataValidationError, match=r"more than one total row in group\(s\) 'X'"):
         suppress(df, count_columns="count", by="lad", total="is_total")
 
@@ -320,7 +332,12 @@ def sefton_90_plus(shared_data) -> pd.DataFrame:
             "count": population["90+"].astype(int),
             "denominator": population["All Ages"].astype(int),
         }
-    ).merge(wards[["LSOA11CD", "WD24CD", "WD24NM"]], left_on="area_code", right_on="LSOA11CD", how="left")
+    ).merge(
+        wards[["LSOA11CD", "WD24CD", "WD24NM"]],
+        left_on="area_code",
+        right_on="LSOA11CD",
+        how="left",
+    )
     assert len(frame) == 189 and frame["area_code"].is_unique
     assert frame["WD24CD"].notna().all()
     return frame.drop(columns="LSOA11CD")
@@ -367,7 +384,9 @@ def recovery_attempts(original: pd.DataFrame, out: pd.DataFrame, group: str) -> 
 def test_sefton_small_area_table_cannot_be_differenced(sefton_90_plus, group):
     table = with_totals(sefton_90_plus, group)
     before = table.copy()
-    out, report = suppress(table, count_columns="count", by=group, total="is_total", derived_columns=["value"])
+    out, report = suppress(
+        table, count_columns="count", by=group, total="is_total", derived_columns=["value"]
+    )
     pd.testing.assert_frame_equal(table, before)
 
     cells = out[~out["is_total"]]

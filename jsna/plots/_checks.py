@@ -26,7 +26,9 @@ def check_column(frame: pd.DataFrame, column, argument: str) -> None:
         )
 
 
-def numeric(frame: pd.DataFrame, column, argument: str, *, non_negative: bool = False) -> np.ndarray:
+def numeric(
+    frame: pd.DataFrame, column, argument: str, *, non_negative: bool = False
+) -> np.ndarray:
     """The column as float (NaN for missing), checked numeric (and >= 0 if asked)."""
     check_column(frame, column, argument)
     series = frame[column]
@@ -57,7 +59,9 @@ def interval(frame: pd.DataFrame, value: np.ndarray, lower, upper) -> np.ndarray
     if lower is None and upper is None:
         return None
     if lower is None or upper is None:
-        raise DataValidationError("give both lower= and upper= confidence limit columns, or neither")
+        raise DataValidationError(
+            "give both lower= and upper= confidence limit columns, or neither"
+        )
     lo = numeric(frame, lower, "lower")
     hi = numeric(frame, upper, "upper")
     bad = (lo > value) | (hi < value)

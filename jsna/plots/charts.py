@@ -36,7 +36,12 @@ _INK = "#3D3D3D"
 _BAR = AF_CATEGORICAL[0]
 _ERR = {"fmt": "none", "ecolor": _INK, "elinewidth": 0.8, "capsize": 2.5, "capthick": 0.8}
 _CI_LABEL = "95% confidence interval"
-_LEGEND_RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0, "alignment": "left"}
+_LEGEND_RIGHT = {
+    "loc": "upper left",
+    "bbox_to_anchor": (1.01, 1.0),
+    "borderaxespad": 0.0,
+    "alignment": "left",
+}
 
 
 def _new_axes(height: float):
@@ -48,7 +53,9 @@ def _labels(frame: pd.DataFrame, column, argument: str) -> list[str]:
     check_column(frame, column, argument)
     labels = frame[column].astype("string")
     if labels.isna().any():
-        raise DataValidationError(f"{argument}={column!r} has missing labels in rows {first_values(frame.index[labels.isna()])}")
+        raise DataValidationError(
+            f"{argument}={column!r} has missing labels in rows {first_values(frame.index[labels.isna()])}"
+        )
     if labels.duplicated().any():
         raise DataValidationError(
             f"{argument}={column!r} repeats {first_values(labels[labels.duplicated()])}; give one row per {argument}"
@@ -68,11 +75,15 @@ def _thin_ticks(n: int, most: int = 20) -> np.ndarray:
 
 def _shares(frame, columns, arguments, percent: bool):
     """Values per age band for ``columns``, as % of the total over all columns if ``percent``."""
-    values = np.vstack([numeric(frame, c, a, non_negative=True) for c, a in zip(columns, arguments, strict=True)])
+    values = np.vstack(
+        [numeric(frame, c, a, non_negative=True) for c, a in zip(columns, arguments, strict=True)]
+    )
     if percent:
         total = np.nansum(values)
         if total <= 0:
-            raise DataValidationError(f"the population in {', '.join(map(repr, columns))} sums to {total:g}; nothing to show")
+            raise DataValidationError(
+                f"the population in {', '.join(map(repr, columns))} sums to {total:g}; nothing to show"
+            )
         values = values / total * 100
     return values
 
@@ -158,11 +169,15 @@ def population_pyramid(
         if ax is None:
             ax = _new_axes(max(3.9, 0.16 * len(ages) + 1.2))
         ax.barh(y, -males, height=0.85, color=AF_CATEGORICAL[0], label="Males", gid="jsna-males")
-        ax.barh(y, females, height=0.85, color=AF_CATEGORICAL[1], label="Females", gid="jsna-females")
+        ax.barh(
+            y, females, height=0.85, color=AF_CATEGORICAL[1], label="Females", gid="jsna-females"
+        )
         widest = np.nanmax(np.concatenate([males, females]))
         handles = []
         if comparator is not None:
-            theirs_m, theirs_f = _comparator_shares(comparator, age, (male, female), ("male", "female"), ages, percent)
+            theirs_m, theirs_f = _comparator_shares(
+                comparator, age, (male, female), ("male", "female"), ages, percent
+            )
             edges = np.arange(len(ages) + 1) - 0.5
             style = {"orientation": "horizontal", "color": _INK, "linewidth": 1.1, "baseline": None}
             ax.stairs(-theirs_m, edges, gid="jsna-comparator", **style)
@@ -240,8 +255,15 @@ def age_profile(
         bars = ax.bar(x, shares, width=0.85, color=_BAR, label="Population", gid="jsna-population")
         if comparator is not None:
             (theirs,) = _comparator_shares(comparator, age, (value,), ("value",), ages, percent)
-            outline = ax.stairs(theirs, np.arange(len(ages) + 1) - 0.5, color=_INK, linewidth=1.1,
-                                baseline=None, gid="jsna-comparator", label=comparator_label)
+            outline = ax.stairs(
+                theirs,
+                np.arange(len(ages) + 1) - 0.5,
+                color=_INK,
+                linewidth=1.1,
+                baseline=None,
+                gid="jsna-comparator",
+                label=comparator_label,
+            )
             ax.legend(handles=[bars, outline], **_LEGEND_RIGHT)
         ticks = _thin_ticks(len(ages), 24)
         ax.set_xticks(x[ticks], [ages[i] for i in ticks], rotation=90 if len(ticks) > 10 else 0)
@@ -315,7 +337,9 @@ def bars_by_quintile(
             f"quintile={quintile!r} has values {first_values(df.loc[bad, quintile])} that are not 1 to 5 (1 = most deprived)"
         )
     if pd.Series(q).duplicated().any():
-        raise DataValidationError(f"quintile={quintile!r} repeats a quintile; give one row per quintile")
+        raise DataValidationError(
+            f"quintile={quintile!r} repeats a quintile; give one row per quintile"
+        )
     order = np.argsort(q, kind="stable")
     frame = df.iloc[order]  # keeps the caller's row labels for messages
     q = q[order].astype(int)
@@ -328,13 +352,23 @@ def bars_by_quintile(
         handles = []
         if errors is not None:
             ax.errorbar(q, values, yerr=errors, gid="jsna-ci", **_ERR)
-            handles.append(Line2D([], [], color=_INK, linewidth=0.8, marker="_", markersize=6, label=_CI_LABEL))
+            handles.append(
+                Line2D([], [], color=_INK, linewidth=0.8, marker="_", markersize=6, label=_CI_LABEL)
+            )
         for x in q[np.isnan(values)]:
             ax.text(x, 0, "No data", ha="center", va="bottom", fontsize=7, color=_INK, rotation=90)
         if benchmark is not None:
             ax.axhline(benchmark, color=_INK, linestyle="--", linewidth=1.0, gid="jsna-benchmark")
-            handles.append(Line2D([], [], color=_INK, linestyle="--", linewidth=1.0,
-                                  label=f"{benchmark_label} ({benchmark:,.3g})"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=_INK,
+                    linestyle="--",
+                    linewidth=1.0,
+                    label=f"{benchmark_label} ({benchmark:,.3g})",
+                )
+            )
         ax.set_xticks(list(_QUINTILE_NAMES), list(_QUINTILE_NAMES.values()))
         ax.set_xlim(0.4, 5.6)
         ax.set_xlabel(quintile_label)
@@ -422,7 +456,9 @@ def ranked_bars(
     hatches = [""] * len(frame)
     if significance is not None:
         check_column(frame, significance, "significance")
-        classes = frame[significance].astype("string").str.strip().str.lower().fillna("not compared")
+        classes = (
+            frame[significance].astype("string").str.strip().str.lower().fillna("not compared")
+        )
         unknown = ~classes.isin(list(SIGNIFICANCE))
         if unknown.any():
             raise DataValidationError(
@@ -432,9 +468,18 @@ def ranked_bars(
         styles = [SIGNIFICANCE[c] for c in classes]
         colours = [s.facecolor for s in styles]
         hatches = [s.hatch for s in styles]
-        handles = [Patch(facecolor=s.facecolor, hatch=s.hatch, hatchcolor=s.hatchcolor, edgecolor="#BFBFBF",
-                         linewidth=0.4, label=s.label)
-                   for key, s in SIGNIFICANCE.items() if (classes == key).any()]
+        handles = [
+            Patch(
+                facecolor=s.facecolor,
+                hatch=s.hatch,
+                hatchcolor=s.hatchcolor,
+                edgecolor="#BFBFBF",
+                linewidth=0.4,
+                label=s.label,
+            )
+            for key, s in SIGNIFICANCE.items()
+            if (classes == key).any()
+        ]
     elif highlight is not None:
         colours = focus_colors(labels, highlight)
     else:
@@ -443,25 +488,38 @@ def ranked_bars(
         if ax is None:
             ax = _new_axes(max(2.0, 0.24 * len(frame) + 0.9))
         bars = ax.barh(y, np.nan_to_num(values), height=0.7, color=colours, gid="jsna-bars")
-        for bar, hatch, style in zip(bars, hatches, (styles if significance is not None else [None] * len(bars)),
-                                     strict=True):
+        for bar, hatch, style in zip(
+            bars, hatches, (styles if significance is not None else [None] * len(bars)), strict=True
+        ):
             if hatch:
                 bar.set_hatch(hatch)
                 bar.set_hatchcolor(style.hatchcolor)
         if errors is not None:
             ax.errorbar(values, y, xerr=errors, gid="jsna-ci", **_ERR)
-            handles.append(Line2D([], [], color=_INK, linewidth=0.8, marker="|", markersize=6, label=_CI_LABEL))
+            handles.append(
+                Line2D([], [], color=_INK, linewidth=0.8, marker="|", markersize=6, label=_CI_LABEL)
+            )
         for yy in y[np.isnan(values)]:
             ax.text(0, yy, " No data", ha="left", va="center", fontsize=7, color=_INK)
         if reference is not None:
             ax.axvline(reference, color=_INK, linestyle="--", linewidth=1.0, gid="jsna-reference")
-            handles.append(Line2D([], [], color=_INK, linestyle="--", linewidth=1.0,
-                                  label=f"{reference_label} ({reference:,.3g})"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=_INK,
+                    linestyle="--",
+                    linewidth=1.0,
+                    label=f"{reference_label} ({reference:,.3g})",
+                )
+            )
         ax.set_yticks(y, labels)
         if highlight is not None and significance is None:
             for tick, colour in zip(ax.get_yticklabels(), colours, strict=True):
                 if colour == AF_FOCUS[0]:
-                    tick.set_fontweight("bold")  # the focus area is named in bold, not only coloured
+                    tick.set_fontweight(
+                        "bold"
+                    )  # the focus area is named in bold, not only coloured
         ax.set_ylim(-0.6, len(frame) - 0.4)
         ax.set_xlabel(_wrap(value_label, 80))
         ax.grid(axis="x")
@@ -469,6 +527,9 @@ def ranked_bars(
         ax.tick_params(axis="y", length=0)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
         if handles:
-            ax.legend(handles=handles, title=significance_title if significance is not None else None,
-                      **_LEGEND_RIGHT)
+            ax.legend(
+                handles=handles,
+                title=significance_title if significance is not None else None,
+                **_LEGEND_RIGHT,
+            )
     return ax

@@ -193,7 +193,9 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
     ['up to 2', '2 to 10']
     """
     if scheme not in SCHEMES:
-        raise DataValidationError(f"scheme={scheme!r} is not known; give one of {', '.join(SCHEMES)}")
+        raise DataValidationError(
+            f"scheme={scheme!r} is not known; give one of {', '.join(SCHEMES)}"
+        )
     values = np.asarray(values, dtype=float)
     finite = values[~np.isnan(values)]
     if scheme == "user_defined":
@@ -234,7 +236,9 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
 
 def _to_bng(gdf, name: str) -> gpd.GeoDataFrame:
     if not isinstance(gdf, gpd.GeoDataFrame):
-        raise DataValidationError(f"{name} is a {type(gdf).__name__}, not a GeoDataFrame; read boundaries with geopandas")
+        raise DataValidationError(
+            f"{name} is a {type(gdf).__name__}, not a GeoDataFrame; read boundaries with geopandas"
+        )
     if gdf.crs is None:
         raise GeographyError(
             f"{name} has no CRS; set it, e.g. {name}.set_crs(27700) for British National Grid "
@@ -273,7 +277,9 @@ def _new_map_axes(bounds, extra_height: float = 0.0):
     aspect = (maxy - miny) * (1 + _BAND + 2 * _PAD) / max((maxx - minx) * (1 + 2 * _PAD), 1.0)
     height = min(max(width * aspect, 2.5), 8.0)
     fig = plt.figure(figsize=(FULL_WIDTH, height + extra_height))
-    ax = fig.add_axes((0.0, extra_height / (height + extra_height), _MAP_WIDTH, height / (height + extra_height)))
+    ax = fig.add_axes(
+        (0.0, extra_height / (height + extra_height), _MAP_WIDTH, height / (height + extra_height))
+    )
     return ax
 
 
@@ -307,19 +313,37 @@ def _draw_areas(ax, geometry, **kwargs) -> PathCollection:
 
 def _plot_areas(ax, frame, mask, style: AreaStyle, gid: str) -> None:
     if mask.any():
-        _draw_areas(ax, frame.geometry[mask], facecolor=style.facecolor, hatch=style.hatch,
-                    hatchcolor=style.hatchcolor, edgecolor="#8C8C8C", linewidth=0.4, gid=gid)
+        _draw_areas(
+            ax,
+            frame.geometry[mask],
+            facecolor=style.facecolor,
+            hatch=style.hatch,
+            hatchcolor=style.hatchcolor,
+            edgecolor="#8C8C8C",
+            linewidth=0.4,
+            gid=gid,
+        )
 
 
 def _area_handle(style: AreaStyle) -> Patch:
-    return Patch(facecolor=style.facecolor, hatch=style.hatch, hatchcolor=style.hatchcolor,
-                 edgecolor="#8C8C8C", linewidth=0.4, label=style.label)
+    return Patch(
+        facecolor=style.facecolor,
+        hatch=style.hatch,
+        hatchcolor=style.hatchcolor,
+        edgecolor="#8C8C8C",
+        linewidth=0.4,
+        label=style.label,
+    )
 
 
 def _legend(ax, handles, title: str) -> None:
     ax.legend(
-        handles=handles, title=textwrap.fill(title, 30), loc="upper left",
-        bbox_to_anchor=(1.02, 1.0), alignment="left", borderaxespad=0.0,
+        handles=handles,
+        title=textwrap.fill(title, 30),
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        alignment="left",
+        borderaxespad=0.0,
     )
 
 
@@ -338,26 +362,57 @@ def _scale_bar(ax, minx, width, band_bottom, band_height) -> None:
     height = band_height * 0.15
     y = band_bottom + band_height * 0.4
     for i, colour in enumerate(("#3D3D3D", "white")):
-        ax.add_patch(Rectangle((minx + i * length / 2, y), length / 2, height, facecolor=colour,
-                               edgecolor="#3D3D3D", linewidth=0.6, gid="jsna-scale-bar"))
-    ax.annotate(_distance(length), xy=(minx + length, y + height / 2), xytext=(3, 0),
-                textcoords="offset points", fontsize=7, color="#3D3D3D", va="center", ha="left",
-                gid="jsna-scale-bar")
+        ax.add_patch(
+            Rectangle(
+                (minx + i * length / 2, y),
+                length / 2,
+                height,
+                facecolor=colour,
+                edgecolor="#3D3D3D",
+                linewidth=0.6,
+                gid="jsna-scale-bar",
+            )
+        )
+    ax.annotate(
+        _distance(length),
+        xy=(minx + length, y + height / 2),
+        xytext=(3, 0),
+        textcoords="offset points",
+        fontsize=7,
+        color="#3D3D3D",
+        va="center",
+        ha="left",
+        gid="jsna-scale-bar",
+    )
 
 
 def _north_arrow(ax, maxx, band_bottom, band_height) -> None:
     ax.annotate(
-        "N", xy=(maxx, band_bottom + band_height * 0.95), xytext=(maxx, band_bottom + band_height * 0.2),
-        ha="center", va="bottom", fontsize=8, fontweight="bold", color="#3D3D3D",
-        arrowprops={"arrowstyle": "-|>", "color": "#3D3D3D", "linewidth": 1.0}, gid="jsna-north-arrow",
+        "N",
+        xy=(maxx, band_bottom + band_height * 0.95),
+        xytext=(maxx, band_bottom + band_height * 0.2),
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        fontweight="bold",
+        color="#3D3D3D",
+        arrowprops={"arrowstyle": "-|>", "color": "#3D3D3D", "linewidth": 1.0},
+        gid="jsna-north-arrow",
     )
 
 
 def _under(ax, text: str, offset: float, *, x: float = 0.0, **kwargs):
     """Write ``text`` under the axes, ``offset`` points below its bottom edge."""
     props = {"ha": "left", "va": "top", "fontsize": _UNDER_FONTSIZE, "color": "#3D3D3D", **kwargs}
-    return ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(x, -offset),
-                       textcoords="offset points", annotation_clip=False, **props)
+    return ax.annotate(
+        text,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(x, -offset),
+        textcoords="offset points",
+        annotation_clip=False,
+        **props,
+    )
 
 
 def _lines_height(n_lines: int, fontsize: float = _UNDER_FONTSIZE) -> float:
@@ -371,8 +426,10 @@ def _overlapping(texts, renderer) -> np.ndarray:
     boxes = np.array([t.get_window_extent(renderer).extents for t in texts])
     x0, y0, x1, y1 = (boxes[:, i] for i in range(4))
     overlap = (
-        (x0[:, None] < x1[None, :]) & (x0[None, :] < x1[:, None])
-        & (y0[:, None] < y1[None, :]) & (y0[None, :] < y1[:, None])
+        (x0[:, None] < x1[None, :])
+        & (x0[None, :] < x1[:, None])
+        & (y0[:, None] < y1[None, :])
+        & (y0[None, :] < y1[:, None])
     )
     np.fill_diagonal(overlap, False)
     return overlap.any(axis=1)
@@ -381,14 +438,32 @@ def _overlapping(texts, renderer) -> np.ndarray:
 def _place_labels(ax, points, strings):
     """Write labels at ``points`` and move them apart; returns (texts, leader lines)."""
     texts = [
-        ax.text(x, y, s, fontsize=_LABEL_FONTSIZE, ha="center", va="center", color="#1A1A1A",
-                gid="jsna-ward-label", path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")])
+        ax.text(
+            x,
+            y,
+            s,
+            fontsize=_LABEL_FONTSIZE,
+            ha="center",
+            va="center",
+            color="#1A1A1A",
+            gid="jsna-ward-label",
+            path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")],
+        )
         for x, y, s in zip(points.x, points.y, strings, strict=True)
     ]
     ax.apply_aspect()
     _, leaders = adjust_text(
-        texts, ax=ax, iter_lim=500, expand=(1.1, 1.25), ensure_inside_axes=True,
-        arrowprops={"arrowstyle": "-", "color": "#3D3D3D", "linewidth": 0.4, "gid": "jsna-label-leader"},
+        texts,
+        ax=ax,
+        iter_lim=500,
+        expand=(1.1, 1.25),
+        ensure_inside_axes=True,
+        arrowprops={
+            "arrowstyle": "-",
+            "color": "#3D3D3D",
+            "linewidth": 0.4,
+            "gid": "jsna-label-leader",
+        },
     )
     return texts, leaders
 
@@ -396,11 +471,15 @@ def _place_labels(ax, points, strings):
 def _ward_labels(ax, frame, labels: str, label_style: str) -> list[str]:
     """Draw ward labels; return the key lines ('1 Name') when numbers were used."""
     if label_style not in _LABEL_STYLES:
-        raise DataValidationError(f"label_style={label_style!r}; give one of {', '.join(_LABEL_STYLES)}")
+        raise DataValidationError(
+            f"label_style={label_style!r}; give one of {', '.join(_LABEL_STYLES)}"
+        )
     _check_column(frame, labels, "labels")
     names = frame[labels].astype("string").fillna("").to_numpy(dtype=object)
     points = frame.geometry.representative_point()
-    use_numbers = label_style == "numbers" or (label_style == "auto" and len(frame) > MAX_NAMED_LABELS)
+    use_numbers = label_style == "numbers" or (
+        label_style == "auto" and len(frame) > MAX_NAMED_LABELS
+    )
     if not use_numbers:
         texts, leaders = _place_labels(ax, points, names)
         clash = _overlapping(texts, ax.figure.canvas.get_renderer())
@@ -412,7 +491,8 @@ def _ward_labels(ax, frame, labels: str, label_style: str) -> list[str]:
             warnings.warn(
                 f"{int(clash.sum())} ward labels still overlap (e.g. {first_values(names[clash], 3)}); "
                 "use label_style='numbers' for a numbered key",
-                UserWarning, stacklevel=3,
+                UserWarning,
+                stacklevel=3,
             )
     if not use_numbers:
         return []
@@ -428,18 +508,24 @@ def _key(ax, lines: list[str], offset: float) -> float:
     renderer = ax.figure.canvas.get_renderer()
     font = FontProperties(size=_UNDER_FONTSIZE)
     to_points = 72 / ax.figure.dpi
-    widths = np.array([renderer.get_text_width_height_descent(line, font, ismath=False)[0] * to_points
-                       for line in lines])
+    widths = np.array(
+        [
+            renderer.get_text_width_height_descent(line, font, ismath=False)[0] * to_points
+            for line in lines
+        ]
+    )
     available = ax.figure.get_figwidth() * 72 * 0.97
     gap = 12.0
     for n_columns in range(6, 0, -1):
         n_rows = math.ceil(len(lines) / n_columns)
-        column_widths = [widths[c * n_rows:(c + 1) * n_rows].max(initial=0) + gap for c in range(n_columns)]
+        column_widths = [
+            widths[c * n_rows : (c + 1) * n_rows].max(initial=0) + gap for c in range(n_columns)
+        ]
         if sum(column_widths) <= available or n_columns == 1:
             break
     x = 0.0
     for c in range(n_columns):
-        chunk = lines[c * n_rows:(c + 1) * n_rows]
+        chunk = lines[c * n_rows : (c + 1) * n_rows]
         if chunk:
             _under(ax, "\n".join(chunk), offset, x=x, gid="jsna-label-key", linespacing=1.2)
         x += column_widths[c]
@@ -462,12 +548,18 @@ def _dissolve(geometry):
         return geometry.union_all()
 
 
-def _finish_map(ax, frame, *, outline, labels, label_style, scale_bar, north_arrow, attribution,
-                synthetic) -> None:
+def _finish_map(
+    ax, frame, *, outline, labels, label_style, scale_bar, north_arrow, attribution, synthetic
+) -> None:
     if outline is not False:
-        shape = (gpd.GeoSeries([_dissolve(frame.geometry)], crs=BNG) if outline is None
-                 else _to_bng(outline, "outline").geometry)
-        _draw_areas(ax, shape, facecolor="none", edgecolor="#3D3D3D", linewidth=0.9, gid="jsna-outline")
+        shape = (
+            gpd.GeoSeries([_dissolve(frame.geometry)], crs=BNG)
+            if outline is None
+            else _to_bng(outline, "outline").geometry
+        )
+        _draw_areas(
+            ax, shape, facecolor="none", edgecolor="#3D3D3D", linewidth=0.9, gid="jsna-outline"
+        )
     minx, miny, maxx, maxy = frame.total_bounds
     width, height = maxx - minx, maxy - miny
     pad = _PAD * max(width, height)
@@ -585,18 +677,37 @@ def ward_map(
         if ax is None:
             ax = _new_map_axes(frame.total_bounds)
         if shown.any():
-            _draw_areas(ax, frame.geometry[shown], facecolors=list(colours[index[shown]]), gid="jsna-choropleth",
-                        **_edge(len(frame)))
+            _draw_areas(
+                ax,
+                frame.geometry[shown],
+                facecolors=list(colours[index[shown]]),
+                gid="jsna-choropleth",
+                **_edge(len(frame)),
+            )
         _plot_areas(ax, frame, missing, NO_DATA, "jsna-no-data")
         _plot_areas(ax, frame, suppressed, SUPPRESSED, "jsna-suppressed")
         if legend:
-            handles = [Patch(facecolor=c, edgecolor="#BFBFBF", linewidth=0.4, label=label)
-                       for c, label in zip(colours, classes.labels(legend_fmt), strict=True)]
-            handles += [_area_handle(s) for s, m in ((NO_DATA, missing), (SUPPRESSED, suppressed)) if m.any()]
+            handles = [
+                Patch(facecolor=c, edgecolor="#BFBFBF", linewidth=0.4, label=label)
+                for c, label in zip(colours, classes.labels(legend_fmt), strict=True)
+            ]
+            handles += [
+                _area_handle(s)
+                for s, m in ((NO_DATA, missing), (SUPPRESSED, suppressed))
+                if m.any()
+            ]
             _legend(ax, handles, legend_title)
-        _finish_map(ax, frame, outline=outline, labels=labels, label_style=label_style,
-                    scale_bar=scale_bar, north_arrow=north_arrow, attribution=attribution,
-                    synthetic=synthetic)
+        _finish_map(
+            ax,
+            frame,
+            outline=outline,
+            labels=labels,
+            label_style=label_style,
+            scale_bar=scale_bar,
+            north_arrow=north_arrow,
+            attribution=attribution,
+            synthetic=synthetic,
+        )
     return ax
 
 
@@ -664,19 +775,43 @@ def significance_map(
         for key, style in SIGNIFICANCE.items():
             mask = (classes == key) & ~suppressed
             if mask.any():
-                _draw_areas(ax, frame.geometry[mask], facecolor=style.facecolor, hatch=style.hatch,
-                                 hatchcolor=style.hatchcolor, gid=f"jsna-significance-{key.replace(' ', '-')}",
-                                 **_EDGE)
-                handles.append(Patch(facecolor=style.facecolor, hatch=style.hatch, hatchcolor=style.hatchcolor,
-                                     edgecolor="#BFBFBF", linewidth=0.4, label=style.label))
+                _draw_areas(
+                    ax,
+                    frame.geometry[mask],
+                    facecolor=style.facecolor,
+                    hatch=style.hatch,
+                    hatchcolor=style.hatchcolor,
+                    gid=f"jsna-significance-{key.replace(' ', '-')}",
+                    **_EDGE,
+                )
+                handles.append(
+                    Patch(
+                        facecolor=style.facecolor,
+                        hatch=style.hatch,
+                        hatchcolor=style.hatchcolor,
+                        edgecolor="#BFBFBF",
+                        linewidth=0.4,
+                        label=style.label,
+                    )
+                )
         _plot_areas(ax, frame, missing, NO_DATA, "jsna-no-data")
         _plot_areas(ax, frame, suppressed, SUPPRESSED, "jsna-suppressed")
-        handles += [_area_handle(s) for s, m in ((NO_DATA, missing), (SUPPRESSED, suppressed)) if m.any()]
+        handles += [
+            _area_handle(s) for s, m in ((NO_DATA, missing), (SUPPRESSED, suppressed)) if m.any()
+        ]
         if legend:
             _legend(ax, handles, legend_title)
-        _finish_map(ax, frame, outline=outline, labels=labels, label_style=label_style,
-                    scale_bar=scale_bar, north_arrow=north_arrow, attribution=attribution,
-                    synthetic=synthetic)
+        _finish_map(
+            ax,
+            frame,
+            outline=outline,
+            labels=labels,
+            label_style=label_style,
+            scale_bar=scale_bar,
+            north_arrow=north_arrow,
+            attribution=attribution,
+            synthetic=synthetic,
+        )
     return ax
 
 
@@ -742,7 +877,9 @@ def small_multiples(
     legend_title = _text_required(legend_title, "legend_title")
     frame = _to_bng(gdf, "gdf")
     if (columns is None) == (facet is None):
-        raise DataValidationError("give either columns= (wide frame) or facet= and value= (long frame), not both")
+        raise DataValidationError(
+            "give either columns= (wide frame) or facet= and value= (long frame), not both"
+        )
     if columns is not None:
         columns = [columns] if isinstance(columns, str) else list(columns)
         if not columns:
@@ -756,7 +893,10 @@ def small_multiples(
         _check_column(frame, facet, "facet")
         pooled = _numeric(frame, value, "value")
         suppressed = _suppressed(frame, suppressed_column)
-        panels = [(part, value, str(name)) for name, part in frame.groupby(facet, sort=True, observed=True)]
+        panels = [
+            (part, value, str(name))
+            for name, part in frame.groupby(facet, sort=True, observed=True)
+        ]
     if titles is not None:
         titles = list(titles)
         if len(titles) != len(panels):
@@ -770,28 +910,57 @@ def small_multiples(
     panel_width = FULL_WIDTH * 0.8 / ncols
     panel_height = panel_width * (maxy - miny) * (1 + _BAND) / max(maxx - minx, 1.0) + 0.3
     with use_style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, nrows * panel_height + 0.4), squeeze=False)
+        fig, axes = plt.subplots(
+            nrows, ncols, figsize=(FULL_WIDTH, nrows * panel_height + 0.4), squeeze=False
+        )
         fig.subplots_adjust(left=0.0, right=0.8, bottom=0.02, top=0.95, wspace=0.05, hspace=0.15)
         for i, (ax, (part, column, title)) in enumerate(zip(axes.flat, panels, strict=False)):
-            ward_map(part, column, legend_title=legend_title, ax=ax, scheme="user_defined",
-                     bins=shared_bins, cmap=cmap, legend=False, suppressed_column=suppressed_column,
-                     outline=outline, scale_bar=scale_bar and i == 0)
+            ward_map(
+                part,
+                column,
+                legend_title=legend_title,
+                ax=ax,
+                scheme="user_defined",
+                bins=shared_bins,
+                cmap=cmap,
+                legend=False,
+                suppressed_column=suppressed_column,
+                outline=outline,
+                scale_bar=scale_bar and i == 0,
+            )
             ax.set_title(title, loc="left")
-        for ax in axes.flat[len(panels):]:
+        for ax in axes.flat[len(panels) :]:
             ax.remove()
         colours = sequential_colors(classes.k, cmap)
-        handles = [Patch(facecolor=c, edgecolor="#BFBFBF", linewidth=0.4, label=label)
-                   for c, label in zip(colours, classes.labels(legend_fmt), strict=True)]
+        handles = [
+            Patch(facecolor=c, edgecolor="#BFBFBF", linewidth=0.4, label=label)
+            for c, label in zip(colours, classes.labels(legend_fmt), strict=True)
+        ]
         if np.isnan(pooled[~suppressed]).any():
             handles.append(_area_handle(NO_DATA))
         if suppressed.any():
             handles.append(_area_handle(SUPPRESSED))
-        fig.legend(handles=handles, title=textwrap.fill(legend_title, 30), loc="upper left",
-                   bbox_to_anchor=(0.81, 0.95), alignment="left", borderaxespad=0.0)
+        fig.legend(
+            handles=handles,
+            title=textwrap.fill(legend_title, 30),
+            loc="upper left",
+            bbox_to_anchor=(0.81, 0.95),
+            alignment="left",
+            borderaxespad=0.0,
+        )
         lines = _attribution_lines(attribution)
         if lines:
-            fig.text(0.0, 0.0, "\n".join(lines), ha="left", va="top", fontsize=_UNDER_FONTSIZE,
-                     color="#3D3D3D", gid="jsna-attribution", linespacing=1.2)
+            fig.text(
+                0.0,
+                0.0,
+                "\n".join(lines),
+                ha="left",
+                va="top",
+                fontsize=_UNDER_FONTSIZE,
+                color="#3D3D3D",
+                gid="jsna-attribution",
+                linespacing=1.2,
+            )
         if synthetic:
             add_synthetic_stamp(fig)
     return fig

@@ -48,7 +48,7 @@ class SavedFigure:
 def _apply_suppression(data: pd.DataFrame, count_columns, by) -> pd.DataFrame:
     """Small-number suppression of the figure's data, before it is written.
 
-    The single place where :func:`jsna.suppression.suppress` is applied to every
+    The single place where :func:`jsna.analysis.suppression.suppress` is applied to every
     figure's CSV: counts named in ``count_columns`` (and the values derived
     from them) are suppressed, with a ``suppression`` marker column. Figures
     whose data hold no counts of people (rates already published, scores)
@@ -56,7 +56,7 @@ def _apply_suppression(data: pd.DataFrame, count_columns, by) -> pd.DataFrame:
     """
     if not count_columns:
         return data
-    from jsna.suppression import suppress
+    from jsna.analysis.suppression import suppress
 
     return suppress(data, count_columns=count_columns, by=by)[0]
 
@@ -65,12 +65,17 @@ def _required_text(value, argument: str, example: str) -> str:
     if isinstance(value, str):
         text = value.strip()
     elif isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        text = " ".join(v.strip() if v.strip().endswith((".", ";")) else v.strip() + ";"
-                        for v in value if v.strip()).rstrip(";")
+        text = " ".join(
+            v.strip() if v.strip().endswith((".", ";")) else v.strip() + ";"
+            for v in value
+            if v.strip()
+        ).rstrip(";")
     else:
         text = ""
     if not text:
-        raise DataValidationError(f"{argument} is empty; every published figure needs it, e.g. {example}")
+        raise DataValidationError(
+            f"{argument} is empty; every published figure needs it, e.g. {example}"
+        )
     return text
 
 
@@ -79,8 +84,12 @@ def _plotted_data(data) -> pd.DataFrame:
         raise DataValidationError(
             f"data is a {type(data).__name__}; give the plotted values as a pandas DataFrame"
         )
-    geometry = [c for c in data.columns if isinstance(data[c].dtype, pd.api.extensions.ExtensionDtype)
-                and data[c].dtype.name == "geometry"]
+    geometry = [
+        c
+        for c in data.columns
+        if isinstance(data[c].dtype, pd.api.extensions.ExtensionDtype)
+        and data[c].dtype.name == "geometry"
+    ]
     table = pd.DataFrame(data.drop(columns=geometry))
     if any(name is not None for name in table.index.names):
         table = table.reset_index()
@@ -100,8 +109,12 @@ def _write_atomic(path: Path, write: Callable[[str], None]) -> None:
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    _write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format=FLOAT_FORMAT,
-                                                 lineterminator="\n", encoding="utf-8"))
+    _write_atomic(
+        path,
+        lambda tmp: table.to_csv(
+            tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8"
+        ),
+    )
 
 
 def _update_manifest(path: Path, row: dict[str, str]) -> None:
@@ -159,7 +172,7 @@ def save_figure(
         Columns of ``data`` holding counts of people: they (and values derived
         from them) pass small-number suppression before the CSV is written.
     by : str or list of str, optional
-        Grouping columns for secondary suppression (see :func:`jsna.suppression.suppress`).
+        Grouping columns for secondary suppression (see :func:`jsna.analysis.suppression.suppress`).
 
     Returns
     -------
@@ -184,27 +197,51 @@ def save_figure(
     if isinstance(fig, Axes):
         fig = fig.figure
     if not isinstance(fig, Figure):
-        raise DataValidationError(f"fig is a {type(fig).__name__}; give a matplotlib Figure or Axes")
+        raise DataValidationError(
+            f"fig is a {type(fig).__name__}; give a matplotlib Figure or Axes"
+        )
     if not isinstance(name, str) or not _NAME.match(name):
         raise DataValidationError(
             f"name={name!r} is not a file stem; use letters, digits, '-' and '_' only, with no extension"
         )
     title = _required_text(title, "title", "'Emergency admissions by ward, Sefton, 2024/25'")
-    alt_text = _required_text(alt_text, "alt_text", "'Map of Sefton wards: admissions are highest in Linacre and Derby.'")
+    alt_text = _required_text(
+        alt_text, "alt_text", "'Map of Sefton wards: admissions are highest in Linacre and Derby.'"
+    )
     source = _required_text(source, "source", "'Source: Office for National Statistics (OGL v3.0)'")
     table = _apply_suppression(_plotted_data(data), count_columns, by)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = SavedFigure(folder / f"{name}.png", folder / f"{name}.svg", folder / f"{name}.csv", folder / MANIFEST)
+    paths = SavedFigure(
+        folder / f"{name}.png", folder / f"{name}.svg", folder / f"{name}.csv", folder / MANIFEST
+    )
     if synthetic and not has_synthetic_stamp(fig):
         add_synthetic_stamp(fig)
     with use_style():
-        _write_atomic(paths.png, lambda tmp: fig.savefig(
-            tmp, format="png", dpi=PNG_DPI,
-            metadata={"Software": None, "Title": title, "Description": alt_text}))
-        _write_atomic(paths.svg, lambda tmp: fig.savefig(
-            tmp, format="svg", metadata={"Date": None, "Title": title, "Description": alt_text}))
+        _write_atomic(
+            paths.png,
+            lambda tmp: fig.savefig(
+                tmp,
+                format="png",
+                dpi=PNG_DPI,
+                metadata={"Software": None, "Title": title, "Description": alt_text},
+            ),
+        )
+        _write_atomic(
+            paths.svg,
+            lambda tmp: fig.savefig(
+                tmp, format="svg", metadata={"Date": None, "Title": title, "Description": alt_text}
+            ),
+        )
     _write_csv(table, paths.csv)
-    _update_manifest(paths.manifest, {"file": paths.png.name, "title": title, "alt_text": alt_text,
-                                      "source": source, "synthetic": str(bool(synthetic))})
+    _update_manifest(
+        paths.manifest,
+        {
+            "file": paths.png.name,
+            "title": title,
+            "alt_text": alt_text,
+            "source": source,
+            "synthetic": str(bool(synthetic)),
+        },
+    )
     return paths

@@ -98,8 +98,15 @@ SYNTHETIC_GID = "jsna-synthetic-stamp"
 SYNTHETIC_TEXT = "Synthetic data: not real figures"
 #: Text properties of the stamp: dark pink, bold, boxed.
 STAMP_PROPS = {
-    "color": "#801650", "fontsize": 8, "fontweight": "bold",
-    "bbox": {"boxstyle": "square,pad=0.35", "facecolor": "white", "edgecolor": "#801650", "linewidth": 1.0},
+    "color": "#801650",
+    "fontsize": 8,
+    "fontweight": "bold",
+    "bbox": {
+        "boxstyle": "square,pad=0.35",
+        "facecolor": "white",
+        "edgecolor": "#801650",
+        "linewidth": 1.0,
+    },
 }
 
 
@@ -206,5 +213,6 @@ def add_synthetic_stamp(target):
     common = {**STAMP_PROPS, "gid": SYNTHETIC_GID, "zorder": 10}
     if isinstance(target, mpl.figure.Figure):
         return target.text(0.005, 1.0, SYNTHETIC_TEXT, ha="left", va="bottom", **common)
-    return target.text(0.01, 0.99, SYNTHETIC_TEXT, transform=target.transAxes, ha="left",
-                       va="top", **common)
+    return target.text(
+        0.01, 0.99, SYNTHETIC_TEXT, transform=target.transAxes, ha="left", va="top", **common
+    )

@@ -1,6 +1,6 @@
 """Benchmarking charts: trend chart, spine chart, tartan rug and neighbour bars.
 
-They draw the frames of :func:`jsna.benchmark.benchmark` (the default column
+They draw the frames of :func:`jsna.analysis.benchmark.benchmark` (the default column
 names are its columns) but take any frame with the named columns. With
 ``ax=None`` the figure is made here and the legend sits under it
 (``ax.figure.legends``); given an ``ax``, the legend is the Axes' own, to its
@@ -37,7 +37,12 @@ _DARK = {"worse", "lower"}  # classes drawn with white text on their dark colour
 
 #: Marker shape of each significance class (the shape cue beside the colour).
 SIGNIFICANCE_MARKERS = {
-    "better": "^", "similar": "o", "worse": "v", "higher": "P", "lower": "X", "not compared": "s",
+    "better": "^",
+    "similar": "o",
+    "worse": "v",
+    "higher": "P",
+    "lower": "X",
+    "not compared": "s",
 }
 
 
@@ -50,7 +55,13 @@ def _legend_below(ax, handles, title=None, ncols=2) -> None:
     if getattr(ax, "_jsna_own_figure", False):
         ax.figure.legend(handles=handles, title=title, loc="outside lower center", ncols=ncols)
     else:
-        ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        ax.legend(
+            handles=handles,
+            title=title,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+        )
 
 
 def _own_axes(width: float, height: float):
@@ -74,9 +85,17 @@ def _classes(frame: pd.DataFrame, column: str, argument: str = "significance") -
 
 def _marker_handle(key: str, suffix: str = "") -> Line2D:
     style = SIGNIFICANCE[key]
-    return Line2D([], [], linestyle="none", marker=SIGNIFICANCE_MARKERS[key], markersize=7,
-                  markerfacecolor=style.facecolor, markeredgecolor=_INK, markeredgewidth=0.6,
-                  label=style.label + suffix)
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=SIGNIFICANCE_MARKERS[key],
+        markersize=7,
+        markerfacecolor=style.facecolor,
+        markeredgecolor=_INK,
+        markeredgewidth=0.6,
+        label=style.label + suffix,
+    )
 
 
 def _one_name(frame: pd.DataFrame, column: str, fallback: str) -> str:
@@ -116,7 +135,7 @@ def trend_chart(
     ----------
     df : DataFrame
         One row per period of one area and indicator (e.g. the rows of
-        :func:`jsna.benchmark.benchmark` for one indicator and sex), in time
+        :func:`jsna.analysis.benchmark.benchmark` for one indicator and sex), in time
         order (sorted by ``period_sortable`` when that column is present).
     value_label : str
         Value axis label with units (required), e.g. "Admissions per 10,000 aged 0 to 14".
@@ -150,7 +169,9 @@ def trend_chart(
     """
     check_frame(df)
     value_label = text_required(value_label, "value_label")
-    frame = df.sort_values("period_sortable", kind="stable") if "period_sortable" in df.columns else df
+    frame = (
+        df.sort_values("period_sortable", kind="stable") if "period_sortable" in df.columns else df
+    )
     check_column(frame, period, "period")
     periods = frame[period].astype("string")
     if periods.duplicated().any():
@@ -169,48 +190,101 @@ def trend_chart(
     classes = _classes(frame, significance) if significance is not None else None
     area_label = area_label or _one_name(frame, "area_name", "Area")
     model = _one_name(frame, "neighbour_model", "")
-    neighbour_label = neighbour_label or ("Statistical neighbours" + (f" ({model})" if model else ""))
+    neighbour_label = neighbour_label or (
+        "Statistical neighbours" + (f" ({model})" if model else "")
+    )
     x = np.arange(len(frame))
     handles = []
     with use_style():
         if ax is None:
             ax = _own_axes(FULL_WIDTH, 4.2)
         if low is not None and np.isfinite(low).any():
-            ax.fill_between(x, low, high, color=_NEIGHBOUR, alpha=0.15, linewidth=0, gid="jsna-neighbour-range")
-            handles.append(Patch(facecolor=_NEIGHBOUR, alpha=0.15, label=f"{neighbour_label}: lowest to highest"))
+            ax.fill_between(
+                x, low, high, color=_NEIGHBOUR, alpha=0.15, linewidth=0, gid="jsna-neighbour-range"
+            )
+            handles.append(
+                Patch(
+                    facecolor=_NEIGHBOUR, alpha=0.15, label=f"{neighbour_label}: lowest to highest"
+                )
+            )
         if mean is not None and np.isfinite(mean).any():
-            ax.plot(x, mean, color=_NEIGHBOUR, linestyle="-.", linewidth=1.2, gid="jsna-neighbour-mean")
-            handles.append(Line2D([], [], color=_NEIGHBOUR, linestyle="-.", linewidth=1.2,
-                                  label=f"{neighbour_label}: mean"))
+            ax.plot(
+                x, mean, color=_NEIGHBOUR, linestyle="-.", linewidth=1.2, gid="jsna-neighbour-mean"
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=_NEIGHBOUR,
+                    linestyle="-.",
+                    linewidth=1.2,
+                    label=f"{neighbour_label}: mean",
+                )
+            )
         ax.plot(x, values, color=_AREA, linewidth=1.8, gid="jsna-area-line", zorder=3)
         handles.insert(0, Line2D([], [], color=_AREA, linewidth=1.8, label=area_label))
         if errors is not None:
-            ax.fill_between(x, values - errors[0], values + errors[1], color=_AREA, alpha=0.18, linewidth=0,
-                            gid="jsna-ci-band")
+            ax.fill_between(
+                x,
+                values - errors[0],
+                values + errors[1],
+                color=_AREA,
+                alpha=0.18,
+                linewidth=0,
+                gid="jsna-ci-band",
+            )
             handles.insert(1, Patch(facecolor=_AREA, alpha=0.18, label="95% confidence interval"))
         if england_values is not None and np.isfinite(england_values).any():
-            ax.plot(x, england_values, color=_INK, linestyle="--", linewidth=1.2, gid="jsna-england")
-            handles.insert(2 if errors is not None else 1,
-                           Line2D([], [], color=_INK, linestyle="--", linewidth=1.2, label="England"))
+            ax.plot(
+                x, england_values, color=_INK, linestyle="--", linewidth=1.2, gid="jsna-england"
+            )
+            handles.insert(
+                2 if errors is not None else 1,
+                Line2D([], [], color=_INK, linestyle="--", linewidth=1.2, label="England"),
+            )
         if classes is not None:
             for key in SIGNIFICANCE:
                 mask = (classes == key).to_numpy() & np.isfinite(values)
                 if not mask.any():
                     continue
                 style = SIGNIFICANCE[key]
-                ax.scatter(x[mask], values[mask], s=42, marker=SIGNIFICANCE_MARKERS[key], color=style.facecolor,
-                           edgecolors=_INK, linewidths=0.6, zorder=4, gid="jsna-significance")
-                suffix = " to England" if key == "similar" else (" than England" if key != "not compared" else "")
+                ax.scatter(
+                    x[mask],
+                    values[mask],
+                    s=42,
+                    marker=SIGNIFICANCE_MARKERS[key],
+                    color=style.facecolor,
+                    edgecolors=_INK,
+                    linewidths=0.6,
+                    zorder=4,
+                    gid="jsna-significance",
+                )
+                suffix = (
+                    " to England"
+                    if key == "similar"
+                    else (" than England" if key != "not compared" else "")
+                )
                 handles.append(_marker_handle(key, suffix))
             last = np.flatnonzero(np.isfinite(values))
             if len(last):
                 i = last[-1]
-                ax.annotate(SIGNIFICANCE[classes.iloc[i]].label, (x[i], values[i]), xytext=(6, 6),
-                            textcoords="offset points", fontsize=7, color=_INK, gid="jsna-significance-text")
+                ax.annotate(
+                    SIGNIFICANCE[classes.iloc[i]].label,
+                    (x[i], values[i]),
+                    xytext=(6, 6),
+                    textcoords="offset points",
+                    fontsize=7,
+                    color=_INK,
+                    gid="jsna-significance-text",
+                )
         labels = periods.tolist()
         step = max(1, int(np.ceil(len(labels) / 12)))
-        ax.set_xticks(x[::step], labels[::step], rotation=45 if max(map(len, labels)) > 4 else 0,
-                      ha="right" if max(map(len, labels)) > 4 else "center")
+        ax.set_xticks(
+            x[::step],
+            labels[::step],
+            rotation=45 if max(map(len, labels)) > 4 else 0,
+            ha="right" if max(map(len, labels)) > 4 else "center",
+        )
         ax.set_xlim(-0.5, len(x) - 0.5)
         ax.set_xlabel(period_label)
         ax.set_ylabel(_wrap(value_label, 40))
@@ -251,7 +325,7 @@ def spine_chart(
     Parameters
     ----------
     df : DataFrame
-        One row per indicator (e.g. :func:`jsna.benchmark.latest` rows of one area).
+        One row per indicator (e.g. :func:`jsna.analysis.benchmark.latest` rows of one area).
     label : str
         Column of row labels (indicator names).
     value, england, minimum, q25, q75, maximum : str
@@ -288,11 +362,15 @@ def spine_chart(
         raise DataValidationError(f"label={label!r} has missing labels")
     if units is not None:
         check_column(df, units, "units")
-        labels = labels + df[units].astype("string").map(lambda u: f" ({u})" if pd.notna(u) and u else "").fillna("")
+        labels = labels + df[units].astype("string").map(
+            lambda u: f" ({u})" if pd.notna(u) and u else ""
+        ).fillna("")
     v = numeric(df, value, "value")
     e = numeric(df, england, "england")
-    lo, p25, p75, hi = (numeric(df, c, a) for c, a in ((minimum, "minimum"), (q25, "q25"), (q75, "q75"),
-                                                       (maximum, "maximum")))
+    lo, p25, p75, hi = (
+        numeric(df, c, a)
+        for c, a in ((minimum, "minimum"), (q25, "q25"), (q75, "q75"), (maximum, "maximum"))
+    )
     classes = _classes(df, significance)
     flip = np.zeros(len(df), dtype=bool)
     if polarity is not None:
@@ -314,30 +392,75 @@ def spine_chart(
     with use_style():
         if ax is None:
             ax = _own_axes(FULL_WIDTH, max(2.6, 0.55 * len(df) + 2.2))
-        ax.barh(y, ends[:, 1] - ends[:, 0], left=ends[:, 0], height=0.55, color="#E6E6E6", gid="jsna-spine-range")
-        ax.barh(y, box[:, 1] - box[:, 0], left=box[:, 0], height=0.55, color="#A6A6A6", gid="jsna-spine-iqr")
+        ax.barh(
+            y,
+            ends[:, 1] - ends[:, 0],
+            left=ends[:, 0],
+            height=0.55,
+            color="#E6E6E6",
+            gid="jsna-spine-range",
+        )
+        ax.barh(
+            y,
+            box[:, 1] - box[:, 0],
+            left=box[:, 0],
+            height=0.55,
+            color="#A6A6A6",
+            gid="jsna-spine-iqr",
+        )
         ax.axvline(0, color=_INK, linewidth=1.2, gid="jsna-england")
-        handles = [Line2D([], [], color=_INK, linewidth=1.2, label="England"),
-                   Patch(facecolor="#E6E6E6", label="All areas of this type: lowest to highest"),
-                   Patch(facecolor="#A6A6A6", label="25th to 75th percentile")]
+        handles = [
+            Line2D([], [], color=_INK, linewidth=1.2, label="England"),
+            Patch(facecolor="#E6E6E6", label="All areas of this type: lowest to highest"),
+            Patch(facecolor="#A6A6A6", label="25th to 75th percentile"),
+        ]
         transform = blended_transform_factory(ax.transAxes, ax.transData)
         for key in SIGNIFICANCE:
             mask = (classes == key).to_numpy() & np.isfinite(area)
             if mask.any():
-                ax.scatter(area[mask], y[mask], s=55, marker=SIGNIFICANCE_MARKERS[key],
-                           color=SIGNIFICANCE[key].facecolor, edgecolors=_INK, linewidths=0.6, zorder=4,
-                           gid="jsna-significance")
+                ax.scatter(
+                    area[mask],
+                    y[mask],
+                    s=55,
+                    marker=SIGNIFICANCE_MARKERS[key],
+                    color=SIGNIFICANCE[key].facecolor,
+                    edgecolors=_INK,
+                    linewidths=0.6,
+                    zorder=4,
+                    gid="jsna-significance",
+                )
                 handles.append(_marker_handle(key, f": {area_label} compared with England"))
         for yy, value_i, england_i, key in zip(y, v, e, classes, strict=True):
-            text = (f"{area_label} {value_i:,.{digits}f}" if np.isfinite(value_i) else f"{area_label}: no data") + \
-                f"\nEngland {england_i:,.{digits}f}\n{SIGNIFICANCE[key].label}"
-            ax.text(1.02, yy, text, transform=transform, va="center", ha="left", fontsize=7, color=_INK,
-                    gid="jsna-significance-text")
+            text = (
+                f"{area_label} {value_i:,.{digits}f}"
+                if np.isfinite(value_i)
+                else f"{area_label}: no data"
+            ) + f"\nEngland {england_i:,.{digits}f}\n{SIGNIFICANCE[key].label}"
+            ax.text(
+                1.02,
+                yy,
+                text,
+                transform=transform,
+                va="center",
+                ha="left",
+                fontsize=7,
+                color=_INK,
+                gid="jsna-significance-text",
+            )
         ax.set_yticks(y, [_wrap(t, 38) for t in labels])
         ax.set_ylim(-0.6, len(df) - 0.4)
         ax.set_xlim(-1.08, 1.08)
-        ax.set_xticks([-1, 0, 1], ["Furthest from England\n(worse or lower)", "England", "Furthest from England\n(better or higher)"])
-        ax.set_xlabel("Value relative to England (scaled: England = 0, area furthest from England = 1)")
+        ax.set_xticks(
+            [-1, 0, 1],
+            [
+                "Furthest from England\n(worse or lower)",
+                "England",
+                "Furthest from England\n(better or higher)",
+            ],
+        )
+        ax.set_xlabel(
+            "Value relative to England (scaled: England = 0, area furthest from England = 1)"
+        )
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         _legend_below(ax, handles)
@@ -408,21 +531,51 @@ def tartan_rug(
         if ax is None:
             width = min(FULL_WIDTH * 1.6, 3.0 + 0.62 * len(areas))
             longest = max(len(a) for a in areas)
-            ax = _own_axes(max(FULL_WIDTH, width), 0.55 * len(indicators) + 2.6 + 0.05 * min(longest, 30))
+            ax = _own_axes(
+                max(FULL_WIDTH, width), 0.55 * len(indicators) + 2.6 + 0.05 * min(longest, 30)
+            )
         present = set()
         # cells without a row in df: no data
         for r in range(len(indicators)):
             for c in range(len(areas)):
-                ax.add_patch(Rectangle((c, r), 1, 1, facecolor=NO_DATA.facecolor, edgecolor="white", linewidth=1.5,
-                                       hatch=NO_DATA.hatch, gid="jsna-rug-nodata"))
+                ax.add_patch(
+                    Rectangle(
+                        (c, r),
+                        1,
+                        1,
+                        facecolor=NO_DATA.facecolor,
+                        edgecolor="white",
+                        linewidth=1.5,
+                        hatch=NO_DATA.hatch,
+                        gid="jsna-rug-nodata",
+                    )
+                )
         for r, c, v, key in zip(row, col, values, classes, strict=True):
             style = SIGNIFICANCE[key] if np.isfinite(v) else NO_DATA
-            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=style.facecolor, edgecolor="white", linewidth=1.5,
-                                   gid="jsna-rug-cell"))
+            ax.add_patch(
+                Rectangle(
+                    (c, r),
+                    1,
+                    1,
+                    facecolor=style.facecolor,
+                    edgecolor="white",
+                    linewidth=1.5,
+                    gid="jsna-rug-cell",
+                )
+            )
             text = f"{v:,.{digits}f}\n{SIGNIFICANCE[key].label}" if np.isfinite(v) else "No data"
             colour = "white" if (key in _DARK and np.isfinite(v)) else _INK
-            ax.text(c + 0.5, r + 0.5, text, ha="center", va="center", fontsize=5.5, color=colour,
-                    linespacing=1.1, gid="jsna-rug-text")
+            ax.text(
+                c + 0.5,
+                r + 0.5,
+                text,
+                ha="center",
+                va="center",
+                fontsize=5.5,
+                color=colour,
+                linespacing=1.1,
+                gid="jsna-rug-text",
+            )
             present.add(key if np.isfinite(v) else "no data")
         ax.set_xlim(0, len(areas))
         ax.set_ylim(len(indicators), 0)
@@ -438,13 +591,27 @@ def tartan_rug(
         ax.tick_params(length=0)
         for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
-        handles = [Patch(facecolor=s.facecolor, edgecolor="#BFBFBF", label=s.label)
-                   for k, s in SIGNIFICANCE.items() if k in present]
+        handles = [
+            Patch(facecolor=s.facecolor, edgecolor="#BFBFBF", label=s.label)
+            for k, s in SIGNIFICANCE.items()
+            if k in present
+        ]
         if "no data" in present or len(df) < len(areas) * len(indicators):
-            handles.append(Patch(facecolor=NO_DATA.facecolor, hatch=NO_DATA.hatch, edgecolor="#BFBFBF",
-                                 label=NO_DATA.label))
-        _legend_below(ax, handles, title=f"{significance_title} (each cell: value in the indicator's units, "
-                                         "and the comparison)", ncols=min(len(handles), 4))
+            handles.append(
+                Patch(
+                    facecolor=NO_DATA.facecolor,
+                    hatch=NO_DATA.hatch,
+                    edgecolor="#BFBFBF",
+                    label=NO_DATA.label,
+                )
+            )
+        _legend_below(
+            ax,
+            handles,
+            title=f"{significance_title} (each cell: value in the indicator's units, "
+            "and the comparison)",
+            ncols=min(len(handles), 4),
+        )
     return ax
 
 
@@ -472,7 +639,7 @@ def neighbour_bars(
     Parameters
     ----------
     df : DataFrame
-        One row per area (e.g. :func:`jsna.benchmark.area_and_neighbours` for one indicator and period).
+        One row per area (e.g. :func:`jsna.analysis.benchmark.area_and_neighbours` for one indicator and period).
     value_label : str
         Value axis label with units (required).
     label, value, lower, upper, significance : str
@@ -513,13 +680,31 @@ def neighbour_bars(
     if highlight is not None:
         check_column(df, label, "label")
         if highlight not in set(df[label].astype(str)):
-            raise DataValidationError(f"highlight={highlight!r} is not one of the labels {first_values(df[label])}")
-        frame = df.assign(**{label: df[label].astype(str).where(df[label].astype(str) != highlight,
-                                                                 f"▶ {highlight}")})
-    ax = ranked_bars(frame, label=label, value=value, value_label=value_label, lower=lower, upper=upper, ax=ax,
-                     significance=significance, significance_title="Compared with England", reference=reference,
-                     reference_label="England", sort=sort,
-                     highlight=None if significance is not None else (f"▶ {highlight}" if highlight else None))
+            raise DataValidationError(
+                f"highlight={highlight!r} is not one of the labels {first_values(df[label])}"
+            )
+        frame = df.assign(
+            **{
+                label: df[label]
+                .astype(str)
+                .where(df[label].astype(str) != highlight, f"▶ {highlight}")
+            }
+        )
+    ax = ranked_bars(
+        frame,
+        label=label,
+        value=value,
+        value_label=value_label,
+        lower=lower,
+        upper=upper,
+        ax=ax,
+        significance=significance,
+        significance_title="Compared with England",
+        reference=reference,
+        reference_label="England",
+        sort=sort,
+        highlight=None if significance is not None else (f"▶ {highlight}" if highlight else None),
+    )
     for tick in ax.get_yticklabels():
         if highlight is not None and tick.get_text() == f"▶ {highlight}":
             tick.set_fontweight("bold")

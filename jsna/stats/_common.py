@@ -206,7 +206,9 @@ def group_labels(keys: pd.DataFrame, mask: np.ndarray) -> str:
     return first_values(list(rows.itertuples(index=False, name=None)))
 
 
-def group_runs(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame, np.ndarray | None]:
+def group_runs(
+    df: pd.DataFrame, by: Sequence[str]
+) -> tuple[np.ndarray, pd.DataFrame, np.ndarray | None]:
     """:func:`group_index`, plus the first row of each group when every group is one run of rows.
 
     Rows of a group usually sit together (data sorted by area), so the keys
@@ -250,12 +252,20 @@ def _differs_from_previous(series: pd.Series) -> np.ndarray | None:
     if isinstance(series.dtype, pd.CategoricalDtype):
         values = series.cat.codes.to_numpy()
     else:
-        values = series.to_numpy(dtype=object) if pd.api.types.is_string_dtype(series.dtype) else series.to_numpy()
+        values = (
+            series.to_numpy(dtype=object)
+            if pd.api.types.is_string_dtype(series.dtype)
+            else series.to_numpy()
+        )
     try:
         differs = values[1:] != values[:-1]
     except (TypeError, ValueError):  # e.g. pd.NA, whose truth value is ambiguous
         return None
-    if not isinstance(differs, np.ndarray) or differs.dtype != bool or differs.shape != (len(values) - 1,):
+    if (
+        not isinstance(differs, np.ndarray)
+        or differs.dtype != bool
+        or differs.shape != (len(values) - 1,)
+    ):
         return None
     return differs
 
@@ -298,8 +308,11 @@ def _period_key(label) -> tuple[float, int, int] | None:
         return None
     quarter = _QUARTER.search(text)
     month = _MONTH.search(text)
-    return (float(year[1]), int(quarter[1]) if quarter else 0,
-            _MONTHS.index(month[1].lower()) + 1 if month else 0)
+    return (
+        float(year[1]),
+        int(quarter[1]) if quarter else 0,
+        _MONTHS.index(month[1].lower()) + 1 if month else 0,
+    )
 
 
 def period_ranks(df: pd.DataFrame, period: str, argument: str = "period") -> np.ndarray:
@@ -320,10 +333,13 @@ def period_ranks(df: pd.DataFrame, period: str, argument: str = "period") -> np.
     """
     series = df[period]
     if series.isna().any():
-        raise DataValidationError(f"{argument} column {period!r} has missing values; every row needs its period")
+        raise DataValidationError(
+            f"{argument} column {period!r} has missing values; every row needs its period"
+        )
     kind = series.dtype
-    if (pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)) \
-            or pd.api.types.is_datetime64_any_dtype(kind):
+    if (
+        pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
+    ) or pd.api.types.is_datetime64_any_dtype(kind):
         return np.unique(series.to_numpy(), return_inverse=True)[1].reshape(-1).astype(np.intp)
     codes, uniques = factorize(series)
     keys = [_period_key(label) for label in uniques]  # one parse per distinct label
@@ -337,7 +353,9 @@ def period_ranks(df: pd.DataFrame, period: str, argument: str = "period") -> np.
     return order[codes].astype(np.intp)
 
 
-def group_sum(values: np.ndarray, codes: np.ndarray, size: int, starts: np.ndarray | None) -> np.ndarray:
+def group_sum(
+    values: np.ndarray, codes: np.ndarray, size: int, starts: np.ndarray | None
+) -> np.ndarray:
     """Sum ``values`` within groups: ``np.add.reduceat`` over runs when ``starts`` is given, else bincount.
 
     Examples
@@ -354,7 +372,9 @@ def group_sum(values: np.ndarray, codes: np.ndarray, size: int, starts: np.ndarr
 
 def _hashable(series: pd.Series):
     """Values to factorize: text columns as a plain object array (three times faster)."""
-    if pd.api.types.is_string_dtype(series.dtype) and not isinstance(series.dtype, pd.CategoricalDtype):
+    if pd.api.types.is_string_dtype(series.dtype) and not isinstance(
+        series.dtype, pd.CategoricalDtype
+    ):
         return series.to_numpy(dtype=object)
     return series
 
@@ -372,7 +392,9 @@ def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques)
 
 
-def labels(choices: Sequence[str | None], codes: np.ndarray | int, size: int | None = None) -> pd.Categorical:
+def labels(
+    choices: Sequence[str | None], codes: np.ndarray | int, size: int | None = None
+) -> pd.Categorical:
     """A column of repeated text labels, stored as a categorical (cheap for long frames).
 
     ``codes`` index ``choices`` (-1 for missing); an int fills ``size`` rows.
@@ -389,8 +411,9 @@ def labels(choices: Sequence[str | None], codes: np.ndarray | int, size: int | N
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), categories=list(choices))
 
 
-def check_non_negative(df: pd.DataFrame, values: np.ndarray, column: str, argument: str,
-                       *, strict: bool = False) -> None:
+def check_non_negative(
+    df: pd.DataFrame, values: np.ndarray, column: str, argument: str, *, strict: bool = False
+) -> None:
     """Raise if a column has negative (or zero/negative with ``strict``) or infinite values.
 
     The check every verb makes of its count and denominator columns.
@@ -409,8 +432,14 @@ def check_non_negative(df: pd.DataFrame, values: np.ndarray, column: str, argume
         )
 
 
-def warn_degenerate(function: str, mask: np.ndarray, reason: str, keys: pd.DataFrame | None = None,
-                    consequence: str = "value and limits are NaN", rows: pd.Index | None = None) -> None:
+def warn_degenerate(
+    function: str,
+    mask: np.ndarray,
+    reason: str,
+    keys: pd.DataFrame | None = None,
+    consequence: str = "value and limits are NaN",
+    rows: pd.Index | None = None,
+) -> None:
     """Issue one UserWarning naming how many (and which) groups got NaN.
 
     ``keys`` (the group keys) names the groups; without grouping columns,
@@ -430,12 +459,16 @@ def warn_degenerate(function: str, mask: np.ndarray, reason: str, keys: pd.DataF
     elif rows is not None:
         after = f" (row{'s' if n > 1 else ''} {first_values(rows[mask].tolist(), 3)})"
     noun = "group has" if n == 1 else "groups have"
-    warnings.warn(f"{function}: {n} {noun} {reason}{which}; {consequence}{after}",
-                  UserWarning, stacklevel=3)
+    warnings.warn(
+        f"{function}: {n} {noun} {reason}{which}; {consequence}{after}", UserWarning, stacklevel=3
+    )
 
 
-def add_limits(out: dict[str, object], limits: Callable[[float], tuple[np.ndarray, np.ndarray]],
-               levels: Sequence[float]) -> None:
+def add_limits(
+    out: dict[str, object],
+    limits: Callable[[float], tuple[np.ndarray, np.ndarray]],
+    levels: Sequence[float],
+) -> None:
     """Add ``lower_ci*``/``upper_ci*`` arrays to ``out`` for each confidence level.
 
     Examples
@@ -460,7 +493,13 @@ def multiplier_value(multiplier, argument: str = "multiplier") -> float:
     >>> multiplier_value(100_000)
     100000.0
     """
-    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float, np.number)) \
-            or not np.isfinite(multiplier) or multiplier <= 0:
-        raise DataValidationError(f"{argument}={multiplier!r} must be a positive number such as 100 or 100_000")
+    if (
+        isinstance(multiplier, bool)
+        or not isinstance(multiplier, (int, float, np.number))
+        or not np.isfinite(multiplier)
+        or multiplier <= 0
+    ):
+        raise DataValidationError(
+            f"{argument}={multiplier!r} must be a positive number such as 100 or 100_000"
+        )
     return float(multiplier)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jsna.columns import POLARITIES, POLARITY_HIGH_GOOD, POLARITY_LOW_GOOD
 from jsna.exceptions import DataValidationError, first_values
-from jsna.schema import POLARITIES, POLARITY_HIGH_GOOD, POLARITY_LOW_GOOD
 from jsna.stats._common import (
     check_columns,
     check_rows,
@@ -26,7 +26,7 @@ COMPARISON_LABELS = (BETTER, SIMILAR, WORSE, HIGHER, LOWER, NOT_COMPARED)
 
 
 def polarity_values(df: pd.DataFrame, polarity: str) -> np.ndarray:
-    """Polarity of each row: one of ``jsna.schema.POLARITIES``, or a column holding them."""
+    """Polarity of each row: one of ``jsna.columns.POLARITIES``, or a column holding them."""
     if polarity in POLARITIES:
         return np.full(len(df), polarity, dtype=object)
     if isinstance(polarity, str) and polarity in df.columns:
@@ -43,15 +43,22 @@ def polarity_values(df: pd.DataFrame, polarity: str) -> np.ndarray:
     )
 
 
-def polarity_labels(direction: np.ndarray, polarity: np.ndarray, up: str, down: str,
-                    good: str, bad: str, same: str) -> np.ndarray:
+def polarity_labels(
+    direction: np.ndarray, polarity: np.ndarray, up: str, down: str, good: str, bad: str, same: str
+) -> np.ndarray:
     """Turn directions (+1 higher, -1 lower, 0 same, NaN none) into polarity-aware labels."""
     high_good = polarity == POLARITY_HIGH_GOOD
     low_good = polarity == POLARITY_LOW_GOOD
     return np.select(
-        [direction == 0,
-         (direction > 0) & high_good, (direction > 0) & low_good, direction > 0,
-         (direction < 0) & high_good, (direction < 0) & low_good, direction < 0],
+        [
+            direction == 0,
+            (direction > 0) & high_good,
+            (direction > 0) & low_good,
+            direction > 0,
+            (direction < 0) & high_good,
+            (direction < 0) & low_good,
+            direction < 0,
+        ],
         [same, good, bad, up, bad, good, down],
         None,
     )
@@ -82,7 +89,7 @@ def compare(
         each row's benchmark.
     polarity : str
         "high is good", "low is good" or "no judgement"
-        (``jsna.schema.POLARITIES``), or a column holding them.
+        (``jsna.columns.POLARITIES``), or a column holding them.
     method : {"ci_overlap", "spc"}, default "ci_overlap"
         "ci_overlap": Similar when the benchmark lies within the row's
         limits (inclusive), otherwise higher or lower. "spc" (proportions):
@@ -143,12 +150,19 @@ def compare(
                 f"{first_values(df.index[swapped].tolist())} (e.g. {lower[swapped][0]:g} > {upper[swapped][0]:g}); "
                 "the limits look swapped: check which column is which"
             )
-        missing = np.isnan(lower) | np.isnan(upper) | np.isnan(bench) | np.isnan(numeric_column(df, value, "value"))
+        missing = (
+            np.isnan(lower)
+            | np.isnan(upper)
+            | np.isnan(bench)
+            | np.isnan(numeric_column(df, value, "value"))
+        )
         with np.errstate(invalid="ignore"):
             direction = np.where(lower > bench, 1.0, np.where(upper < bench, -1.0, 0.0))
     elif method == "spc":
         if count is None or denominator is None:
-            raise DataValidationError("method='spc' needs count= and denominator= (it is for proportions)")
+            raise DataValidationError(
+                "method='spc' needs count= and denominator= (it is for proportions)"
+            )
         check_columns(df, {"count": count, "denominator": denominator})
         o = numeric_column(df, count, "count")
         n = numeric_column(df, denominator, "denominator")

@@ -35,10 +35,25 @@ __all__ = ["ESP2013", "dsr", "standard_weights"]
 
 #: European Standard Population 2013: band label -> weight (sums to 100,000).
 ESP2013: dict[str, float] = {
-    "0-4": 5000, "5-9": 5500, "10-14": 5500, "15-19": 5500, "20-24": 6000,
-    "25-29": 6000, "30-34": 6500, "35-39": 7000, "40-44": 7000, "45-49": 7000,
-    "50-54": 7000, "55-59": 6500, "60-64": 6000, "65-69": 5500, "70-74": 5000,
-    "75-79": 4000, "80-84": 2500, "85-89": 1500, "90+": 1000,
+    "0-4": 5000,
+    "5-9": 5500,
+    "10-14": 5500,
+    "15-19": 5500,
+    "20-24": 6000,
+    "25-29": 6000,
+    "30-34": 6500,
+    "35-39": 7000,
+    "40-44": 7000,
+    "45-49": 7000,
+    "50-54": 7000,
+    "55-59": 6500,
+    "60-64": 6000,
+    "65-69": 5500,
+    "70-74": 5000,
+    "75-79": 4000,
+    "80-84": 2500,
+    "85-89": 1500,
+    "90+": 1000,
 }
 
 #: A DSR is not published below this many events.
@@ -51,7 +66,8 @@ _AGED = r"(?:aged?\s*|ages\s*)?"
 _YEARS = r"(?:\s*(?:years?|yrs?))?"
 _RANGE = re.compile(rf"^{_AGED}(\d+){_YEARS}\s*(?:-|–|to)\s*(\d+){_YEARS}$", re.IGNORECASE)
 _OPEN = re.compile(
-    rf"^{_AGED}(\d+){_YEARS}\s*(?:\+|plus|and over|or over|and above|or more|and older){_YEARS}$", re.IGNORECASE
+    rf"^{_AGED}(\d+){_YEARS}\s*(?:\+|plus|and over|or over|and above|or more|and older){_YEARS}$",
+    re.IGNORECASE,
 )
 _START = re.compile(r"^(\d+)(?:\.0)?$")
 
@@ -130,8 +146,9 @@ def _band_codes(series: pd.Series, period: int) -> tuple[np.ndarray, np.ndarray]
     size = len(series)
     if values is not None and 0 < period < size:
         try:
-            repeats = (np.array_equal(values[period:period + 64], values[:min(64, size - period)])
-                       and np.array_equal(values[period:], values[:-period]))
+            repeats = np.array_equal(
+                values[period : period + 64], values[: min(64, size - period)]
+            ) and np.array_equal(values[period:], values[:-period])
         except (TypeError, ValueError):  # values without a plain truth value (pd.NA)
             repeats = False
         if repeats:
@@ -232,10 +249,17 @@ def dsr(
     levels = confidence_levels(confidence)
     multiplier = multiplier_value(multiplier)
     standard_column = isinstance(standard, str) and standard.lower() != "esp2013"
-    check_columns(df, {
-        "count": count, "denominator": denominator, "by": by, "age_band": age_band,
-        "standard": standard if standard_column else None, "event_frequency": event_frequency,
-    })
+    check_columns(
+        df,
+        {
+            "count": count,
+            "denominator": denominator,
+            "by": by,
+            "age_band": age_band,
+            "standard": standard if standard_column else None,
+            "event_frequency": event_frequency,
+        },
+    )
     check_rows(df, "dsr")
     if not (standard_column or isinstance(standard, Mapping) or isinstance(standard, str)):
         raise DataValidationError(
@@ -253,12 +277,16 @@ def dsr(
     # age bands: codes into the standard's bands (or the labels found, for a column of weights)
     labels, label_names = _band_codes(df[age_band], first_run)
     if (labels < 0).any():
-        raise DataValidationError(f"age_band column {age_band!r} has missing labels; every row needs its age band")
+        raise DataValidationError(
+            f"age_band column {age_band!r} has missing labels; every row needs its age band"
+        )
     if standard_column:
         w = numeric_column(df, standard, "standard")
         check_non_negative(df, w, standard, "standard")
         if np.isnan(w).any():
-            raise DataValidationError(f"standard column {standard!r} has missing weights; give every band its weight")
+            raise DataValidationError(
+                f"standard column {standard!r} has missing weights; give every band its weight"
+            )
         band, nbands = labels, len(label_names)
     else:
         mapping = ESP2013 if isinstance(standard, str) else standard
@@ -292,8 +320,11 @@ def dsr(
     # one row per group and band (several, one per frequency, for non-independent events)
     cell = codes.astype(np.int64, copy=False) * nbands + band
     if f is None and size * nbands <= 4 * len(cell):  # count the cells (cheaper than hashing them)
-        repeated = None if np.bincount(cell, minlength=size * nbands).max() <= 1 \
+        repeated = (
+            None
+            if np.bincount(cell, minlength=size * nbands).max() <= 1
             else pd.Series(cell).duplicated().to_numpy()
+        )
     else:
         repeated = pd.Series(cell).duplicated().to_numpy()
         repeated = repeated if repeated.any() else None
@@ -304,7 +335,11 @@ def dsr(
             "group and age band (or name the event_frequency column for non-independent events)"
         )
     if f is not None:
-        spread = pd.DataFrame({"cell": cell, "n": n}).groupby("cell", sort=False)["n"].agg(["min", "max"])
+        spread = (
+            pd.DataFrame({"cell": cell, "n": n})
+            .groupby("cell", sort=False)["n"]
+            .agg(["min", "max"])
+        )
         if (spread["min"] != spread["max"]).any():
             raise DataValidationError(
                 f"denominator column {denominator!r} differs between event frequencies of the same "
@@ -313,8 +348,13 @@ def dsr(
 
     missing_x = np.isnan(x)
     if missing_x.any():
-        warn_degenerate("dsr", np.bincount(codes, missing_x, minlength=size) > 0, "a missing count in an age band",
-                        keys, "taken as 0 events, as PHEindicatormethods does; give 0 for bands with no events")
+        warn_degenerate(
+            "dsr",
+            np.bincount(codes, missing_x, minlength=size) > 0,
+            "a missing count in an age band",
+            keys,
+            "taken as 0 events, as PHEindicatormethods does; give 0 for bands with no events",
+        )
         x = np.where(missing_x, 0.0, x)
     events = x if f is None else x * f
     positive = n > 0
@@ -330,10 +370,18 @@ def dsr(
     sum_weighted = group_sum(weighted, codes, size, starts)
     sum_squared = group_sum(squared, codes, size, starts)
     if repeated is None:  # every row is its group's only row for its band
-        present = np.bincount(codes, minlength=size) if starts is None else np.diff(np.r_[starts, len(codes)])
+        present = (
+            np.bincount(codes, minlength=size)
+            if starts is None
+            else np.diff(np.r_[starts, len(codes)])
+        )
         total_n = group_sum(n, codes, size, starts)
         total_w = group_sum(w, codes, size, starts)
-        bad_pop = np.zeros(size, dtype=bool) if positive.all() else group_sum(~positive, codes, size, starts) > 0
+        bad_pop = (
+            np.zeros(size, dtype=bool)
+            if positive.all()
+            else group_sum(~positive, codes, size, starts) > 0
+        )
     else:
         first = ~repeated  # the first row of each group and band
         present = np.bincount(codes[first], minlength=size)
@@ -345,16 +393,26 @@ def dsr(
     small = total_x < DSR_MIN_COUNT
     warn_degenerate("dsr", missing_band, "missing age band(s) that other groups have", keys)
     warn_degenerate("dsr", bad_pop & ~missing_band, "a population of 0 or NaN in an age band", keys)
-    warn_degenerate("dsr", small & ~missing_band & ~bad_pop, f"fewer than {DSR_MIN_COUNT} events", keys)
+    warn_degenerate(
+        "dsr", small & ~missing_band & ~bad_pop, f"fewer than {DSR_MIN_COUNT} events", keys
+    )
     invalid = missing_band | bad_pop | small
-    note = np.where(missing_band, "missing age band",
-                    np.where(bad_pop, "population of 0 or missing in an age band",
-                             np.where(small, f"not calculated for fewer than {DSR_MIN_COUNT} events", None)))
+    note = np.where(
+        missing_band,
+        "missing age band",
+        np.where(
+            bad_pop,
+            "population of 0 or missing in an age band",
+            np.where(small, f"not calculated for fewer than {DSR_MIN_COUNT} events", None),
+        ),
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(invalid, np.nan, sum_weighted / total_w * multiplier)
         variance = np.where(invalid, np.nan, sum_squared / total_w**2)
     out = {count: total_x, denominator: np.where(bad_pop, np.nan, total_n), "value": value}
-    add_limits(out, lambda level: intervals.dobson(value, total_x, variance, level, multiplier), levels)
+    add_limits(
+        out, lambda level: intervals.dobson(value, total_x, variance, level, multiplier), levels
+    )
     out["statistic"] = f"dsr per {multiplier:,.10g}"
     out["method"] = method
     out["value_note"] = note

@@ -45,7 +45,9 @@ def _sigma_adjustment(p: float, population, average, side: str, multiplier: floa
     with np.errstate(invalid="ignore", divide="ignore"):
         adj = np.sqrt(
             (-8 * average * (population / z2 + 1)) ** 2
-            - 64 * (1 / z2 + 1 / population) * average
+            - 64
+            * (1 / z2 + 1 / population)
+            * average
             * (population * (average * (population / z2 + 2) - 1) + z2 * (average - 1))
         )
         last = 1 / z2 + 1 / population
@@ -91,7 +93,9 @@ def _signif_ceiling(x: float) -> float:
 
 def _check_statistic(statistic, rate, rate_type, ratio_type, df):
     if statistic not in _STATISTICS:
-        raise DataValidationError(f"statistic={statistic!r} must be one of {', '.join(_STATISTICS)}")
+        raise DataValidationError(
+            f"statistic={statistic!r} must be one of {', '.join(_STATISTICS)}"
+        )
     if statistic == "rate":
         if rate_type not in ("dsr", "crude"):
             raise DataValidationError(f"rate_type={rate_type!r} must be 'dsr' or 'crude' for rates")
@@ -107,9 +111,13 @@ def _inputs(df, count, denominator, statistic):
     check_rows(df, f"funnel ({statistic})")
     o = numeric_column(df, count, "count")
     if np.isnan(o).any():
-        raise DataValidationError(f"count column {count!r} has missing values; give every area a count, 0 if none")
+        raise DataValidationError(
+            f"count column {count!r} has missing values; give every area a count, 0 if none"
+        )
     if (o < 0).any():
-        raise DataValidationError(f"count column {count!r} must be zero or more; found {first_values(o[o < 0].tolist())}")
+        raise DataValidationError(
+            f"count column {count!r} must be zero or more; found {first_values(o[o < 0].tolist())}"
+        )
     n = None
     if denominator is not None:
         n = numeric_column(df, denominator, "denominator")
@@ -137,7 +145,9 @@ def _derived_denominator(df, o, n, rate, rate_type, multiplier):
         return np.where(o == 0, np.nan, implied)
     if n is None:
         if (o == 0).any():
-            raise DataValidationError("crude rates with 0 events need denominator= to place them on the funnel")
+            raise DataValidationError(
+                "crude rates with 0 events need denominator= to place them on the funnel"
+            )
         return implied
     return np.where(o == 0, n, implied)
 
@@ -229,7 +239,9 @@ def funnel_limits(
         for level, tail in _TAILS.items():
             lo_name, hi_name = _limit_names(level)
             out[lo_name] = np.maximum(0, _sigma_adjustment(1 - tail, x, average, "low", multiplier))
-            out[hi_name] = np.minimum(multiplier, _sigma_adjustment(1 - tail, x, average, "high", multiplier))
+            out[hi_name] = np.minimum(
+                multiplier, _sigma_adjustment(1 - tail, x, average, "high", multiplier)
+            )
         out["baseline"] = average * multiplier
         label, method = "proportion", "Wilson"
     else:
@@ -310,7 +322,9 @@ def funnel_significance(
         low2 = value < _sigma_adjustment(0.975, n, average, "low", 1)
         high3 = value > _sigma_adjustment(0.999, n, average, "high", 1)
         high2 = value > _sigma_adjustment(0.975, n, average, "high", 1)
-        labels = np.select([low3, low2, high3, high2], [LOW_001, LOW_025, HIGH_001, HIGH_025], NOT_SIGNIFICANT)
+        labels = np.select(
+            [low3, low2, high3, high2], [LOW_001, LOW_025, HIGH_001, HIGH_025], NOT_SIGNIFICANT
+        )
     else:
         if statistic == "rate":
             multiplier = multiplier_value(100_000 if multiplier is None else multiplier)
@@ -322,9 +336,14 @@ def funnel_significance(
         lo2, hi2 = intervals.poisson(o, 0.95)
         with np.errstate(divide="ignore", invalid="ignore"):
             labels = np.select(
-                [benchmark < lo3 / expected, benchmark < lo2 / expected,
-                 benchmark > hi3 / expected, benchmark > hi2 / expected],
-                [HIGH_001, HIGH_025, LOW_001, LOW_025], NOT_SIGNIFICANT,
+                [
+                    benchmark < lo3 / expected,
+                    benchmark < lo2 / expected,
+                    benchmark > hi3 / expected,
+                    benchmark > hi2 / expected,
+                ],
+                [HIGH_001, HIGH_025, LOW_001, LOW_025],
+                NOT_SIGNIFICANT,
             )
         if statistic == "rate" and rate_type == "dsr":
             labels = np.where(o < intervals.BYARS_MIN_COUNT, DSR_TOO_FEW, labels)

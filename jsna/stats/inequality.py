@@ -214,13 +214,24 @@ def sii(
             "se cannot be used with transform=True: the standard error is taken from the "
             "transformed 95% limits; pass lower= and upper= instead"
         )
-    if isinstance(repetitions, bool) or not isinstance(repetitions, Integral) or repetitions < MIN_REPETITIONS:
+    if (
+        isinstance(repetitions, bool)
+        or not isinstance(repetitions, Integral)
+        or repetitions < MIN_REPETITIONS
+    ):
         raise DataValidationError(
             f"repetitions={repetitions!r} must be a whole number of at least {MIN_REPETITIONS:,} "
             "(default 100,000)"
         )
-    if isinstance(multiplier, bool) or not isinstance(multiplier, Real) or not np.isfinite(multiplier) or multiplier == 0:
-        raise DataValidationError(f"multiplier={multiplier!r} must be a non-zero number such as 1, 100 or -1")
+    if (
+        isinstance(multiplier, bool)
+        or not isinstance(multiplier, Real)
+        or not np.isfinite(multiplier)
+        or multiplier == 0
+    ):
+        raise DataValidationError(
+            f"multiplier={multiplier!r} must be a non-zero number such as 1, 100 or -1"
+        )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, Integral)):
         raise DataValidationError(f"seed={seed!r} must be a whole number or None")
     levels = confidence_levels(confidence)
@@ -228,7 +239,14 @@ def sii(
     if se is None and (lower is None or upper is None):
         raise DataValidationError("sii needs the value's 95% limits (lower= and upper=) or se=")
     check_columns(
-        df, {"value": value, "population": population, "quantile": quantile, "by": by_cols, **limit_cols}
+        df,
+        {
+            "value": value,
+            "population": population,
+            "quantile": quantile,
+            "by": by_cols,
+            **limit_cols,
+        },
     )
     check_rows(df, "sii")
 
@@ -260,7 +278,9 @@ def sii(
         lo = numeric_column(df, lower, "lower")
         up = numeric_column(df, upper, "upper")
     if value_type == "proportion":
-        checks = [("value", value, y)] + ([] if se is not None else [("lower", lower, lo), ("upper", upper, up)])
+        checks = [("value", value, y)] + (
+            [] if se is not None else [("lower", lower, lo), ("upper", upper, up)]
+        )
         for argument, column, x in checks:
             bad = (x < 0) | (x > 1)
             if bad.any():
@@ -318,9 +338,11 @@ def sii(
     usable &= np.isfinite(aa).all(1) & (aa > 0).all(1)
     rules = [
         (f"not exactly one row for each of the {nq} quantiles", ~complete),
-        ("a missing or unusable value, limit, standard error or population "
-         "(NaN, zero population, or a rate of 0 / proportion of 0 or 1 that cannot be transformed)",
-         complete & ~usable),
+        (
+            "a missing or unusable value, limit, standard error or population "
+            "(NaN, zero population, or a rate of 0 / proportion of 0 or 1 that cannot be transformed)",
+            complete & ~usable,
+        ),
     ]
     for what, mask in rules:
         if mask.any():
@@ -387,7 +409,10 @@ def _simulate(t, s, hat, value_type, transform, multiplier, repetitions, seed, l
     positions = []
     for level in levels:
         upper_p = level + (1 - level) / 2
-        positions += [int(np.round(repetitions * (1 - upper_p))), int(np.round(repetitions * upper_p))]
+        positions += [
+            int(np.round(repetitions * (1 - upper_p))),
+            int(np.round(repetitions * upper_p)),
+        ]
     kth = np.clip(np.array(positions) - 1, 0, repetitions - 1)
     back = (lambda v: _inverse(v, value_type)) if transform else None
 
@@ -496,7 +521,9 @@ def quantiles(
     check_columns(df, {"value": value, "by": by_cols})
     check_rows(df, "quantiles")
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 2:
-        raise DataValidationError(f"n={n!r} must be a whole number of quantiles, at least 2 (10 for deciles)")
+        raise DataValidationError(
+            f"n={n!r} must be a whole number of quantiles, at least 2 (10 for deciles)"
+        )
     if not isinstance(invert, (bool, np.bool_)):
         raise DataValidationError(f"invert={invert!r} must be True or False")
     if "quantile" in df.columns:

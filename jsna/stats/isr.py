@@ -28,8 +28,10 @@ __all__ = ["isr"]
 
 def _join_reference(df, reference, age_band, ref_count, ref_denominator):
     """Reference counts and populations for each row of ``df``, joined by age band label."""
-    check_columns(reference, {"age_band": age_band, "ref_count": ref_count,
-                              "ref_denominator": ref_denominator})
+    check_columns(
+        reference,
+        {"age_band": age_band, "ref_count": ref_count, "ref_denominator": ref_denominator},
+    )
     duplicated = reference[age_band].duplicated()
     if duplicated.any():
         raise DataValidationError(
@@ -43,8 +45,10 @@ def _join_reference(df, reference, age_band, ref_count, ref_denominator):
             f"age_band labels {first_values(missing.tolist())} are not in the reference "
             f"(its bands: {first_values(reference[age_band].tolist(), 20)}); relabel one of them"
         )
-    return (numeric_column(reference, ref_count, "ref_count")[position],
-            numeric_column(reference, ref_denominator, "ref_denominator")[position])
+    return (
+        numeric_column(reference, ref_count, "ref_count")[position],
+        numeric_column(reference, ref_denominator, "ref_denominator")[position],
+    )
 
 
 def isr(
@@ -131,10 +135,19 @@ def isr(
     levels = confidence_levels(confidence)
     if kind not in ("ratio", "rate"):
         raise DataValidationError(f"kind={kind!r} must be 'ratio' or 'rate'")
-    multiplier = multiplier_value((1 if kind == "ratio" else 100_000) if multiplier is None else multiplier)
+    multiplier = multiplier_value(
+        (1 if kind == "ratio" else 100_000) if multiplier is None else multiplier
+    )
     by = as_list(by)
-    check_columns(df, {"denominator": denominator, "by": by,
-                       "count": count if observed is None else None, "age_band": age_band})
+    check_columns(
+        df,
+        {
+            "denominator": denominator,
+            "by": by,
+            "count": count if observed is None else None,
+            "age_band": age_band,
+        },
+    )
     check_rows(df, "isr")
     if reference is None:
         check_columns(df, {"ref_count": ref_count, "ref_denominator": ref_denominator})
@@ -142,12 +155,16 @@ def isr(
         ref_n = numeric_column(df, ref_denominator, "ref_denominator")
     else:
         if age_band is None:
-            raise DataValidationError("reference= needs age_band=, the column whose labels join the two frames")
+            raise DataValidationError(
+                "reference= needs age_band=, the column whose labels join the two frames"
+            )
         ref_x, ref_n = _join_reference(df, reference, age_band, ref_count, ref_denominator)
     n = numeric_column(df, denominator, "denominator")
     check_non_negative(df, n, denominator, "denominator")
     if (ref_x < 0).any():
-        raise DataValidationError(f"ref_count {ref_count!r} must be zero or more; found {first_values(ref_x[ref_x < 0].tolist())}")
+        raise DataValidationError(
+            f"ref_count {ref_count!r} must be zero or more; found {first_values(ref_x[ref_x < 0].tolist())}"
+        )
     if not (ref_n > 0).all():
         raise DataValidationError(
             f"ref_denominator {ref_denominator!r} must be greater than zero in every band; "
@@ -169,7 +186,9 @@ def isr(
         check_non_negative(observed, x, count, "count")
         lookup = observed.set_index(by)[count] if by else None
         if by and lookup.index.has_duplicates:
-            raise DataValidationError(f"observed has more than one row for groups {first_values(lookup.index[lookup.index.duplicated()].tolist())}")
+            raise DataValidationError(
+                f"observed has more than one row for groups {first_values(lookup.index[lookup.index.duplicated()].tolist())}"
+            )
         if by:
             index = pd.MultiIndex.from_frame(keys) if len(by) > 1 else pd.Index(keys[by[0]])
             position = lookup.index.get_indexer(index)
@@ -187,8 +206,11 @@ def isr(
     warn_degenerate("isr", bad, "an expected count of 0 or NaN", keys)
     expected = np.where(bad, np.nan, expected)
     if kind == "rate":
-        ref_rate = (np.bincount(codes, ref_x, minlength=size)
-                    / np.bincount(codes, ref_n, minlength=size) * multiplier)
+        ref_rate = (
+            np.bincount(codes, ref_x, minlength=size)
+            / np.bincount(codes, ref_n, minlength=size)
+            * multiplier
+        )
         scale = ref_rate / expected
         statistic = f"indirectly standardised rate per {multiplier:,.10g}"
     else:
@@ -206,5 +228,7 @@ def isr(
 
     add_limits(out, limits, levels)
     out["statistic"] = statistic
-    out["method"] = np.where(np.isnan(obs), None, np.where(obs < intervals.BYARS_MIN_COUNT, "Exact", "Byars"))
+    out["method"] = np.where(
+        np.isnan(obs), None, np.where(obs < intervals.BYARS_MIN_COUNT, "Exact", "Byars")
+    )
     return keys.assign(**out)

@@ -231,7 +231,9 @@ def life_expectancy(
     'life expectancy at age 0'
     """
     by_cols = as_list(by)
-    check_columns(df, {"deaths": deaths, "population": population, "by": by_cols, "age_band": age_band})
+    check_columns(
+        df, {"deaths": deaths, "population": population, "by": by_cols, "age_band": age_band}
+    )
     check_rows(df, "life_expectancy")
     levels = confidence_levels(confidence)
     out_cols = [*by_cols, age_band, "value"]
@@ -265,12 +267,18 @@ def life_expectancy(
 
     final = f"{layout[-1]}+"
     rules = [
-        ("a missing (NaN) deaths or population value", (present & (np.isnan(dd) | np.isnan(pp))).any(1)),
+        (
+            "a missing (NaN) deaths or population value",
+            (present & (np.isnan(dd) | np.isnan(pp))).any(1),
+        ),
         ("negative deaths", (dd < 0).any(1)),
         ("a zero or negative population", (pp <= 0).any(1)),
         (f"a missing age band (all {nb} bands 0, 1-4, ..., {final} are needed)", ~present.all(1)),
         ("more deaths than population in an age band", (dd > pp).any(1)),
-        (f"a total population of {MIN_TOTAL_POPULATION:,} or less", np.nansum(pp, 1) <= MIN_TOTAL_POPULATION),
+        (
+            f"a total population of {MIN_TOTAL_POPULATION:,} or less",
+            np.nansum(pp, 1) <= MIN_TOTAL_POPULATION,
+        ),
         (f"no deaths in the {final} band", dd[:, -1] == 0),
     ]
     invalid = np.zeros(ng, dtype=bool)

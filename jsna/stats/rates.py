@@ -66,14 +66,20 @@ def _count_and_denominator(df, count, denominator, by, function):
         base[count] = o
         base[denominator] = n
     for values, column, argument in ((o, count, "count"), (n, denominator, "denominator")):
-        warn_degenerate(function, np.isnan(values), f"a missing {argument} ({column!r})", keys, rows=rows)
+        warn_degenerate(
+            function, np.isnan(values), f"a missing {argument} ({column!r})", keys, rows=rows
+        )
     return base, o, n
 
 
 def _named(base, df, by):
     """``(keys, consequence, rows)`` for :func:`warn_degenerate`: groups by key, else rows by index."""
     by = as_list(by)
-    return (base[by], "value and limits are NaN", None) if by else (None, "value and limits are NaN", df.index)
+    return (
+        (base[by], "value and limits are NaN", None)
+        if by
+        else (None, "value and limits are NaN", df.index)
+    )
 
 
 def _statistic(kind: str, multiplier: float) -> str:
@@ -229,7 +235,9 @@ def crude_rate(
 
     add_limits(out, limits, levels)
     out["statistic"] = labels([_statistic("rate", multiplier)], 0, len(o))
-    out["method"] = labels(["Exact", "Byars"], np.where(np.isnan(o), -1, o >= intervals.BYARS_MIN_COUNT))
+    out["method"] = labels(
+        ["Exact", "Byars"], np.where(np.isnan(o), -1, o >= intervals.BYARS_MIN_COUNT)
+    )
     return base.assign(**out)
 
 
@@ -294,7 +302,9 @@ def mean_ci(
         sd = np.sqrt(squares / (count - 1))
     sd = np.where(count < 2, np.nan, sd)
     warn_degenerate("mean_ci", missing, "a NaN value", keys)
-    warn_degenerate("mean_ci", (count < 2) & ~missing, "fewer than 2 values", keys, "its limits are NaN")
+    warn_degenerate(
+        "mean_ci", (count < 2) & ~missing, "fewer than 2 values", keys, "its limits are NaN"
+    )
     total = np.where(missing, np.nan, total)
     mean = np.where(missing, np.nan, mean)
     sd = np.where(missing, np.nan, sd)

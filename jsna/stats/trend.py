@@ -124,8 +124,14 @@ def recent_trend(
     check_rows(df, "recent_trend")
     pol = polarity_values(df, polarity)
     if df[period].isna().any():
-        raise DataValidationError(f"period column {period!r} has missing values; every row needs its period")
-    data = np.column_stack([numeric_column(df, c, c) for c in columns]) if len(df) else np.empty((0, len(columns)))
+        raise DataValidationError(
+            f"period column {period!r} has missing values; every row needs its period"
+        )
+    data = (
+        np.column_stack([numeric_column(df, c, c) for c in columns])
+        if len(df)
+        else np.empty((0, len(columns)))
+    )
 
     codes, keys = group_index(df, by)
     size = len(keys)
@@ -144,8 +150,12 @@ def recent_trend(
             usable = np.isfinite(data[:, 0]) & np.isfinite(se) & (se > 0)
             data = np.column_stack([data[:, 0], 1 / se**2])
         else:
-            usable = (np.isfinite(data[:, 0]) & (data[:, 1] > 0) & (data[:, 0] >= 0)
-                      & (data[:, 0] <= data[:, 1]))
+            usable = (
+                np.isfinite(data[:, 0])
+                & (data[:, 1] > 0)
+                & (data[:, 0] >= 0)
+                & (data[:, 0] <= data[:, 1])
+            )
     # the latest 5 usable points of each group (Fingertips skips missing periods)
     rows = np.flatnonzero(usable)
     order = rows[np.lexsort((period_rank[rows], codes[rows]))]
@@ -181,10 +191,27 @@ def recent_trend(
     if len(df):
         last_row[codes[order_all]] = order_all  # the group's latest period (any row)
     latest = last_row
-    labels = polarity_labels(step, pol[latest], "Increasing", "Decreasing",
-                             "Increasing and getting better", "Increasing and getting worse", NO_CHANGE)
+    labels = polarity_labels(
+        step,
+        pol[latest],
+        "Increasing",
+        "Decreasing",
+        "Increasing and getting better",
+        "Increasing and getting worse",
+        NO_CHANGE,
+    )
     # polarity_labels maps (up & high good) -> good, (down & high good) -> bad; word them for trends
-    labels = np.where((step < 0) & (labels == "Increasing and getting better"), "Decreasing and getting better", labels)
-    labels = np.where((step < 0) & (labels == "Increasing and getting worse"), "Decreasing and getting worse", labels)
+    labels = np.where(
+        (step < 0) & (labels == "Increasing and getting better"),
+        "Decreasing and getting better",
+        labels,
+    )
+    labels = np.where(
+        (step < 0) & (labels == "Increasing and getting worse"),
+        "Decreasing and getting worse",
+        labels,
+    )
     labels = np.where(valid, labels, CANNOT)
-    return keys.assign(points=counts, chi_squared=np.where(valid, chi2, np.nan), recent_trend=labels)
+    return keys.assign(
+        points=counts, chi_squared=np.where(valid, chi2, np.nan), recent_trend=labels
+    )

@@ -52,6 +52,8 @@ def squares() -> gpd.GeoDataFrame:
     """Six 1 km squares in a row (British National Grid) with names and values 1..6."""
     return gpd.GeoDataFrame(
         {"name": [f"Ward {c}" for c in "ABCDEF"], "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]},
-        geometry=[shapely.box(300000 + i * 1000, 400000, 301000 + i * 1000, 401000) for i in range(6)],
+        geometry=[
+            shapely.box(300000 + i * 1000, 400000, 301000 + i * 1000, 401000) for i in range(6)
+        ],
         crs=27700,
     )

@@ -44,7 +44,12 @@ def all_text(fig):
 
 def overlaps(texts, renderer):
     boxes = [t.get_window_extent(renderer) for t in texts]
-    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    return [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
 
 
 # ---------------------------------------------------------------- classify
@@ -93,8 +98,14 @@ def test_user_defined_bins_are_fixed_and_checked():
 
 def test_legend_labels_use_enough_decimals_to_be_honest():
     assert classify([1, 2, 3, 4, 5, 6], "quantiles", k=3).labels() == [
-        "1.00 to 2.67", "2.67 to 4.33", "4.33 to 6.00"]
-    assert classify([100, 1062, 500], "equal_interval", k=2).labels() == ["100 to 581", "581 to 1,062"]
+        "1.00 to 2.67",
+        "2.67 to 4.33",
+        "4.33 to 6.00",
+    ]
+    assert classify([100, 1062, 500], "equal_interval", k=2).labels() == [
+        "100 to 581",
+        "581 to 1,062",
+    ]
 
 
 # ---------------------------------------------------------------- ward_map on squares
@@ -103,7 +114,9 @@ def test_legend_labels_use_enough_decimals_to_be_honest():
 def test_choropleth_colours_follow_the_classes(squares):
     ax = ward_map(squares, "value", legend_title="Rate per 1,000", k=3)
     palette = sequential_colors(3)
-    assert facecolours(ax, "jsna-choropleth") == [palette[0]] * 2 + [palette[1]] * 2 + [palette[2]] * 2
+    assert (
+        facecolours(ax, "jsna-choropleth") == [palette[0]] * 2 + [palette[1]] * 2 + [palette[2]] * 2
+    )
     assert legend_texts(ax) == ["1.00 to 2.67", "2.67 to 4.33", "4.33 to 6.00"]
     assert ax.get_legend().get_title().get_text() == "Rate per 1,000"
     legend_colours = [to_hex(h.get_facecolor()) for h in ax.get_legend().legend_handles]
@@ -112,8 +125,9 @@ def test_choropleth_colours_follow_the_classes(squares):
 
 
 def test_missing_and_suppressed_wards_are_styled_and_explained(squares):
-    wards = squares.assign(value=[1.0, np.nan, 3.0, 4.0, np.nan, 6.0],
-                           small=[False, False, False, True, False, False])
+    wards = squares.assign(
+        value=[1.0, np.nan, 3.0, 4.0, np.nan, 6.0], small=[False, False, False, True, False, False]
+    )
     ax = ward_map(wards, "value", legend_title="Rate per 1,000", k=2, suppressed_column="small")
     (missing,) = by_gid(ax, "jsna-no-data")
     (suppressed,) = by_gid(ax, "jsna-suppressed")
@@ -129,7 +143,9 @@ def test_missing_and_suppressed_wards_are_styled_and_explained(squares):
 
 def test_suppressed_values_do_not_set_the_classes(squares):
     wards = squares.assign(value=[1.0, 2.0, 3.0, 4.0, 5.0, 1000.0], small=[False] * 5 + [True])
-    ax = ward_map(wards, "value", legend_title="Rate", scheme="equal_interval", k=2, suppressed_column="small")
+    ax = ward_map(
+        wards, "value", legend_title="Rate", scheme="equal_interval", k=2, suppressed_column="small"
+    )
     assert legend_texts(ax)[:2] == ["1 to 3", "3 to 5"]
 
 
@@ -165,8 +181,14 @@ def test_bad_arguments_name_the_argument(squares, kwargs, message):
 
 
 def test_stamp_attribution_scale_bar_and_north_arrow(squares):
-    ax = ward_map(squares, "value", legend_title="Rate", synthetic=True, attribution=ATTRIBUTION,
-                  north_arrow=True)
+    ax = ward_map(
+        squares,
+        "value",
+        legend_title="Rate",
+        synthetic=True,
+        attribution=ATTRIBUTION,
+        north_arrow=True,
+    )
     (stamp,) = by_gid(ax, "jsna-synthetic-stamp")
     assert stamp.get_text() == SYNTHETIC_TEXT
     (attribution,) = by_gid(ax, "jsna-attribution")
@@ -192,11 +214,19 @@ def test_no_stamp_unless_synthetic(squares):
 def test_fixed_bins_keep_colours_and_legend_across_years(squares):
     bins = [2.5, 4.5, np.inf]
     first = ward_map(squares, "value", legend_title="Rate", scheme="user_defined", bins=bins)
-    later = ward_map(squares.assign(value=squares["value"] + 1), "value", legend_title="Rate",
-                     scheme="user_defined", bins=bins)
+    later = ward_map(
+        squares.assign(value=squares["value"] + 1),
+        "value",
+        legend_title="Rate",
+        scheme="user_defined",
+        bins=bins,
+    )
     assert legend_texts(first) == legend_texts(later) == ["up to 2.5", "2.5 to 4.5", "over 4.5"]
     # ward B is 2 in the first year and 3 in the later one: it moves up a class, C (3 -> 4) stays
-    first_colours, later_colours = facecolours(first, "jsna-choropleth"), facecolours(later, "jsna-choropleth")
+    first_colours, later_colours = (
+        facecolours(first, "jsna-choropleth"),
+        facecolours(later, "jsna-choropleth"),
+    )
     assert first_colours[1] != later_colours[1]
     assert first_colours[2] == later_colours[2]
 
@@ -230,8 +260,14 @@ def test_significance_map_colours_hatches_and_legend(squares):
 
 def test_significance_colours_are_fingertips():
     colours = {k: v.facecolor for k, v in SIGNIFICANCE.items()}
-    assert colours == {"better": "#92D050", "similar": "#FFC000", "worse": "#C00000",
-                       "higher": "#BED2FF", "lower": "#5555E6", "not compared": "#C9C9C9"}
+    assert colours == {
+        "better": "#92D050",
+        "similar": "#FFC000",
+        "worse": "#C00000",
+        "higher": "#BED2FF",
+        "lower": "#5555E6",
+        "not compared": "#C9C9C9",
+    }
     cues = [s.hatch for s in SIGNIFICANCE.values()] + [NO_DATA.hatch, SUPPRESSED.hatch]
     assert len(set(cues)) == len(cues)
 
@@ -247,8 +283,15 @@ def test_significance_map_refuses_unknown_classes(squares):
 
 def test_small_multiples_share_classes(squares):
     wards = squares.assign(y2023=[1.0, 2, 3, 4, 5, 6], y2024=[6.5, 7, 8, 9, 10, np.nan])
-    fig = small_multiples(wards, ["y2023", "y2024"], legend_title="Rate per 1,000", k=2,
-                          titles=["2023", "2024"], synthetic=True, attribution=ATTRIBUTION[0])
+    fig = small_multiples(
+        wards,
+        ["y2023", "y2024"],
+        legend_title="Rate per 1,000",
+        k=2,
+        titles=["2023", "2024"],
+        synthetic=True,
+        attribution=ATTRIBUTION[0],
+    )
     first, second = fig.axes
     assert [first.get_title(loc="left"), second.get_title(loc="left")] == ["2023", "2024"]
     # the pooled median of both years is 6: 2023 is all light, 2024 all dark
@@ -265,8 +308,12 @@ def test_small_multiples_share_classes(squares):
 def test_small_multiples_from_a_long_frame(squares):
     import pandas as pd
 
-    long = pd.concat([squares.assign(period="2024/25", value=squares["value"] * 2),
-                      squares.assign(period="2023/24")])
+    long = pd.concat(
+        [
+            squares.assign(period="2024/25", value=squares["value"] * 2),
+            squares.assign(period="2023/24"),
+        ]
+    )
     fig = small_multiples(long, facet="period", value="value", legend_title="Rate", k=3)
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["2023/24", "2024/25"]
     with pytest.raises(DataValidationError, match="either columns="):
@@ -278,7 +325,9 @@ def test_small_multiples_from_a_long_frame(squares):
 
 def test_sefton_wards_named_without_overlaps(sefton):
     wards = sefton.assign(rate=np.linspace(100, 900, len(sefton)))
-    ax = ward_map(wards, "rate", legend_title="Rate per 100,000", labels="WD25NM", attribution=ATTRIBUTION)
+    ax = ward_map(
+        wards, "rate", legend_title="Rate per 100,000", labels="WD25NM", attribution=ATTRIBUTION
+    )
     labels = by_gid(ax, "jsna-ward-label")
     assert len(sefton) == 22
     assert sorted(t.get_text() for t in labels) == sorted(sefton["WD25NM"])
@@ -297,8 +346,14 @@ def test_sefton_wards_named_without_overlaps(sefton):
 
 def test_liverpool_64_wards_get_numbers_and_a_key(liverpool):
     wards = liverpool.assign(rate=np.linspace(100, 900, len(liverpool)))
-    ax = ward_map(wards, "rate", legend_title="Rate per 100,000", labels="WD25NM", synthetic=True,
-                  attribution=ATTRIBUTION)
+    ax = ward_map(
+        wards,
+        "rate",
+        legend_title="Rate per 100,000",
+        labels="WD25NM",
+        synthetic=True,
+        attribution=ATTRIBUTION,
+    )
     labels = by_gid(ax, "jsna-ward-label")
     assert len(liverpool) == 64
     assert sorted(int(t.get_text()) for t in labels) == list(range(1, 65))
@@ -318,8 +373,9 @@ def test_liverpool_64_wards_get_numbers_and_a_key(liverpool):
 def test_liverpool_numbers_on_request_and_significance(liverpool):
     classes = np.array(["Better", "Similar", "Worse", "Higher", "Lower", "Not compared"])
     wards = liverpool.assign(vs=classes[np.arange(len(liverpool)) % 6])
-    ax = significance_map(wards, "vs", legend_title="Compared with England", labels="WD25NM",
-                          label_style="numbers")
+    ax = significance_map(
+        wards, "vs", legend_title="Compared with England", labels="WD25NM", label_style="numbers"
+    )
     assert legend_texts(ax) == ["Better", "Similar", "Worse", "Higher", "Lower", "Not compared"]
     assert len(by_gid(ax, "jsna-ward-label")) == 64
 
@@ -327,7 +383,10 @@ def test_liverpool_numbers_on_request_and_significance(liverpool):
 def test_holes_stay_holes_and_points_are_refused(squares):
     import shapely
 
-    ring = shapely.Polygon([(0, 0), (0, 3000), (3000, 3000), (3000, 0)], [[(1000, 1000), (2000, 1000), (2000, 2000), (1000, 2000)]])
+    ring = shapely.Polygon(
+        [(0, 0), (0, 3000), (3000, 3000), (3000, 0)],
+        [[(1000, 1000), (2000, 1000), (2000, 2000), (1000, 2000)]],
+    )
     wards = squares.iloc[:1].set_geometry([ring], crs=27700)
     ax = ward_map(wards, "value", legend_title="Rate", scheme="user_defined", bins=[10])
     (path,) = by_gid(ax, "jsna-choropleth")[0].get_paths()

@@ -23,27 +23,48 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def quintiles():
-    return pd.DataFrame({"imd": [1, 2, 3, 4, 5], "rate": [900.0, 750, 600, 450, 1 / 3],
-                         "lo": [860.0, 710, 570, 420, 0.3], "hi": [950.0, 790, 640, 480, 0.4]})
+    return pd.DataFrame(
+        {
+            "imd": [1, 2, 3, 4, 5],
+            "rate": [900.0, 750, 600, 450, 1 / 3],
+            "lo": [860.0, 710, 570, 420, 0.3],
+            "hi": [950.0, 790, 640, 480, 0.4],
+        }
+    )
 
 
 def chart(quintiles):
-    return bars_by_quintile(quintiles, quintile="imd", value="rate", lower="lo", upper="hi",
-                            value_label="Rate per 100,000", benchmark=650.0).figure
+    return bars_by_quintile(
+        quintiles,
+        quintile="imd",
+        value="rate",
+        lower="lo",
+        upper="hi",
+        value_label="Rate per 100,000",
+        benchmark=650.0,
+    ).figure
 
 
 def save(fig, folder, name="admissions_by_quintile", **kwargs):
-    arguments = {"title": "Emergency admissions by deprivation quintile",
-                 "alt_text": "Bar chart: admissions fall from 900 per 100,000 in the most deprived fifth.",
-                 "data": pd.DataFrame({"x": [1.0]}), "source": ["Source: OHID", "Hospital Episode Statistics"],
-                 "folder": folder, **kwargs}
+    arguments = {
+        "title": "Emergency admissions by deprivation quintile",
+        "alt_text": "Bar chart: admissions fall from 900 per 100,000 in the most deprived fifth.",
+        "data": pd.DataFrame({"x": [1.0]}),
+        "source": ["Source: OHID", "Hospital Episode Statistics"],
+        "folder": folder,
+        **kwargs,
+    }
     return save_figure(fig, name, **arguments)
 
 
 def test_writes_png_svg_csv_and_manifest(tmp_path, quintiles):
     saved = save(chart(quintiles), tmp_path / "figures" / "sefton", data=quintiles)
     assert sorted(p.name for p in saved.png.parent.iterdir()) == [
-        "admissions_by_quintile.csv", "admissions_by_quintile.png", "admissions_by_quintile.svg", "manifest.csv"]
+        "admissions_by_quintile.csv",
+        "admissions_by_quintile.png",
+        "admissions_by_quintile.svg",
+        "manifest.csv",
+    ]
     with Image.open(saved.png) as image:
         assert image.format == "PNG"
         assert image.info["dpi"] == pytest.approx((300, 300), abs=0.1)
@@ -54,14 +75,24 @@ def test_writes_png_svg_csv_and_manifest(tmp_path, quintiles):
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "<dc:date>" not in svg and "Emergency admissions by deprivation quintile" in svg
     assert saved.csv.read_text().splitlines() == [
-        "imd,rate,lo,hi", "1,900,860,950", "2,750,710,790", "3,600,570,640", "4,450,420,480",
-        "5,0.3333333333,0.3,0.4"]
+        "imd,rate,lo,hi",
+        "1,900,860,950",
+        "2,750,710,790",
+        "3,600,570,640",
+        "4,450,420,480",
+        "5,0.3333333333,0.3,0.4",
+    ]
     manifest = pd.read_csv(saved.manifest, dtype=str)
     assert tuple(manifest.columns) == MANIFEST_COLUMNS
-    assert manifest.to_dict("records") == [{
-        "file": "admissions_by_quintile.png", "title": "Emergency admissions by deprivation quintile",
-        "alt_text": "Bar chart: admissions fall from 900 per 100,000 in the most deprived fifth.",
-        "source": "Source: OHID; Hospital Episode Statistics", "synthetic": "False"}]
+    assert manifest.to_dict("records") == [
+        {
+            "file": "admissions_by_quintile.png",
+            "title": "Emergency admissions by deprivation quintile",
+            "alt_text": "Bar chart: admissions fall from 900 per 100,000 in the most deprived fifth.",
+            "source": "Source: OHID; Hospital Episode Statistics",
+            "synthetic": "False",
+        }
+    ]
 
 
 def test_manifest_rows_are_sorted_and_replaced(tmp_path, quintiles):
@@ -103,12 +134,18 @@ def test_geometry_is_dropped_and_named_index_kept(tmp_path, quintiles):
     import geopandas as gpd
     import shapely
 
-    wards = gpd.GeoDataFrame({"ward": ["A", "B"], "rate": [1.5, np.nan]},
-                             geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs=27700)
+    wards = gpd.GeoDataFrame(
+        {"ward": ["A", "B"], "rate": [1.5, np.nan]},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
+        crs=27700,
+    )
     saved = save(chart(quintiles), tmp_path, data=wards)
     assert saved.csv.read_text() == "ward,rate\nA,1.5\nB,\n"
     indexed = pd.DataFrame({"rate": [2.0]}, index=pd.Index(["E05000932"], name="ward_code"))
-    assert save(chart(quintiles), tmp_path, data=indexed).csv.read_text() == "ward_code,rate\nE05000932,2\n"
+    assert (
+        save(chart(quintiles), tmp_path, data=indexed).csv.read_text()
+        == "ward_code,rate\nE05000932,2\n"
+    )
     assert "geometry" in wards.columns  # the caller's frame is untouched
 
 
@@ -131,10 +168,24 @@ def test_a_broken_manifest_is_reported(tmp_path, quintiles):
 
 def _build(folder, quintiles, wards):
     """A map with labels, stamp and attribution, and a chart, saved from scratch."""
-    ax = ward_map(wards, "rate", legend_title="Rate per 100,000", labels="WD25NM", synthetic=True,
-                  attribution="Contains OS data © Crown copyright and database right 2025")
-    save_figure(ax, "ward_map", title="Rate by ward", alt_text="Map of rates by ward.", data=wards,
-                source="Synthetic", folder=folder, synthetic=True)
+    ax = ward_map(
+        wards,
+        "rate",
+        legend_title="Rate per 100,000",
+        labels="WD25NM",
+        synthetic=True,
+        attribution="Contains OS data © Crown copyright and database right 2025",
+    )
+    save_figure(
+        ax,
+        "ward_map",
+        title="Rate by ward",
+        alt_text="Map of rates by ward.",
+        data=wards,
+        source="Synthetic",
+        folder=folder,
+        synthetic=True,
+    )
     save(chart(quintiles), folder, data=quintiles)
 
 
@@ -146,7 +197,9 @@ def test_two_saves_are_byte_identical(tmp_path, quintiles, sefton):
     assert names == sorted(p.name for p in (tmp_path / "two").iterdir())
     assert len(names) == 7  # 2 x (png, svg, csv) + manifest
     for name in names:
-        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), (
+            name
+        )
 
 
 def test_two_processes_write_the_same_bytes(tmp_path):
@@ -168,12 +221,22 @@ def test_two_processes_write_the_same_bytes(tmp_path):
                     source="Synthetic", folder=sys.argv[1], synthetic=True)
     """)
     for run, seed in (("one", "1"), ("two", "2")):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "MPLBACKEND": "Agg",
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-        subprocess.run([sys.executable, "-W", "error", "-c", script, str(tmp_path / run)], check=True, env=env,
-                       cwd=tmp_path)
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "MPLBACKEND": "Agg",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        }
+        subprocess.run(
+            [sys.executable, "-W", "error", "-c", script, str(tmp_path / run)],
+            check=True,
+            env=env,
+            cwd=tmp_path,
+        )
     for name in ("significance.png", "significance.svg", "significance.csv", "manifest.csv"):
-        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), (
+            name
+        )
 
 
 def test_figure_data_pass_suppression(tmp_path):
@@ -185,10 +248,20 @@ def test_figure_data_pass_suppression(tmp_path):
     fig, ax = plt.subplots()
     ax.bar(["a", "b", "c"], [3, 40, 50])
     data = pd.DataFrame({"ward": ["a", "b", "c"], "count": [3, 40, 50], "value": [0.3, 4.0, 5.0]})
-    saved = save_figure(fig, "supp", title="t", alt_text="bars", data=data, source="s", folder=tmp_path,
-                        count_columns="count")
+    saved = save_figure(
+        fig,
+        "supp",
+        title="t",
+        alt_text="bars",
+        data=data,
+        source="s",
+        folder=tmp_path,
+        count_columns="count",
+    )
     plt.close(fig)
     written = pd.read_csv(saved.csv)
-    assert written["count"].isna().sum() == 2  # the 3 and, by secondary suppression, the next smallest
+    assert (
+        written["count"].isna().sum() == 2
+    )  # the 3 and, by secondary suppression, the next smallest
     assert written.loc[written["ward"] == "a", "value"].isna().all()
     assert set(written["suppression"].fillna("")) == {"[c]", ""}

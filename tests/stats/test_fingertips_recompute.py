@@ -48,9 +48,17 @@ def test_hospital_admissions_crude_rates(shared_data, name):
     assert (rest["Count"] % 5 == 0).all()
     found = np.zeros(len(rest), dtype=bool)
     for shift in (-2, -1, 1, 2):
-        shifted = crude_rate(rest.assign(Count=rest["Count"] + shift), "Count", "Denominator",
-                             multiplier=10_000, confidence=0.95)
-        found |= np.asarray(matches(shifted["lower_ci95"], rest[LOWER]) & matches(shifted["upper_ci95"], rest[UPPER]))
+        shifted = crude_rate(
+            rest.assign(Count=rest["Count"] + shift),
+            "Count",
+            "Denominator",
+            multiplier=10_000,
+            confidence=0.95,
+        )
+        found |= np.asarray(
+            matches(shifted["lower_ci95"], rest[LOWER])
+            & matches(shifted["upper_ci95"], rest[UPPER])
+        )
     assert found.sum() == rounded == len(rest)
 
 

@@ -19,11 +19,18 @@ def read(reference_dir, name):
 
 
 def close(actual, expected, **tolerance):
-    np.testing.assert_allclose(np.asarray(actual, float), np.asarray(expected, float), **(tolerance or {"rtol": 1e-6}))
+    np.testing.assert_allclose(
+        np.asarray(actual, float), np.asarray(expected, float), **(tolerance or {"rtol": 1e-6})
+    )
 
 
-@pytest.mark.parametrize("name, subset", [("testdata_funnel_prop_outputs.csv", None),
-                                          ("testdata_funnel_prop_outputs_with_axis_variation.csv", 31000)])
+@pytest.mark.parametrize(
+    "name, subset",
+    [
+        ("testdata_funnel_prop_outputs.csv", None),
+        ("testdata_funnel_prop_outputs_with_axis_variation.csv", 31000),
+    ],
+)
 def test_proportion_limits(reference_dir, name, subset):
     data = read(reference_dir, "testdata_funnel_prop_inputs.csv")
     if subset:
@@ -41,7 +48,9 @@ def test_proportion_limits(reference_dir, name, subset):
 
 def test_proportion_significance(reference_dir):
     data = read(reference_dir, "testdata_funnel_prop_inputs.csv")
-    out = funnel_significance(data.drop(columns="significance"), "numerator", "denominator", statistic="proportion")
+    out = funnel_significance(
+        data.drop(columns="significance"), "numerator", "denominator", statistic="proportion"
+    )
     assert out["significance"].tolist() == data["significance"].tolist()
 
 
@@ -66,7 +75,9 @@ def test_ratio_limits(reference_dir, ratio_type):
 
 def test_ratio_significance(reference_dir):
     data = read(reference_dir, "testdata_funnel_ratio_inputs.csv")
-    out = funnel_significance(data.drop(columns="significance"), "obs", "expected", statistic="ratio")
+    out = funnel_significance(
+        data.drop(columns="significance"), "obs", "expected", statistic="ratio"
+    )
     assert out["significance"].tolist() == data["significance"].tolist()
 
 
@@ -77,9 +88,11 @@ def _rate_cases(data):
     top = zero["ev"] == zero["ev"].max()
     zero.loc[top, ["rate", "ev"]] = 0
     zero = zero[zero["pop"] > zero["pop"].max() / 2]
-    return [("testdata_funnel_rate_outputs.csv", data, None, "dsr"),
-            ("testdata_funnel_rate_outputs_2.csv", crude, None, "crude"),
-            ("testdata_funnel_rate_outputs_3.csv", zero, "pop", "crude")]
+    return [
+        ("testdata_funnel_rate_outputs.csv", data, None, "dsr"),
+        ("testdata_funnel_rate_outputs_2.csv", crude, None, "crude"),
+        ("testdata_funnel_rate_outputs_3.csv", zero, "pop", "crude"),
+    ]
 
 
 @pytest.mark.parametrize("case", [0, 1, 2])
@@ -87,19 +100,33 @@ def test_rate_limits(reference_dir, case):
     data = read(reference_dir, "testdata_funnel_rate_input_funnels.csv")
     name, frame, denominator, rate_type = _rate_cases(data)[case]
     expected = read(reference_dir, name)
-    out = funnel_limits(frame, "ev", denominator, statistic="rate", rate="rate", rate_type=rate_type,
-                        multiplier=100_000, years_of_data=3)
+    out = funnel_limits(
+        frame,
+        "ev",
+        denominator,
+        statistic="rate",
+        rate="rate",
+        rate_type=rate_type,
+        multiplier=100_000,
+        years_of_data=3,
+    )
     close(out["events"], expected["Events"], rtol=0)
     for level, sigma in LEVELS:
         for side in ("lower", "upper"):
-            close(out[f"population_{side}_ci{level}"], expected[f"{side}_{sigma}_population_1_year"])
+            close(
+                out[f"population_{side}_ci{level}"], expected[f"{side}_{sigma}_population_1_year"]
+            )
             close(out[f"{side}_ci{level}"], expected[f"{side}_{sigma}_limit"])
     close(out["baseline"], expected["baseline"])
     assert out["statistic"][0] == expected["statistic"][0]
 
 
-COLUMNS = {("dsr", 100_000): "rate_dsr", ("dsr", 100): "rate_dsr",
-           ("crude", 100_000): "rate_crude_per_100000", ("crude", 100): "rate_crude_per_100"}
+COLUMNS = {
+    ("dsr", 100_000): "rate_dsr",
+    ("dsr", 100): "rate_dsr",
+    ("crude", 100_000): "rate_crude_per_100000",
+    ("crude", 100): "rate_crude_per_100",
+}
 
 
 @pytest.mark.parametrize("rate_type", ["dsr", "crude"])
@@ -113,8 +140,15 @@ def test_rate_significance(reference_dir, rate_type, multiplier, with_zero):
     rate = COLUMNS[rate_type, multiplier]
     if rate_type == "dsr" and multiplier == 100:
         data = data.assign(rate_dsr=data["rate_dsr"] / 1000)  # the DSRs are per 100,000
-    out = funnel_significance(data, "count", "pop", statistic="rate", rate=rate, rate_type=rate_type,
-                              multiplier=multiplier)
+    out = funnel_significance(
+        data,
+        "count",
+        "pop",
+        statistic="rate",
+        rate=rate,
+        rate_type=rate_type,
+        multiplier=multiplier,
+    )
     assert out["significance"].tolist() == data[expected_column].tolist()
 
 

@@ -39,15 +39,26 @@ CASES = {
     "proportion, intercept": (286, dict(value_type="proportion", **CI)),
     "rate, log": (306, dict(value_type="rate", transform=True, **CI)),
     "proportion, logit": (326, dict(value_type="proportion", transform=True, **CI)),
-    "proportion, logit, x -1": (346, dict(value_type="proportion", transform=True, multiplier=-1, **CI)),
-    "rate, log, 95% and 98%": (366, dict(value_type="rate", transform=True, confidence=(0.95, 0.98), **CI)),
+    "proportion, logit, x -1": (
+        346,
+        dict(value_type="proportion", transform=True, multiplier=-1, **CI),
+    ),
+    "rate, log, 95% and 98%": (
+        366,
+        dict(value_type="rate", transform=True, confidence=(0.95, 0.98), **CI),
+    ),
     "rate, log, x -1": (386, dict(value_type="rate", transform=True, multiplier=-1, **CI)),
     "rate, log, 98%": (406, dict(value_type="rate", transform=True, confidence=0.98, **CI)),
     "rate, log, no rii": (426, dict(value_type="rate", transform=True, **CI)),
     "proportion, logit, no rii": (446, dict(value_type="proportion", transform=True, **CI)),
-    "proportion, logit, 98%": (466, dict(value_type="proportion", transform=True, confidence=0.98, **CI)),
+    "proportion, logit, 98%": (
+        466,
+        dict(value_type="proportion", transform=True, confidence=0.98, **CI),
+    ),
     "proportion, logit, 95% and 98%": (
-        486, dict(value_type="proportion", transform=True, confidence=(0.95, 0.98), **CI)),
+        486,
+        dict(value_type="proportion", transform=True, confidence=(0.95, 0.98), **CI),
+    ),
 }
 
 
@@ -77,10 +88,15 @@ def test_sii_reference(sii_data, name):
     first, kwargs = CASES[name]
     rows = case_rows(sii_data, first)
     kwargs = {"confidence": 0.95, **kwargs}
-    levels = kwargs["confidence"] if isinstance(kwargs["confidence"], tuple) else (kwargs["confidence"],)
+    levels = (
+        kwargs["confidence"] if isinstance(kwargs["confidence"], tuple) else (kwargs["confidence"],)
+    )
     out = sii(rows, "Value", "Population", "Quantile", by="Area", **kwargs)
     expected = rows[rows["sii"].notna()].set_index("Area")
-    got = {stat: out[out["statistic"] == stat].set_index("Area").loc[expected.index] for stat in ("sii", "rii")}
+    got = {
+        stat: out[out["statistic"] == stat].set_index("Area").loc[expected.index]
+        for stat in ("sii", "rii")
+    }
 
     # the point estimates do not depend on the simulation: exact
     np.testing.assert_allclose(got["sii"]["value"], expected["sii"], rtol=1e-6)
@@ -106,15 +122,19 @@ def test_sii_reference(sii_data, name):
 def test_sii_limits_mostly_within_1_percent_of_themselves(sii_data):
     """The plain relative criterion holds for all but limits close to zero."""
     rows = case_rows(sii_data, 1)
-    out = sii(rows, "Value", "Population", "Quantile", by="Area", se="StandardError", confidence=0.95)
+    out = sii(
+        rows, "Value", "Population", "Quantile", by="Area", se="StandardError", confidence=0.95
+    )
     expected = rows[rows["sii"].notna()].set_index("Area")
     got = out[out["statistic"] == "sii"].set_index("Area").loc[expected.index]
     np.testing.assert_allclose(got["lower_ci95"], expected["sii_lowercl_1"], rtol=0.01)
     np.testing.assert_allclose(got["upper_ci95"], expected["sii_uppercl_1"], rtol=0.01)
 
 
-@pytest.mark.parametrize(("records", "match"), [((171, 175), "upper column 'UpperCL'"),
-                                               ((176, 180), "lower column 'LowerCL'")])
+@pytest.mark.parametrize(
+    ("records", "match"),
+    [((171, 175), "upper column 'UpperCL'"), ((176, 180), "lower column 'LowerCL'")],
+)
 def test_sii_proportion_limits_out_of_range_are_refused(sii_data, records, match):
     rows = sii_data[sii_data["RecordNo"].between(*records)]
     with pytest.raises(DataValidationError, match=match + " has proportions outside 0-1: 11|8"):
@@ -151,13 +171,20 @@ def test_sii_more_than_ten_quantiles_warns(sii_data):
 
 # --- SII properties -------------------------------------------------------------------------------
 
+
 def deciles(area="A", slope=6.0, n=10, seed=0):
     rng = np.random.default_rng(seed)
     value = 75 + slope * (np.arange(n) + 0.5) / n + rng.normal(0, 0.5, n)
-    return pd.DataFrame({
-        "area": area, "decile": np.arange(1, n + 1), "pop": rng.integers(5_000, 9_000, n),
-        "value": value, "lower_ci95": value - 3, "upper_ci95": value + 3,
-    })
+    return pd.DataFrame(
+        {
+            "area": area,
+            "decile": np.arange(1, n + 1),
+            "pop": rng.integers(5_000, 9_000, n),
+            "value": value,
+            "lower_ci95": value - 3,
+            "upper_ci95": value + 3,
+        }
+    )
 
 
 def test_sii_is_the_weighted_least_squares_slope():
@@ -173,12 +200,25 @@ def test_sii_is_the_weighted_least_squares_slope():
 
 def test_sii_output_columns_and_limits_bracket():
     out = sii(pd.concat([deciles("B"), deciles("A", seed=1)]), "value", "pop", "decile", by="area")
-    assert list(out.columns) == ["area", "statistic", "value", "lower_ci95", "upper_ci95",
-                                 "lower_ci99_8", "upper_ci99_8", "intercept", "method"]
+    assert list(out.columns) == [
+        "area",
+        "statistic",
+        "value",
+        "lower_ci95",
+        "upper_ci95",
+        "lower_ci99_8",
+        "upper_ci99_8",
+        "intercept",
+        "method",
+    ]
     assert out["area"].tolist() == ["B", "B", "A", "A"]
     assert out["statistic"].tolist() == ["sii", "rii"] * 2
-    assert ((out["lower_ci99_8"] < out["lower_ci95"]) & (out["lower_ci95"] < out["value"])
-            & (out["value"] < out["upper_ci95"]) & (out["upper_ci95"] < out["upper_ci99_8"])).all()
+    assert (
+        (out["lower_ci99_8"] < out["lower_ci95"])
+        & (out["lower_ci95"] < out["value"])
+        & (out["value"] < out["upper_ci95"])
+        & (out["upper_ci95"] < out["upper_ci99_8"])
+    ).all()
     assert "100,000 simulations (seed 1)" in out["method"].iloc[0]
 
 
@@ -186,7 +226,9 @@ def test_sii_reproducible_with_a_seed_and_independent_of_other_groups():
     both = pd.concat([deciles("A"), deciles("B", seed=1)], ignore_index=True)
     one = sii(both, "value", "pop", "decile", by="area", repetitions=5_000, seed=7)
     again = sii(both, "value", "pop", "decile", by="area", repetitions=5_000, seed=7)
-    alone = sii(deciles("B", seed=1), "value", "pop", "decile", by="area", repetitions=5_000, seed=7)
+    alone = sii(
+        deciles("B", seed=1), "value", "pop", "decile", by="area", repetitions=5_000, seed=7
+    )
     other = sii(both, "value", "pop", "decile", by="area", repetitions=5_000, seed=8)
     pd.testing.assert_frame_equal(one, again)
     pd.testing.assert_frame_equal(one[one["area"] == "B"].reset_index(drop=True), alone)
@@ -201,8 +243,12 @@ def test_sii_input_is_not_mutated():
 
 
 def test_sii_one_row_group_and_missing_quantile_give_nan_and_warn():
-    df = pd.concat([deciles("A"), deciles("B").iloc[:1], deciles("C").drop(index=4)], ignore_index=True)
-    with pytest.warns(UserWarning, match="2 group\\(s\\) have not exactly one row for each of the 10"):
+    df = pd.concat(
+        [deciles("A"), deciles("B").iloc[:1], deciles("C").drop(index=4)], ignore_index=True
+    )
+    with pytest.warns(
+        UserWarning, match="2 group\\(s\\) have not exactly one row for each of the 10"
+    ):
         out = sii(df, "value", "pop", "decile", by="area", repetitions=1_000)
     assert out.loc[out["area"] == "A", "value"].notna().all()
     assert out.loc[out["area"] != "A", ["value", "lower_ci95"]].isna().all().all()
@@ -235,7 +281,10 @@ def test_sii_without_grouping():
         (dict(value_type="rate", transform=True, se="value"), "se cannot be used with transform"),
         (dict(repetitions=999), "at least 1,000"),
         (dict(multiplier=0), "non-zero"),
-        (dict(value_type="proportion"), "value column 'value' has proportions outside 0-1.*multiplier=100"),
+        (
+            dict(value_type="proportion"),
+            "value column 'value' has proportions outside 0-1.*multiplier=100",
+        ),
         (dict(lower="nope"), "lower='nope' is not a column"),
     ],
 )
@@ -254,7 +303,13 @@ def test_sii_data_errors():
     with pytest.raises(DataValidationError, match="swapped"):
         sii(swapped, "value", "pop", "decile", by="area")
     with pytest.raises(DataValidationError, match="quantile column 'decile' has missing values"):
-        sii(df.assign(decile=df["decile"].where(df["decile"] != 2)), "value", "pop", "decile", by="area")
+        sii(
+            df.assign(decile=df["decile"].where(df["decile"] != 2)),
+            "value",
+            "pop",
+            "decile",
+            by="area",
+        )
 
 
 def test_sii_negative_multiplier_flips_sii_and_inverts_rii():
@@ -288,6 +343,7 @@ def test_sii_on_the_life_expectancy_worked_example(reference_dir, package):
 
 # --- quantiles ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=PACKAGES)
 def quantile_data(request, reference_dir):
     data = pd.read_excel(reference_dir / request.param / "testdata_Quantiles.xlsx")
@@ -298,9 +354,9 @@ def quantile_data(request, reference_dir):
 QUANTILE_CASES = [
     # (IndSexRef, GroupSet, by, n, invert) as in PHEindicatormethods testQuantiles.R:
     # within-region deciles inverted by polarity, septiles without regions, ungrouped quartiles
-    ("40501Female", "IndSexReg", "ParentCode", 10, True),   # low is good
+    ("40501Female", "IndSexReg", "ParentCode", 10, True),  # low is good
     ("90366Female", "IndSexReg", "ParentCode", 10, False),  # high is good
-    ("11111Female", "IndSexReg", "ParentCode", 10, True),   # ties
+    ("11111Female", "IndSexReg", "ParentCode", 10, True),  # ties
     ("22222Female", "IndSexReg", "ParentCode", 10, False),  # ties
     ("90366Female", "IndSex", None, 7, False),
     # mixed polarity within the set: R refuses it; the expected values are those of invert=True
@@ -310,7 +366,9 @@ QUANTILE_CASES = [
 
 @pytest.mark.parametrize(("ref", "group_set", "by", "n", "invert"), QUANTILE_CASES)
 def test_quantiles_reference(quantile_data, ref, group_set, by, n, invert):
-    rows = quantile_data[(quantile_data["IndSexRef"] == ref) & (quantile_data["GroupSet"] == group_set)]
+    rows = quantile_data[
+        (quantile_data["IndSexRef"] == ref) & (quantile_data["GroupSet"] == group_set)
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # regions with fewer than n areas
         out = quantiles(rows.drop(columns="QuantileInGrp"), "Value", by=by, n=n, invert=invert)
@@ -324,16 +382,20 @@ def test_quantiles_reference_ungrouped_quartiles(quantile_data):
 
 
 def test_quantiles_every_reference_row_is_covered(quantile_data):
-    covered = sum(
-        ((quantile_data["IndSexRef"] == ref) & (quantile_data["GroupSet"] == gs)).sum()
-        for ref, gs, *_ in QUANTILE_CASES
-    ) + (quantile_data["GroupSet"] == "None").sum()
+    covered = (
+        sum(
+            ((quantile_data["IndSexRef"] == ref) & (quantile_data["GroupSet"] == gs)).sum()
+            for ref, gs, *_ in QUANTILE_CASES
+        )
+        + (quantile_data["GroupSet"] == "None").sum()
+    )
     assert covered == len(quantile_data) == 1017
 
 
 def test_quantiles_too_few_areas_warns_and_gives_nan(quantile_data):
-    rows = quantile_data[(quantile_data["IndSexRef"] == "40501Female")
-                         & (quantile_data["GroupSet"] == "IndSexReg")].drop(columns="QuantileInGrp")
+    rows = quantile_data[
+        (quantile_data["IndSexRef"] == "40501Female") & (quantile_data["GroupSet"] == "IndSexReg")
+    ].drop(columns="QuantileInGrp")
     with pytest.warns(UserWarning, match="fewer than 10 areas with values.*'E12000"):
         out = quantiles(rows, "Value", by="ParentCode")
     small = rows.groupby("ParentCode")["Value"].transform("count") < 10
@@ -358,7 +420,9 @@ def test_quantiles_copy_and_errors():
         quantiles(df, "v", n=1)
     with pytest.raises(DataValidationError, match="invert='yes'"):
         quantiles(df, "v", invert="yes")
-    with pytest.raises(DataValidationError, match="quantiles: the data have no rows; check your filter"):
+    with pytest.raises(
+        DataValidationError, match="quantiles: the data have no rows; check your filter"
+    ):
         quantiles(df.iloc[:0], "v")
 
 

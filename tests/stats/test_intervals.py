@@ -68,10 +68,17 @@ def test_dobson_is_value_plus_scaled_poisson_offsets():
 
 
 def test_student_t_reference(reference_dir):
-    results = pd.read_excel(reference_dir / "PHEindicatormethods" / "testdata_Mean.xlsx",
-                            sheet_name="testdata_Mean_results")
-    for level, lo, hi in [(0.95, "lower95_0cl", "upper95_0cl"), (0.998, "lower99_8cl", "upper99_8cl")]:
-        lower, upper = intervals.student_t(results["value"], results["stdev"], results["value_count"], level)
+    results = pd.read_excel(
+        reference_dir / "PHEindicatormethods" / "testdata_Mean.xlsx",
+        sheet_name="testdata_Mean_results",
+    )
+    for level, lo, hi in [
+        (0.95, "lower95_0cl", "upper95_0cl"),
+        (0.998, "lower99_8cl", "upper99_8cl"),
+    ]:
+        lower, upper = intervals.student_t(
+            results["value"], results["stdev"], results["value_count"], level
+        )
         np.testing.assert_allclose(lower, results[lo], rtol=1e-6)
         np.testing.assert_allclose(upper, results[hi], rtol=1e-6)
     assert np.isnan(intervals.student_t([1.0], [np.nan], [1])[0][0])

@@ -15,10 +15,29 @@ from jsna.stats.life_expectancy import life_expectancy
 LABELS = ["0", "1-4", *[f"{a}-{a + 4}" for a in range(5, 90, 5)], "90+"]
 STARTS = [0, 1, *range(5, 95, 5)]
 # df1 of PHEindicatormethods tests/testthat/testLifeExpectancy.R (also the R examples)
-POPS = [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601,
-        50209, 56416, 46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936]
-DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872,
-          1390, 1605, 1936, 1937]
+POPS = [
+    7060,
+    35059,
+    46974,
+    48489,
+    43219,
+    38561,
+    46009,
+    57208,
+    61435,
+    55601,
+    50209,
+    56416,
+    46411,
+    39820,
+    37978,
+    37039,
+    33288,
+    23306,
+    11936,
+    11936,
+]
+DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937]
 
 
 def table(area="A", deaths=DEATHS, pops=POPS, labels=LABELS):
@@ -32,6 +51,7 @@ def le(df, **kw):
 
 
 # --- reference values -------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def df1(reference_dir):
@@ -64,16 +84,28 @@ def test_reference_with_labels_in_any_row_order(df1):
 
 # --- output shape ------------------------------------------------------------------------------
 
+
 def test_groups_columns_and_order():
     df = pd.concat([table("B"), table("A")], ignore_index=True)
     out = le(df)
-    assert list(out.columns) == ["area", "age", "value", "lower_ci95", "upper_ci95",
-                                 "lower_ci99_8", "upper_ci99_8", "statistic", "method"]
+    assert list(out.columns) == [
+        "area",
+        "age",
+        "value",
+        "lower_ci95",
+        "upper_ci95",
+        "lower_ci99_8",
+        "upper_ci99_8",
+        "statistic",
+        "method",
+    ]
     assert out["area"].tolist() == ["B"] * 20 + ["A"] * 20  # first appearance
     np.testing.assert_array_equal(out["value"][:20], out["value"][20:])
     assert out["statistic"].iloc[14] == "life expectancy at age 65"
     assert "Silcocks" in out["method"].iloc[0] and "90+" in out["method"].iloc[0]
-    lo95, hi95, lo99, hi99 = (out[c] for c in ["lower_ci95", "upper_ci95", "lower_ci99_8", "upper_ci99_8"])
+    lo95, hi95, lo99, hi99 = (
+        out[c] for c in ["lower_ci95", "upper_ci95", "lower_ci99_8", "upper_ci99_8"]
+    )
     assert ((lo99 < lo95) & (lo95 < out["value"]) & (out["value"] < hi95) & (hi95 < hi99)).all()
 
 
@@ -102,11 +134,14 @@ def test_input_is_not_mutated():
 
 
 def test_empty_frame_is_an_error():
-    with pytest.raises(DataValidationError, match="life_expectancy: the data have no rows; check your filter"):
+    with pytest.raises(
+        DataValidationError, match="life_expectancy: the data have no rows; check your filter"
+    ):
         le(table().iloc[:0])
 
 
 # --- the PHE rules for invalid groups: NaN plus a warning ---------------------------------------
+
 
 def invalid(rule_change, match):
     bad = table("bad")
@@ -124,28 +159,42 @@ def test_total_population_of_5000_or_less():
     def small(d):
         d["pop"] = 250  # 20 bands x 250 = 5,000
         d["deaths"] = 1
+
     invalid(small, "5,000 or less")
 
 
 def test_deaths_more_than_population():
-    invalid(lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "5-9", 50_000)),
-            "more deaths than population")
+    invalid(
+        lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "5-9", 50_000)),
+        "more deaths than population",
+    )
 
 
 def test_negative_deaths():
-    invalid(lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "5-9", -1)), "negative deaths")
+    invalid(
+        lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "5-9", -1)),
+        "negative deaths",
+    )
 
 
 def test_zero_population():
-    invalid(lambda d: d.__setitem__("pop", d["pop"].where(d["age"] != "5-9", 0)), "zero or negative population")
+    invalid(
+        lambda d: d.__setitem__("pop", d["pop"].where(d["age"] != "5-9", 0)),
+        "zero or negative population",
+    )
 
 
 def test_missing_death_count():
-    invalid(lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "5-9", np.nan)), "missing")
+    invalid(
+        lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "5-9", np.nan)), "missing"
+    )
 
 
 def test_no_deaths_in_final_band():
-    invalid(lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "90+", 0)), "no deaths in the 90\\+")
+    invalid(
+        lambda d: d.__setitem__("deaths", d["deaths"].where(d["age"] != "90+", 0)),
+        "no deaths in the 90\\+",
+    )
 
 
 def test_missing_age_band():
@@ -188,6 +237,7 @@ def test_probability_of_dying_is_capped_at_one():
 
 # --- 85+ final band (PHEindicatormethods issue #96) -----------------------------------------------
 
+
 def test_85_plus_final_band():
     labels = [*LABELS[:-2], "85+"]
     deaths = [*DEATHS[:-2], DEATHS[-2] + DEATHS[-1]]
@@ -198,7 +248,9 @@ def test_85_plus_final_band():
     # final band alone: e = P / D and, by Silcocks, SE = e / sqrt(D)
     e85 = pops[-1] / deaths[-1]
     assert last["value"] == pytest.approx(e85, rel=1e-12)
-    assert last["upper_ci95"] - last["value"] == pytest.approx(z_value(0.95) * e85 / np.sqrt(deaths[-1]))
+    assert last["upper_ci95"] - last["value"] == pytest.approx(
+        z_value(0.95) * e85 / np.sqrt(deaths[-1])
+    )
     full = le(table(), confidence=0.95)
     # merging the last two bands changes life expectancy at birth only slightly
     assert abs(out["value"].iloc[0] - full["value"].iloc[0]) < 0.05
@@ -217,6 +269,7 @@ def test_closed_85_band_without_90_plus_is_refused():
 
 
 # --- errors ----------------------------------------------------------------------------------------
+
 
 def test_unknown_age_band():
     df = table(labels=[*LABELS[:-1], "95+"])

@@ -57,8 +57,10 @@ def test_limits_are_monotone_in_the_count(denominator, start):
 
 
 @SETTINGS
-@given(st.lists(st.integers(min_value=0, max_value=500), min_size=19, max_size=19),
-       st.lists(st.integers(min_value=1, max_value=10**5), min_size=19, max_size=19))
+@given(
+    st.lists(st.integers(min_value=0, max_value=500), min_size=19, max_size=19),
+    st.lists(st.integers(min_value=1, max_value=10**5), min_size=19, max_size=19),
+)
 def test_dsr_limits_bracket_value_and_nest(counts, populations):
     df = pd.DataFrame({"band": list(ESP2013), "n": counts, "d": populations})
     if sum(counts) < 10:

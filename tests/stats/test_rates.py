@@ -16,17 +16,33 @@ from jsna.stats import crude_rate, mean_ci, proportion
 LIMITS = ["lower_ci95", "upper_ci95", "lower_ci99_8", "upper_ci99_8"]
 # reference column names: PHEindicatormethods, PHStatsMethods
 NAMES = {
-    "PHEindicatormethods": {"value": "value", "lower_ci95": "lower95_0cl", "upper_ci95": "upper95_0cl",
-                            "lower_ci99_8": "lower99_8cl", "upper_ci99_8": "upper99_8cl",
-                            "g_lower": "lowercl", "g_upper": "uppercl", "method": "method"},
-    "PHStatsMethods": {"value": "Value", "lower_ci95": "lower_95_ci", "upper_ci95": "upper_95_ci",
-                       "lower_ci99_8": "lower_99_8_ci", "upper_ci99_8": "upper_99_8_ci",
-                       "g_lower": "lower_95_ci", "g_upper": "upper_95_ci", "method": "Method"},
+    "PHEindicatormethods": {
+        "value": "value",
+        "lower_ci95": "lower95_0cl",
+        "upper_ci95": "upper95_0cl",
+        "lower_ci99_8": "lower99_8cl",
+        "upper_ci99_8": "upper99_8cl",
+        "g_lower": "lowercl",
+        "g_upper": "uppercl",
+        "method": "method",
+    },
+    "PHStatsMethods": {
+        "value": "Value",
+        "lower_ci95": "lower_95_ci",
+        "upper_ci95": "upper_95_ci",
+        "lower_ci99_8": "lower_99_8_ci",
+        "upper_ci99_8": "upper_99_8_ci",
+        "g_lower": "lower_95_ci",
+        "g_upper": "upper_95_ci",
+        "method": "Method",
+    },
 }
 
 
 def close(actual, expected):
-    np.testing.assert_allclose(np.asarray(actual, float), np.asarray(expected, float), rtol=1e-6, equal_nan=True)
+    np.testing.assert_allclose(
+        np.asarray(actual, float), np.asarray(expected, float), rtol=1e-6, equal_nan=True
+    )
 
 
 @contextlib.contextmanager
@@ -51,7 +67,9 @@ def package(request):
 
 def test_proportion_reference(reference_dir, package):
     names = NAMES[package]
-    ref = pd.read_excel(reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop")
+    ref = pd.read_excel(
+        reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop"
+    )
     multiplier_column = "multiplier"
     assert len(ref) == 19
     for multiplier, rows in ref.groupby(multiplier_column):
@@ -65,8 +83,12 @@ def test_proportion_reference(reference_dir, package):
 
 def test_proportion_grouped_reference(reference_dir, package):
     names = NAMES[package]
-    data = pd.read_excel(reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop")
-    ref = pd.read_excel(reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop_g")
+    data = pd.read_excel(
+        reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop"
+    )
+    ref = pd.read_excel(
+        reference_dir / package / "testdata_Proportion.xlsx", sheet_name="testdata_Prop_g"
+    )
     with only_warnings(MISSING) as record:
         out = proportion(data, "Numerator", "Denominator", by="Area", multiplier=1, confidence=0.95)
     messages = [str(w.message) for w in record]
@@ -93,13 +115,18 @@ def test_rate_reference(reference_dir, package):
         close(out["value"], rows[names["value"]])
         for column in LIMITS:
             close(out[column], rows[names[column]])
-        assert out["method"].astype(object).fillna("none").tolist() == rows[names["method"]].fillna("none").tolist()
+        assert (
+            out["method"].astype(object).fillna("none").tolist()
+            == rows[names["method"]].fillna("none").tolist()
+        )
 
 
 def test_rate_grouped_reference(reference_dir, package):
     names = NAMES[package]
     data = pd.read_excel(reference_dir / package / "testdata_Rate.xlsx", sheet_name="testdata_Rate")
-    ref = pd.read_excel(reference_dir / package / "testdata_Rate.xlsx", sheet_name="testdata_Rate_g")
+    ref = pd.read_excel(
+        reference_dir / package / "testdata_Rate.xlsx", sheet_name="testdata_Rate_g"
+    )
     with only_warnings(MISSING) as record:
         out = crude_rate(data, "Numerator", "Denominator", by="Area", confidence=0.95)
     assert len(record) == 2
@@ -107,13 +134,18 @@ def test_rate_grouped_reference(reference_dir, package):
     close(out["value"], ref[names["value"]])
     close(out["lower_ci95"], ref[names["g_lower"]])
     close(out["upper_ci95"], ref[names["g_upper"]])
-    assert out["method"].astype(object).fillna("none").tolist() == ref[names["method"]].fillna("none").tolist()
+    assert (
+        out["method"].astype(object).fillna("none").tolist()
+        == ref[names["method"]].fillna("none").tolist()
+    )
 
 
 def test_mean_reference(reference_dir, package):
     names = NAMES[package]
     data = pd.read_excel(reference_dir / package / "testdata_Mean.xlsx", sheet_name="testdata_Mean")
-    ref = pd.read_excel(reference_dir / package / "testdata_Mean.xlsx", sheet_name="testdata_Mean_results")
+    ref = pd.read_excel(
+        reference_dir / package / "testdata_Mean.xlsx", sheet_name="testdata_Mean_results"
+    )
     data = data.dropna()  # PHStatsMethods' sheet adds one NaN row, tested below
     grouped = mean_ci(data, "values", by="area")
     whole = mean_ci(data, "values")
@@ -135,8 +167,12 @@ def test_mean_with_nan_reference(reference_dir):
     # Area1 holds the NaN: NaN out, as the reference; Area2 unaffected
     assert out[["value", "stdev", "value_sum"] + LIMITS].iloc[0].isna().all()
     assert ref.loc[0, ["Value", "stdev", "value_sum", "lower_95_ci"]].isna().all()
-    close(out.iloc[1][["value", "stdev"] + LIMITS].to_numpy(float),
-          ref.iloc[1][["Value", "stdev", "lower_95_ci", "upper_95_ci", "lower_99_8_ci", "upper_99_8_ci"]].to_numpy(float))
+    close(
+        out.iloc[1][["value", "stdev"] + LIMITS].to_numpy(float),
+        ref.iloc[1][
+            ["Value", "stdev", "lower_95_ci", "upper_95_ci", "lower_99_8_ci", "upper_99_8_ci"]
+        ].to_numpy(float),
+    )
     # The reference's ungrouped NA row is inconsistent with itself: its value (3948.11) is the mean
     # of the 26 non-missing values (102650.968 / 26) but its value_sum (102221.33) is Area2's sum,
     # so it is not reproduced; jsna gives NaN for any group holding a NaN.
@@ -164,7 +200,10 @@ def test_count_equal_denominator_gives_upper_limit_multiplier():
 
 
 def test_proportion_count_above_denominator_is_an_error():
-    with pytest.raises(DataValidationError, match=r"count column 'n' is greater than denominator column 'd'.*count <= denominator"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"count column 'n' is greater than denominator column 'd'.*count <= denominator",
+    ):
         proportion(pd.DataFrame({"n": [5, 11], "d": [10, 10]}), "n", "d")
 
 
@@ -187,29 +226,47 @@ def test_denominator_zero_gives_nan_and_a_warning(verb):
 def test_negative_values_are_errors(verb, column):
     df = pd.DataFrame({"n": [1, 2], "d": [10, 10]})
     df.loc[1, column] = -3
-    with pytest.raises(DataValidationError, match=rf"column '{column}' must be zero or more; found -3"):
+    with pytest.raises(
+        DataValidationError, match=rf"column '{column}' must be zero or more; found -3"
+    ):
         verb(df, "n", "d")
 
 
 @pytest.mark.parametrize("verb", [proportion, crude_rate])
 def test_nan_inputs_give_nan_with_a_warning_naming_them(verb):
     df = pd.DataFrame({"g": ["a", "a", "b"], "n": [1.0, np.nan, 2.0], "d": [10.0, 10.0, 10.0]})
-    with pytest.warns(UserWarning, match=r"1 group has a missing count \('n'\) \('a' \(1 in all\)\); value and limits"):
+    with pytest.warns(
+        UserWarning,
+        match=r"1 group has a missing count \('n'\) \('a' \(1 in all\)\); value and limits",
+    ):
         out = verb(df, "n", "d", by="g")
     assert out.loc[0, ["value"] + LIMITS].isna().all()
     assert out.loc[1, ["value"] + LIMITS].notna().all()
     rows = pd.DataFrame({"n": [3.0, 65.0, 4.0], "d": [np.nan, 100.0, np.nan]}, index=[10, 11, 12])
-    with pytest.warns(UserWarning, match=r"2 groups have a missing denominator \('d'\); value and limits are NaN "
-                                         r"\(rows 10, 12 \(2 in all\)\)"):
+    with pytest.warns(
+        UserWarning,
+        match=r"2 groups have a missing denominator \('d'\); value and limits are NaN "
+        r"\(rows 10, 12 \(2 in all\)\)",
+    ):
         out = verb(rows, "n", "d")
     assert out["value"].isna().tolist() == [True, False, True]
 
 
-@pytest.mark.parametrize("verb", [proportion, crude_rate, lambda df, n, d, by=None: mean_ci(df, n, by=by)])
+@pytest.mark.parametrize(
+    "verb", [proportion, crude_rate, lambda df, n, d, by=None: mean_ci(df, n, by=by)]
+)
 def test_empty_frame_is_an_error(verb):
-    df = pd.DataFrame({"g": pd.Series([], dtype=str), "n": pd.Series([], dtype=float), "d": pd.Series([], dtype=float)})
+    df = pd.DataFrame(
+        {
+            "g": pd.Series([], dtype=str),
+            "n": pd.Series([], dtype=float),
+            "d": pd.Series([], dtype=float),
+        }
+    )
     for by in (None, "g"):
-        with pytest.raises(DataValidationError, match=r": the data have no rows; check your filter"):
+        with pytest.raises(
+            DataValidationError, match=r": the data have no rows; check your filter"
+        ):
             verb(df, "n", "d", by=by)
 
 
@@ -219,8 +276,11 @@ def test_empty_frame_is_an_error(verb):
 def test_infinite_values_are_errors(verb, column, bad):
     df = pd.DataFrame({"n": [1.0, 2.0], "d": [10.0, 10.0]})
     df.loc[1, column] = bad
-    with pytest.raises(DataValidationError, match=rf"column '{column}' has infinite values: -?inf \(1 in all\) "
-                                                  r"\(rows 1 \(1 in all\)\); correct them, or make them NaN"):
+    with pytest.raises(
+        DataValidationError,
+        match=rf"column '{column}' has infinite values: -?inf \(1 in all\) "
+        r"\(rows 1 \(1 in all\)\); correct them, or make them NaN",
+    ):
         verb(df, "n", "d")
 
 
@@ -231,11 +291,16 @@ def test_fractional_counts_are_used_as_given():
     p, n = 0.25, 10
     centre, half = p + z**2 / (2 * n), z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
     assert out.loc[0, "value"] == 25.0
-    assert out.loc[0, "lower_ci95"] == pytest.approx(100 * (centre - half) / (1 + z**2 / n), rel=1e-12)
-    assert out.loc[0, "upper_ci95"] == pytest.approx(100 * (centre + half) / (1 + z**2 / n), rel=1e-12)
+    assert out.loc[0, "lower_ci95"] == pytest.approx(
+        100 * (centre - half) / (1 + z**2 / n), rel=1e-12
+    )
+    assert out.loc[0, "upper_ci95"] == pytest.approx(
+        100 * (centre + half) / (1 + z**2 / n), rel=1e-12
+    )
     rate = crude_rate(pd.DataFrame({"n": [2.5], "d": [1000]}), "n", "d", confidence=0.95)
     # exact limits at a count of 2.5: the gamma quantiles (chi-squared with 5 and 7 df, halved)
     from scipy import stats
+
     assert rate.loc[0, "lower_ci95"] == pytest.approx(stats.chi2.ppf(0.025, 5) / 2 * 100, rel=1e-9)
     assert rate.loc[0, "upper_ci95"] == pytest.approx(stats.chi2.ppf(0.975, 7) / 2 * 100, rel=1e-9)
 
@@ -278,7 +343,9 @@ def test_missing_column_and_text_values_are_named():
     df = pd.DataFrame({"n": ["1", "x"], "d": [10, 10]})
     with pytest.raises(DataValidationError, match="count='num' is not a column"):
         proportion(df, "num", "d")
-    with pytest.raises(DataValidationError, match="count column 'n' has values that are not numbers: 'x'"):
+    with pytest.raises(
+        DataValidationError, match="count column 'n' has values that are not numbers: 'x'"
+    ):
         proportion(df, "n", "d")
 
 

@@ -1,0 +1,500 @@
+"""Core20PLUS5: the registry of clinical areas and a summary of a pack's data against it.
+
+Core20PLUS5 is NHS England's approach to reducing healthcare inequalities:
+the most deprived 20% of the national population by IMD (Core20, national
+deciles 1 and 2), locally chosen PLUS groups, and five clinical areas each for
+adults (plus smoking cessation) and for children and young people. The
+registry (``jsna/data/core20plus5.toml``, :func:`load_registry`) records for
+each area its focus, national ambition (date, source, status), headline and
+related metrics with public data identifiers, and caveats; where a fact was
+not confirmed it says so rather than guess.
+
+:func:`summary` matches the pack's Fingertips indicators to the registry (by
+indicator ID or name) and, for each match, gives the authority's latest value,
+its recent trend, the gap between deprived and less deprived wards (Core20
+wards against the rest, local quintile 1 against 5), the slope index of
+inequality, and the distance to the national ambition where the indicator
+measures it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import warnings
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jsna.columns import POLARITIES
+from jsna.exceptions import DataValidationError, SourceError, first_values
+
+__all__ = ["REGISTRY_FILE", "load_registry", "registry_table", "match_indicators", "summary"]
+
+REGISTRY_FILE = "core20plus5.toml"
+PROGRAMMES = ("adults", "children and young people")
+ROLES = ("headline", "related")
+STATUSES = ("current", "withdrawn")
+REQUIRED_AREA = ("key", "programme", "name", "focus", "source_url", "caveats", "ambition", "metric")
+REQUIRED_AMBITION = ("text", "date", "source", "status")
+REQUIRED_METRIC = (
+    "name",
+    "role",
+    "numerator",
+    "denominator",
+    "polarity",
+    "fingertips_ids",
+    "name_pattern",
+    "measures_ambition",
+)
+
+
+def load_registry(path: str | Path | None = None) -> dict:
+    """The Core20PLUS5 registry, checked: every area and metric has its required fields.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A registry TOML file; default the one shipped with jsna.
+
+    Returns
+    -------
+    dict
+        ``{"registry": {...}, "area": [ {...}, ... ]}`` as in the TOML file.
+
+    Raises
+    ------
+    SourceError
+        The file is missing or not valid TOML.
+    DataValidationError
+        An entry lacks a required field or has a value outside the allowed set.
+
+    Examples
+    --------
+    >>> reg = load_registry()
+    >>> [a["key"] for a in reg["area"] if a["programme"] == "adults"]
+    ['maternity', 'smi', 'respiratory', 'cancer', 'hypertension', 'smoking']
+    """
+    if path is None:
+        return _shipped()
+    return _load(Path(path))
+
+
+@cache
+def _shipped() -> dict:
+    text = resources.files("jsna.reference").joinpath(REGISTRY_FILE).read_text(encoding="utf-8")
+    return _check(_parse(text, REGISTRY_FILE), REGISTRY_FILE)
+
+
+def _load(path: Path) -> dict:
+    if not path.is_file():
+        raise SourceError(
+            f"Core20PLUS5 registry {path} not found; omit path= to use the one shipped with jsna"
+        )
+    return _check(_parse(path.read_text(encoding="utf-8"), str(path)), str(path))
+
+
+def _parse(text: str, where: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{where} is not valid TOML: {exc}; fix the registry file") from exc
+
+
+def _check(reg: dict, where: str) -> dict:
+    areas = reg.get("area")
+    if not isinstance(areas, list) or not areas:
+        raise DataValidationError(f"{where}: no [[area]] entries")
+    keys = [a.get("key") for a in areas]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise DataValidationError(f"{where}: area keys repeated: {first_values(dupes)}")
+    for area in areas:
+        name = area.get("key", "?")
+        missing = [f for f in REQUIRED_AREA if f not in area]
+        if missing:
+            raise DataValidationError(
+                f"{where}: area {name!r} lacks {missing}; add them to the registry"
+            )
+        if area["programme"] not in PROGRAMMES:
+            raise DataValidationError(
+                f"{where}: area {name!r} programme {area['programme']!r} is not one of {PROGRAMMES}"
+            )
+        if not isinstance(area["caveats"], list):
+            raise DataValidationError(f"{where}: area {name!r} caveats must be a list of sentences")
+        ambition = area["ambition"]
+        missing = [f for f in REQUIRED_AMBITION if f not in ambition]
+        if missing:
+            raise DataValidationError(f"{where}: area {name!r} ambition lacks {missing}")
+        if ambition["status"] not in STATUSES:
+            raise DataValidationError(
+                f"{where}: area {name!r} ambition status {ambition['status']!r} is not one of {STATUSES}"
+            )
+        if ("value" in ambition) != ("unit" in ambition):
+            raise DataValidationError(
+                f"{where}: area {name!r} ambition needs both value and unit, or neither"
+            )
+        if not area["metric"]:
+            raise DataValidationError(f"{where}: area {name!r} has no [[area.metric]]")
+        for metric in area["metric"]:
+            missing = [f for f in REQUIRED_METRIC if f not in metric]
+            if missing:
+                raise DataValidationError(
+                    f"{where}: area {name!r} metric {metric.get('name', '?')!r} lacks {missing}"
+                )
+            if metric["role"] not in ROLES:
+                raise DataValidationError(
+                    f"{where}: metric {metric['name']!r} role {metric['role']!r} is not one of {ROLES}"
+                )
+            if metric["polarity"] not in POLARITIES:
+                raise DataValidationError(
+                    f"{where}: metric {metric['name']!r} polarity {metric['polarity']!r} is not one of {POLARITIES}"
+                )
+            try:
+                re.compile(metric["name_pattern"])
+            except re.error as exc:
+                raise DataValidationError(
+                    f"{where}: metric {metric['name']!r} name_pattern is not a regular expression: {exc}"
+                ) from exc
+            if metric["measures_ambition"] and "value" not in ambition:
+                raise DataValidationError(
+                    f"{where}: metric {metric['name']!r} measures the ambition but area {name!r} ambition has no value"
+                )
+    return reg
+
+
+def registry_table(registry: dict | None = None) -> pd.DataFrame:
+    """One row per registry metric, with its clinical area and ambition.
+
+    Examples
+    --------
+    >>> table = registry_table()
+    >>> row = table[table["area_key"] == "cancer"].iloc[0]
+    >>> float(row["ambition_value"]), row["ambition_date"]
+    (75.0, '2028')
+    """
+    registry = registry or load_registry()
+    rows = []
+    for area in registry["area"]:
+        ambition = area["ambition"]
+        for metric in area["metric"]:
+            rows.append(
+                {
+                    "programme": area["programme"],
+                    "area_key": area["key"],
+                    "clinical_area": area["name"],
+                    "metric": metric["name"],
+                    "role": metric["role"],
+                    "polarity": metric["polarity"],
+                    "numerator": metric["numerator"],
+                    "denominator": metric["denominator"],
+                    "fingertips_ids": ", ".join(str(i) for i in metric["fingertips_ids"]),
+                    "cvdprevent_ids": ", ".join(metric.get("cvdprevent_ids", [])),
+                    "measures_ambition": bool(metric["measures_ambition"]),
+                    "ambition": ambition["text"],
+                    "ambition_value": float(ambition["value"]) if "value" in ambition else np.nan,
+                    "ambition_unit": ambition.get("unit", ""),
+                    "ambition_date": str(ambition["date"]),
+                    "ambition_status": ambition["status"],
+                    "ambition_source": ambition["source"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def match_indicators(indicators: pd.DataFrame, registry: dict | None = None) -> pd.DataFrame:
+    """Which of a pack's indicators belong to which Core20PLUS5 metric (by Fingertips ID or name).
+
+    Returns
+    -------
+    DataFrame
+        One row per matched indicator and metric: ``indicator_id,
+        indicator_name`` and the :func:`registry_table` columns; ``matched_by``
+        says "id" or "name".
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"indicator_id": [93085, 1], "indicator_name": ["Smoking status at time of delivery", "x"]})
+    >>> match_indicators(ind)[["indicator_id", "area_key", "matched_by"]].values.tolist()
+    [[93085, 'maternity', 'id'], [93085, 'smoking', 'id']]
+    """
+    table = registry_table(registry)
+    have = indicators[["indicator_id", "indicator_name"]].drop_duplicates("indicator_id")
+    rows = []
+    reg = registry or load_registry()
+    metrics = [(a["key"], m) for a in reg["area"] for m in a["metric"]]
+    for _, ind in have.iterrows():
+        for key, metric in metrics:
+            by_id = int(ind["indicator_id"]) in [int(i) for i in metric["fingertips_ids"]]
+            by_name = bool(
+                re.search(metric["name_pattern"], str(ind["indicator_name"]), flags=re.I)
+            )
+            if by_id or by_name:
+                rows.append(
+                    {
+                        "indicator_id": int(ind["indicator_id"]),
+                        "indicator_name": ind["indicator_name"],
+                        "area_key": key,
+                        "metric": metric["name"],
+                        "matched_by": "id" if by_id else "name",
+                    }
+                )
+    columns = ["indicator_id", "indicator_name", "matched_by", *table.columns]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    found = pd.DataFrame(rows).merge(table, on=["area_key", "metric"], how="left")
+    return (
+        found[columns]
+        .sort_values(["indicator_id", "programme", "area_key"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def summary(
+    pack,
+    area: str,
+    *,
+    edition: str | None = None,
+    registry: dict | None = None,
+    repetitions: int = 10_000,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """One row per Core20PLUS5 indicator in the pack: latest value, trend, inequality and ambition.
+
+    Parameters
+    ----------
+    pack : DataPack
+        Needs ``indicators.fingertips``; ward rows (area type "Ward" or codes of
+        the area's wards) give the inequality columns.
+    area : str
+        Local authority code.
+    edition : str, optional
+        IoD edition for the wards' deprivation (default the most recent).
+    registry : dict, optional
+        Default :func:`load_registry`.
+    repetitions, seed : int
+        For the SII's simulated limits.
+
+    Returns
+    -------
+    DataFrame
+        For each matched indicator (and sex, age): ``programme, clinical_area,
+        metric, role, indicator_id, indicator_name, sex, age, polarity``; the
+        authority's latest ``period, value, lower_ci95, upper_ci95`` and
+        ``recent_trend`` (:func:`jsna.stats.recent_trend`, latest 5 points);
+        from the wards' latest period (``ward_period``): ``core20_value`` and
+        ``rest_value`` (wards with at least half their residents in Core20
+        LSOAs against the others) with 95% limits, ``q1_value`` and
+        ``q5_value`` (local ward quintiles, most and least deprived),
+        ``absolute_gap`` (q1 minus q5) with limits, ``relative_gap``,
+        ``sii`` with limits (positive: higher in the least deprived);
+        ``ambition``, ``ambition_value`` and ``distance_to_ambition`` (how far
+        the latest value is short of the ambition, in its units, where the
+        indicator measures it: positive = not yet met); ``note``. Empty (with
+        these columns) when no indicator matches; ``attrs["note"]`` says why.
+
+    Examples
+    --------
+    >>> from jsna.demo.pack import ensure_demo_pack, DEMO_AREA_CODE
+    >>> from jsna.io.datapack import DataPack
+    >>> from jsna.config import project_paths
+    >>> pack = DataPack.open(ensure_demo_pack(project_paths().demo_pack))
+    >>> table = summary(pack, DEMO_AREA_CODE)
+    >>> "Smoking cessation" in set(table["clinical_area"])
+    True
+    """
+    from jsna.analysis.deprivation import (
+        area_deprivation,
+        gap,
+        inequality_summary,
+        ward_indicators_by_deprivation,
+    )
+
+    columns = [
+        "programme",
+        "clinical_area",
+        "metric",
+        "role",
+        "indicator_id",
+        "indicator_name",
+        "sex",
+        "age",
+        "polarity",
+        "period",
+        "value",
+        "lower_ci95",
+        "upper_ci95",
+        "recent_trend",
+        "ward_period",
+        "core20_value",
+        "core20_lower_ci95",
+        "core20_upper_ci95",
+        "rest_value",
+        "rest_lower_ci95",
+        "rest_upper_ci95",
+        "q1_value",
+        "q5_value",
+        "absolute_gap",
+        "absolute_lower_ci95",
+        "absolute_upper_ci95",
+        "relative_gap",
+        "sii",
+        "sii_lower_ci95",
+        "sii_upper_ci95",
+        "ambition",
+        "ambition_value",
+        "ambition_date",
+        "ambition_status",
+        "distance_to_ambition",
+        "note",
+    ]
+    pack.check_area(area)
+    if not pack.has("indicators.fingertips"):
+        out = pd.DataFrame(columns=columns)
+        out.attrs["note"] = "The pack has no Fingertips indicators."
+        return out
+    indicators = pack.read("indicators.fingertips")
+    matched = match_indicators(indicators, registry)
+    if matched.empty:
+        out = pd.DataFrame(columns=columns)
+        out.attrs["note"] = (
+            "None of the pack's Fingertips indicators "
+            f"({first_values(indicators['indicator_id'].unique().tolist())}) is a Core20PLUS5 metric."
+        )
+        return out
+    ids = matched["indicator_id"].unique()
+    mine = indicators[indicators["indicator_id"].isin(ids)]
+    latest = _area_latest(mine, area, matched)
+
+    dep = area_deprivation(pack, area, edition=edition)
+    wards = dep["ward"]
+    by_quintile = ward_indicators_by_deprivation(mine, wards, group="local_quintile")
+    keys = ["indicator_id", "sex", "age"]
+    if not by_quintile.empty:
+        ineq = inequality_summary(
+            by_quintile, group="local_quintile", repetitions=repetitions, seed=seed
+        )
+        ineq = ineq.rename(
+            columns={"most_value": "q1_value", "least_value": "q5_value", "period": "ward_period"}
+        )
+        by_core = ward_indicators_by_deprivation(
+            mine, wards.assign(core20_ward=wards["core20_ward"].astype(object)), group="core20_ward"
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # no Core20 ward: NaN, said in the note
+            core = gap(
+                by_core.assign(core20_ward=by_core["core20_ward"].astype(bool)),
+                group="core20_ward",
+                by=keys,
+                most=True,
+                least=False,
+            )
+        core = core.rename(columns={"most_value": "core20_value", "least_value": "rest_value"})
+        limits = by_core.assign(core20_ward=by_core["core20_ward"].astype(bool)).set_index(
+            [*keys, "core20_ward"]
+        )
+        for flag, prefix in ((True, "core20"), (False, "rest")):
+            for side in ("lower_ci95", "upper_ci95"):
+                index = pd.MultiIndex.from_frame(core[keys].assign(core20_ward=flag))
+                core[f"{prefix}_{side}"] = limits[side].reindex(index).to_numpy()
+        wanted = [
+            *keys,
+            "ward_period",
+            "q1_value",
+            "q5_value",
+            "absolute_gap",
+            "absolute_lower_ci95",
+            "absolute_upper_ci95",
+            "relative_gap",
+            "sii",
+            "sii_lower_ci95",
+            "sii_upper_ci95",
+        ]
+        latest = latest.merge(ineq[wanted], on=keys, how="left").merge(
+            core[
+                [
+                    *keys,
+                    "core20_value",
+                    "core20_lower_ci95",
+                    "core20_upper_ci95",
+                    "rest_value",
+                    "rest_lower_ci95",
+                    "rest_upper_ci95",
+                ]
+            ],
+            on=keys,
+            how="left",
+        )
+    for column in columns:
+        if column not in latest.columns:
+            latest[column] = np.nan
+    polarity = latest["polarity"]
+    short = np.where(
+        polarity == "low is good",
+        latest["value"] - latest["ambition_value"],
+        latest["ambition_value"] - latest["value"],
+    )
+    latest["distance_to_ambition"] = np.where(
+        latest["measures_ambition"].astype(bool), short, np.nan
+    )
+    notes = []
+    for _, row in latest.iterrows():
+        parts = []
+        if pd.isna(row["sii"]):
+            parts.append("no ward rows: no inequality within the area")
+        if row["ambition_status"] == "withdrawn":
+            parts.append("national ambition withdrawn")
+        if not row["measures_ambition"]:
+            parts.append("related measure, not the ambition's")
+        notes.append("; ".join(parts))
+    latest["note"] = notes
+    out = (
+        latest[columns]
+        .sort_values(["programme", "clinical_area", "role", "indicator_id", "sex"], kind="stable")
+        .reset_index(drop=True)
+    )
+    n_ward = int(out["sii"].notna().sum())
+    out.attrs["note"] = (
+        f"{out['indicator_id'].nunique()} of the pack's indicators match Core20PLUS5 metrics; "
+        f"{n_ward} row(s) have ward data for the within-area inequality columns. "
+        f"Ward deprivation: {dep['ward'].attrs.get('imd_edition')}, local quintiles of ward population-weighted "
+        "IMD scores; Core20 wards have at least half their residents in Core20 LSOAs."
+    )
+    return out
+
+
+def _area_latest(indicators: pd.DataFrame, area: str, matched: pd.DataFrame) -> pd.DataFrame:
+    """The authority's latest value and recent trend per indicator, sex and age, with registry columns."""
+    from jsna.analysis.deprivation import _summable
+    from jsna.stats.trend import recent_trend
+
+    rows = indicators[(indicators["area_code"] == area)]
+    if "category_type" in rows.columns:
+        rows = rows[rows["category_type"].isna() | rows["category_type"].eq("")]
+    if "compared_to_parent_type" in rows.columns:
+        rows = rows.drop_duplicates(["indicator_id", "sex", "age", "period"])
+    persons = rows.groupby("indicator_id")["sex"].transform(lambda s: (s == "Persons").any())
+    rows = rows[~persons | (rows["sex"] == "Persons")]
+    order = "period_sortable" if "period_sortable" in rows.columns else "period"
+    keys = ["indicator_id", "sex", "age"]
+    first = matched.drop_duplicates(["indicator_id", "area_key"])
+    trends = []
+    for key, part in rows.groupby(keys, sort=True):
+        polarity = first.loc[first["indicator_id"] == key[0], "polarity"].iloc[0]
+        kind = "proportion" if _summable(part) == 100 else "rate"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            trend = recent_trend(part, by=keys, period=order, kind=kind, polarity=polarity)
+        trends.append(trend[[*keys, "recent_trend"]])
+    trend = (
+        pd.concat(trends, ignore_index=True)
+        if trends
+        else pd.DataFrame(columns=[*keys, "recent_trend"])
+    )
+    newest = rows[rows[order] == rows.groupby(keys)[order].transform("max")]
+    newest = newest[[*keys, "indicator_name", "period", "value", "lower_ci95", "upper_ci95"]]
+    out = first.drop(columns=["indicator_name"]).merge(newest, on="indicator_id", how="inner")
+    return out.merge(trend, on=keys, how="left")

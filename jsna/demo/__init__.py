@@ -1,0 +1,1 @@
+"""The synthetic demo data pack (Demoshire), written in the publishers' real formats."""

@@ -1,0 +1,110 @@
+"""Readers of the publishers' files, one module per source.
+
+Nothing else in the package opens data files. Each reader is registered for
+a data pack role with :func:`reader` and is called by
+:class:`jsna.io.datapack.DataPack` with the :class:`FileEntry` of that role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["FileEntry", "reader", "READERS", "ROLES"]
+
+ROLES = (
+    "boundaries.ward",
+    "boundaries.lsoa",
+    "boundaries.msoa",
+    "lookup.lsoa_ward_lad",
+    "lookup.ward_lad",
+    "lookup.lsoa11_lsoa21",
+    "lookup.lsoa_icb",
+    "imd",
+    "population.lsoa",
+    "indicators.fingertips",
+    "neighbours.dfe",
+    "neighbours.list",
+    "prevalence.recorded",
+    "prevalence.model",
+    "gp.lsoa_patients",
+    "deaths.lsoa",
+)
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One ``[[file]]`` entry of a ``datapack.toml`` manifest, resolved.
+
+    Attributes
+    ----------
+    role : str
+        One of :data:`ROLES`.
+    paths : tuple of Path
+        The files the entry's glob matched, sorted.
+    attrs : dict
+        Every other key of the entry (``vintage``, ``edition``, ``level``, ...).
+    root : Path or None
+        The pack folder, for resolving further paths an entry names
+        (e.g. a QOF ``mapping`` file): use :meth:`resolve`.
+
+    Examples
+    --------
+    >>> entry = FileEntry("imd", (Path("imd.csv"),), {"edition": "IoD2025"})
+    >>> entry.get("edition"), entry.describe()
+    ('IoD2025', 'imd.csv (role imd)')
+    """
+
+    role: str
+    paths: tuple[Path, ...]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    root: Path | None = None
+
+    def resolve(self, key: str) -> Path | None:
+        """The path an attribute names, relative to the pack folder (``None`` if unset)."""
+        value = self.attrs.get(key)
+        if value is None:
+            return None
+        base = (
+            self.root
+            if self.root is not None
+            else (self.paths[0].parent if self.paths else Path("."))
+        )
+        return base / str(value)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """An attribute of the entry, or ``default``."""
+        return self.attrs.get(key, default)
+
+    def describe(self) -> str:
+        """Short description for error messages."""
+        names = ", ".join(p.name for p in self.paths[:3]) + (" ..." if len(self.paths) > 3 else "")
+        return f"{names} (role {self.role})"
+
+
+ReaderFunc = Callable[[FileEntry], pd.DataFrame]
+READERS: dict[str, ReaderFunc] = {}
+
+
+def reader(role: str) -> Callable[[ReaderFunc], ReaderFunc]:
+    """Register a reader function for a data pack role.
+
+    Examples
+    --------
+    >>> @reader("example.role")
+    ... def read_example(entry):
+    ...     return pd.DataFrame()
+    >>> "example.role" in READERS
+    True
+    >>> _ = READERS.pop("example.role")
+    """
+
+    def register(func: ReaderFunc) -> ReaderFunc:
+        READERS[role] = func
+        return func
+
+    return register

@@ -1,0 +1,264 @@
+"""The data pack: the one seam between the publishers' files and the analysis.
+
+A data pack is a folder of files in their publishers' formats plus a
+``datapack.toml`` manifest saying what each file is (see the README and the
+design guide). :meth:`DataPack.open` reads the manifest; :meth:`DataPack.read`
+hands out validated tidy frames, read once and cached.
+
+Where a role appears more than once (two IoD editions, two DfE neighbour
+models, QOF at practice and authority level), the caller may choose by
+``edition``, ``vintage`` or ``level``; the default is the most recent (the
+entry naming the latest year), and the frame's ``attrs["source"]`` says
+which file was used.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jsna.exceptions import GeographyError, SourceError, first_values
+from jsna.io import READERS, ROLES, FileEntry
+from jsna.io.validation import validate_frame
+
+__all__ = ["DataPack", "MANIFEST"]
+
+MANIFEST = "datapack.toml"
+
+#: Roles whose entries are combined rather than chosen between.
+COMBINED_ROLES = ("indicators.fingertips",)
+
+
+def _load_readers() -> None:
+    # Importing the modules registers their readers. Optional ones may not exist yet.
+    import importlib
+
+    for name in (
+        "geo",
+        "lookups",
+        "imd",
+        "population",
+        "fingertips",
+        "neighbours",
+        "qof",
+        "deaths",
+    ):
+        try:
+            importlib.import_module(f"jsna.io.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"jsna.io.{name}":
+                raise
+
+
+def _recency(entry: FileEntry) -> int:
+    text = " ".join(str(entry.get(k, "")) for k in ("edition", "vintage", "period"))
+    years = []
+    for match in re.findall(r"\d{4}|\d{2}", text):
+        year = int(match)
+        years.append(year if year > 1900 else 2000 + year)
+    return max(years, default=0)
+
+
+@dataclass
+class DataPack:
+    """A folder of source files described by a ``datapack.toml`` manifest.
+
+    Attributes
+    ----------
+    root : Path
+        The folder.
+    name : str
+        The pack's name from ``[pack]``.
+    synthetic : bool
+        True for the demo pack: every output then says "synthetic data".
+    attribution : list of str
+        Attribution lines to print under figures and in reports.
+    areas : list of str
+        Local authority codes the pack covers (may be empty).
+    entries : list of FileEntry
+        The ``[[file]]`` entries, resolved.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "imd.csv").write_text("lsoa21_code,IMD_decile\\nE01000001,3\\n")
+    >>> _ = (folder / "datapack.toml").write_text(
+    ...     '[pack]\\nname = "tiny"\\n[[file]]\\nrole = "imd"\\npath = "imd.csv"\\nedition = "IoD2025"\\n')
+    >>> pack = DataPack.open(folder)
+    >>> pack.name, pack.read("imd")["imd_decile"].tolist()
+    ('tiny', [3])
+    """
+
+    root: Path
+    name: str
+    synthetic: bool = False
+    attribution: list[str] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    entries: list[FileEntry] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    _cache: dict[tuple, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, path: str | Path) -> DataPack:
+        """Open the data pack in ``path`` (a folder holding ``datapack.toml``)."""
+        _load_readers()
+        root = Path(path)
+        manifest = root / MANIFEST if root.is_dir() or not root.suffix else root
+        root = manifest.parent
+        if not manifest.is_file():
+            raise SourceError(
+                f"no {MANIFEST} in {root}; point --pack at a data pack folder, or run "
+                "`jsna demo` to write the synthetic demo pack as an example"
+            )
+        try:
+            config = tomllib.loads(manifest.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SourceError(f"{manifest} is not valid TOML: {exc}; fix the manifest") from exc
+        pack = config.get("pack")
+        if not isinstance(pack, dict) or "name" not in pack:
+            raise SourceError(f'{manifest}: needs a [pack] table with name = "..."')
+        entries = []
+        for number, item in enumerate(config.get("file", []), start=1):
+            entries.append(cls._entry(root, manifest, number, item))
+        if not entries:
+            raise SourceError(f"{manifest}: no [[file]] entries; list the pack's files")
+        attribution = pack.get("attribution", [])
+        if isinstance(attribution, str):
+            attribution = [attribution]
+        meta = {
+            k: v for k, v in pack.items() if k not in ("name", "synthetic", "attribution", "areas")
+        }
+        return cls(
+            root=root,
+            name=str(pack["name"]),
+            synthetic=bool(pack.get("synthetic", False)),
+            attribution=list(attribution),
+            areas=[str(a) for a in pack.get("areas", [])],
+            entries=entries,
+            meta=meta,
+        )
+
+    @staticmethod
+    def _entry(root: Path, manifest: Path, number: int, item: dict) -> FileEntry:
+        role, pattern = item.get("role"), item.get("path")
+        if not role or not pattern:
+            raise SourceError(f"{manifest}: [[file]] number {number} needs both role and path")
+        if role not in ROLES:
+            raise SourceError(
+                f"{manifest}: [[file]] number {number} has unknown role {role!r}; "
+                f"roles are {', '.join(ROLES)}"
+            )
+        paths = tuple(sorted(root.glob(pattern)))
+        if not paths:
+            raise SourceError(
+                f"{manifest}: role {role} path {pattern!r} matches no file in {root}; "
+                "fix the path or download the file"
+            )
+        attrs = {k: v for k, v in item.items() if k not in ("role", "path")}
+        attrs["path"] = pattern
+        return FileEntry(role=role, paths=paths, attrs=attrs, root=root)
+
+    # ------------------------------------------------------------------ entries
+    def has(self, role: str) -> bool:
+        """Whether the pack has at least one file for ``role``."""
+        return any(e.role == role for e in self.entries)
+
+    def entries_for(self, role: str, **select: Any) -> list[FileEntry]:
+        """Entries of ``role`` whose attributes match ``select`` (case-insensitive)."""
+        chosen = []
+        for entry in self.entries:
+            if entry.role != role:
+                continue
+            if all(
+                str(entry.get(k, "")).lower() == str(v).lower()
+                for k, v in select.items()
+                if v is not None
+            ):
+                chosen.append(entry)
+        return chosen
+
+    def entry(self, role: str, **select: Any) -> FileEntry:
+        """The one entry of ``role`` matching ``select``; the most recent if several.
+
+        Raises
+        ------
+        SourceError
+            If the pack has no matching file.
+        """
+        found = self.entries_for(role, **select)
+        if not found:
+            have = [dict(e.attrs) for e in self.entries if e.role == role]
+            wanted = {k: v for k, v in select.items() if v is not None}
+            if have:
+                raise SourceError(
+                    f"data pack {self.name!r} has no {role} file with {wanted}; it has {have}"
+                )
+            raise SourceError(
+                f"data pack {self.name!r} has no file for role {role}; add one to "
+                f"{self.root / MANIFEST}"
+            )
+        return max(found, key=_recency)  # max keeps the first of equals
+
+    # ------------------------------------------------------------------ frames
+    def read(self, role: str, **select: Any) -> pd.DataFrame:
+        """Read the frame for ``role`` (cached); see the module docstring for choosing.
+
+        Returns a copy, so callers may modify it freely.
+        """
+        key = (role, tuple(sorted((k, str(v)) for k, v in select.items() if v is not None)))
+        if key not in self._cache:
+            if role not in READERS:
+                raise SourceError(f"no reader for role {role} in this version of jsna")
+            if role in COMBINED_ROLES and not select:
+                entries = self.entries_for(role)
+                if not entries:
+                    self.entry(role)  # raises the standard message
+                polarity = {
+                    str(p): e.get("polarity") for e in entries for p in e.paths if e.get("polarity")
+                }
+                entry = FileEntry(
+                    role,
+                    tuple(p for e in entries for p in e.paths),
+                    {
+                        "path": ", ".join(e.get("path") for e in entries),
+                        "polarity_by_path": polarity,
+                    },
+                    root=self.root,
+                )
+            else:
+                entry = self.entry(role, **select)
+            frame = validate_frame(role, READERS[role](entry), where=entry.describe())
+            self._cache[key] = frame
+        frame = self._cache[key]
+        out = frame.copy()
+        out.attrs = dict(frame.attrs)
+        return out
+
+    # ------------------------------------------------------------------ areas
+    def check_area(self, area: str) -> str:
+        """Return ``area`` if the pack covers it, else raise :class:`GeographyError`."""
+        area = str(area).strip()
+        known = set(self.areas)
+        if not known and self.has("lookup.lsoa_ward_lad"):
+            lookup = self.read("lookup.lsoa_ward_lad")
+            lad = [c for c in lookup.columns if re.fullmatch(r"lad\d\d_code", c)][0]
+            known = set(lookup[lad])
+        if area not in known:
+            raise GeographyError(
+                f"unknown area code {area!r} for data pack {self.name!r}; "
+                f"it covers {first_values(sorted(known), 10)}"
+            )
+        return area
+
+    def attribution_text(self) -> str:
+        """The attribution lines joined for a figure footer or report."""
+        lines = list(self.attribution)
+        if self.synthetic:
+            lines.insert(0, "Synthetic data: not real figures for any place.")
+        return " ".join(lines)

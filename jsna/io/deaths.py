@@ -1,0 +1,85 @@
+"""Reader for deaths by LSOA, sex and age band (role ``deaths.lsoa``).
+
+ONS does not publish deaths by LSOA and age openly; local public health teams
+receive them through the Primary Care Mortality Database or ONS annual
+district deaths extracts. jsna reads a plain CSV in this layout::
+
+    LSOA21CD,sex,age_band,deaths,period
+    E01000001,Female,0,0,2019-2023
+    E01000001,Female,1-4,0,2019-2023
+
+``LSOA11CD`` is accepted instead of ``LSOA21CD``. Age bands are the 20
+life-expectancy bands (0, 1-4, 5-9, ..., 85-89, 90+); deaths are whole and
+non-negative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jsna.columns import SEX
+from jsna.exceptions import DataValidationError, first_values
+from jsna.io import FileEntry, reader
+from jsna.io._read import find_column, read_csv
+
+__all__ = ["read_deaths"]
+
+
+def read_deaths(entry: FileEntry) -> pd.DataFrame:
+    """Read deaths by LSOA, sex and age band.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa21_code`` (or ``lsoa11_code``), ``sex``, ``age_band``, ``deaths``, ``period``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = p.write_text("LSOA21CD,sex,age_band,deaths,period\\nE01000001,Male,90+,3,2019-2023\\n")
+    >>> print(read_deaths(FileEntry("deaths.lsoa", (p,))).to_string(index=False))
+    lsoa21_code  sex age_band  deaths    period
+      E01000001 Male      90+       3 2019-2023
+    """
+    where = entry.describe()
+    raw = pd.concat([read_csv(p, role=entry.role) for p in entry.paths], ignore_index=True)
+    code = find_column(raw.columns, r"lsoa(11|21)cd", where=where, what="LSOA code (LSOA21CD)")
+    vintage = "lsoa" + code.strip().lower()[4:6]
+    columns = {
+        "sex": find_column(raw.columns, r"sex", where=where, what="sex"),
+        "age_band": find_column(raw.columns, r"age_?band", where=where, what="age band"),
+        "deaths": find_column(raw.columns, r"deaths", where=where, what="deaths"),
+        "period": find_column(raw.columns, r"period", where=where, what="period", required=False),
+    }
+    deaths = pd.to_numeric(raw[columns["deaths"]], errors="coerce")
+    bad = deaths.isna() | (deaths < 0) | (deaths != np.floor(deaths))
+    if bad.any():
+        raise DataValidationError(
+            f"{where}: column {columns['deaths']!r} has values that are not whole non-negative "
+            f"numbers: {first_values(raw.loc[bad, columns['deaths']])}; fix the extract"
+        )
+    out = pd.DataFrame(
+        {
+            f"{vintage}_code": raw[code].str.strip(),
+            SEX: raw[columns["sex"]].str.strip(),
+            "age_band": raw[columns["age_band"]].str.strip(),
+            "deaths": deaths.astype("int64"),
+            "period": raw[columns["period"]].str.strip()
+            if columns["period"]
+            else entry.get("period", ""),
+        }
+    )
+    keys = [f"{vintage}_code", SEX, "age_band", "period"]
+    dupes = out.duplicated(keys, keep=False)
+    if dupes.any():
+        raise DataValidationError(
+            f"{where}: rows repeat for LSOA, sex, age band and period: "
+            f"{first_values(out.loc[dupes, f'{vintage}_code'])}; each combination once"
+        )
+    out.attrs["source"] = where
+    return out
+
+
+reader("deaths.lsoa")(read_deaths)
