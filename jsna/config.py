@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = ["SEED", "Paths", "project_paths"]
+
 SEED = 20261124  # default seed for the demo pack and simulated intervals
 
 

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import shapely
 
+from jsna.columns import FINGERTIPS_KEY as KEY_COLUMNS
 from jsna.exceptions import DataValidationError, GeographyError, JSNAError, SourceError
 from jsna.io import ROLES
 from jsna.io.datapack import DataPack
-from jsna.io.fingertips import KEY_COLUMNS
 from jsna.io.validation import (
     CHECKS,
     between,

@@ -54,9 +54,9 @@ import numpy as np
 import pandas as pd
 
 from jsna import columns as S
+from jsna.columns import as_list, check_columns
 from jsna.exceptions import DataValidationError, GeographyError, first_values
 from jsna.stats import compare, recent_trend
-from jsna.stats._common import as_list, check_columns
 
 __all__ = [
     "Comparators",

@@ -36,11 +36,20 @@ from jsna.analysis.geography import (
     lsoa_column,
     report_unmatched,
 )
-from jsna.columns import CORE20, IMD_DECILE, IMD_QUINTILE, IMD_RANK, IMD_SCORE, POPULATION
+from jsna.columns import (
+    CORE20,
+    IMD_DECILE,
+    IMD_QUINTILE,
+    IMD_RANK,
+    IMD_SCORE,
+    POPULATION,
+    as_list,
+    check_columns,
+    code_column,
+    numeric_column,
+)
 from jsna.exceptions import DataValidationError, GeographyError, SourceError, first_values
-from jsna.io.imd import EDITION_LSOA
-from jsna.io.ons import code_column
-from jsna.stats._common import as_list, check_columns, numeric_column
+from jsna.reference.imd import EDITION_LSOA
 from jsna.stats.intervals import z_value
 
 __all__ = [

@@ -31,9 +31,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from jsna.columns import CHANGE_INDICATOR
+from jsna.columns import CHANGE_INDICATOR, code_column
 from jsna.exceptions import DataValidationError, GeographyError, first_values
-from jsna.io.ons import code_column
 
 __all__ = [
     "LEVELS",

@@ -44,19 +44,26 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from jsna.columns import AGE, FEMALE, MALE, PERSONS, POPULATION, SEX
-from jsna.exceptions import DataValidationError, first_values
-from jsna.io.qof import CONDITIONS, LIST_TYPE_MIN_AGE
-from jsna.stats import intervals
-from jsna.stats._common import (
-    DEFAULT_CONFIDENCE,
-    add_limits,
+from jsna.columns import (
+    AGE,
+    FEMALE,
+    MALE,
+    PERSONS,
+    POPULATION,
+    SEX,
     as_list,
     check_columns,
+    numeric_column,
+)
+from jsna.exceptions import DataValidationError, first_values
+from jsna.reference.qof import CONDITIONS, LIST_TYPE_MIN_AGE
+from jsna.stats import intervals
+from jsna.stats.common import (
+    DEFAULT_CONFIDENCE,
+    add_limits,
     ci_columns,
     confidence_levels,
     group_index,
-    numeric_column,
     warn_degenerate,
 )
 
@@ -1092,7 +1099,7 @@ def practice_gaps(
     from jsna.analysis.deprivation import attach_imd
     from jsna.analysis.geography import hierarchy
     from jsna.analysis.population import lsoa_population
-    from jsna.io.ons import code_column
+    from jsna.columns import code_column
 
     recorded = pack.read("prevalence.recorded", level="practice")
     patients = pack.read("gp.lsoa_patients")
@@ -1298,7 +1305,7 @@ def area_life_expectancy(
     from jsna.analysis.deprivation import attach_imd
     from jsna.analysis.geography import hierarchy
     from jsna.analysis.population import lsoa_population
-    from jsna.io.ons import code_column
+    from jsna.columns import code_column
     from jsna.stats.life_expectancy import life_expectancy
 
     if by not in ("ward", "imd_decile"):

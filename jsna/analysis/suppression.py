@@ -51,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from jsna import columns as schema
+from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
-from jsna.stats._common import as_list, check_columns, numeric_column
 
 __all__ = [
     "SUPPRESS_FROM",

@@ -94,18 +94,7 @@ EXTRA_COLUMNS = [
     NEW_DATA,
 ]
 
-#: What identifies a row; two rows with the same key must have the same values.
-KEY_COLUMNS = [
-    S.INDICATOR_ID,
-    COMPARED_TO_PARENT_TYPE,
-    S.AREA_CODE,
-    S.PARENT_CODE,
-    S.SEX,
-    S.AGE,
-    S.CATEGORY_TYPE,
-    S.CATEGORY,
-    S.PERIOD,
-]
+KEY_COLUMNS = S.FINGERTIPS_KEY
 
 # (Fingertips header, tidy name, kind, required); the parent comparison is found separately.
 _LAYOUT = [

@@ -18,11 +18,10 @@ import pandas as pd
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
 from jsna.io._read import normalise_header, read_csv
+from jsna.reference.imd import EDITION_LSOA
 
-__all__ = ["read_imd", "DOMAINS", "EDITION_LSOA"]
+__all__ = ["read_imd", "DOMAINS"]
 
-#: Which LSOA vintage each IoD edition is published on.
-EDITION_LSOA = {"IoD2019": "lsoa11", "IoD2025": "lsoa21", "IoD2015": "lsoa11"}
 
 #: domain key -> (File 7 header prefix, compact layout prefixes)
 DOMAINS = {

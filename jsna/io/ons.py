@@ -13,10 +13,11 @@ import re
 
 import pandas as pd
 
+from jsna.columns import code_column
 from jsna.exceptions import SourceError
 from jsna.io._read import normalise_header
 
-__all__ = ["ons_column_name", "rename_ons_columns", "require_kinds", "code_column"]
+__all__ = ["ons_column_name", "rename_ons_columns", "require_kinds"]
 
 _ONS = re.compile(
     r"(lsoa|msoa|oa|wd|lad|ltla|utla|cty|rgn|ctry|sicbl|icb|cal|pcon)(\d\d)(cdh|cd|nmw|nm)"
@@ -57,29 +58,6 @@ def rename_ons_columns(frame: pd.DataFrame, *, where: str) -> pd.DataFrame:
         )
     keep = list(mapping) + (["geometry"] if "geometry" in frame.columns else [])
     return frame[keep].rename(columns=mapping)
-
-
-def code_column(frame: pd.DataFrame, kind: str, *, required: bool = True) -> str | None:
-    """The one ``<kind><YY>_code`` column of a frame (e.g. ``wd24_code`` for kind ``wd``).
-
-    Examples
-    --------
-    >>> code_column(pd.DataFrame(columns=["lsoa21_code", "wd24_code"]), "wd")
-    'wd24_code'
-    """
-    from jsna.exceptions import GeographyError
-
-    pattern = re.compile(rf"{kind}\d\d_code")
-    found = [c for c in frame.columns if pattern.fullmatch(str(c))]
-    if len(found) == 1:
-        return found[0]
-    if not found and not required:
-        return None
-    if not found:
-        raise GeographyError(
-            f"no {kind.upper()} code column (like {kind}24_code) among {list(frame.columns)[:10]}"
-        )
-    raise GeographyError(f"several {kind.upper()} code columns {found}; keep one vintage")
 
 
 def require_kinds(frame: pd.DataFrame, kinds: list[str], *, where: str) -> dict[str, str]:

@@ -61,45 +61,15 @@ from jsna.columns import FEMALE, MALE, PERSONS, SEX
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
 from jsna.io._read import find_column, normalise_header, read_csv
+from jsna.reference.qof import LIST_TYPE_MIN_AGE
 
 __all__ = [
-    "CONDITIONS",
-    "LIST_TYPE_MIN_AGE",
     "HYPERTENSIVE_GROUPS",
     "read_recorded",
     "read_model",
     "read_lsoa_patients",
     "sex_label",
 ]
-
-#: QOF register (group) codes and their names.
-CONDITIONS = {
-    "AF": "Atrial fibrillation",
-    "AST": "Asthma",
-    "CAN": "Cancer",
-    "CHD": "Coronary heart disease",
-    "CKD": "Chronic kidney disease",
-    "COPD": "Chronic obstructive pulmonary disease",
-    "CVDPP": "Cardiovascular disease primary prevention",
-    "DEM": "Dementia",
-    "DEP": "Depression",
-    "DM": "Diabetes mellitus",
-    "EP": "Epilepsy",
-    "HF": "Heart failure",
-    "HYP": "Hypertension",
-    "LD": "Learning disability",
-    "MH": "Mental health (psychoses)",
-    "NDH": "Non-diabetic hyperglycaemia",
-    "OB": "Obesity",
-    "OST": "Osteoporosis",
-    "PAD": "Peripheral arterial disease",
-    "PC": "Palliative care",
-    "RA": "Rheumatoid arthritis",
-    "STIA": "Stroke and transient ischaemic attack",
-}
-
-#: QOF patient list types and the youngest age each counts.
-LIST_TYPE_MIN_AGE = {"TOTAL": 0, "06OV": 6, "16OV": 16, "17OV": 17, "18OV": 18, "50OV": 50}
 
 #: The HSE groups that count as "has hypertension" (summed).
 HYPERTENSIVE_GROUPS = (

@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from jsna import columns as S
+from jsna.columns import FINGERTIPS_KEY
 from jsna.exceptions import DataValidationError, GeographyError, SourceError, first_values
-from jsna.io.fingertips import KEY_COLUMNS as FINGERTIPS_KEY
 
 __all__ = ["validate_frame", "CHECKS", "CODE_KINDS", "PERIOD_PATTERN", "parse_period_start"]
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.columns import POLARITIES, POLARITY_HIGH_GOOD, POLARITY_LOW_GOOD
-from jsna.exceptions import DataValidationError, first_values
-from jsna.stats._common import (
+from jsna.columns import (
+    POLARITIES,
+    POLARITY_HIGH_GOOD,
+    POLARITY_LOW_GOOD,
     check_columns,
-    check_rows,
-    ci_columns,
-    confidence_levels,
-    multiplier_value,
     numeric_column,
 )
-from jsna.stats.funnels import _sigma_adjustment
+from jsna.exceptions import DataValidationError, first_values
+from jsna.stats.common import check_rows, ci_columns, confidence_levels, multiplier_value
+from jsna.stats.funnels import sigma_adjustment
 
 __all__ = ["compare", "polarity_labels", "COMPARISON_LABELS"]
 
@@ -170,8 +169,8 @@ def compare(
         p = 1 - (1 - level) / 2
         with np.errstate(invalid="ignore", divide="ignore"):
             share = o / n
-            low = _sigma_adjustment(p, n, average, "low", 1)
-            high = _sigma_adjustment(p, n, average, "high", 1)
+            low = sigma_adjustment(p, n, average, "low", 1)
+            high = sigma_adjustment(p, n, average, "high", 1)
             direction = np.where(share < low, -1.0, np.where(share > high, 1.0, 0.0))
         missing = np.isnan(o) | ~(n > 0) | np.isnan(bench)
     else:

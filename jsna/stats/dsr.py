@@ -13,13 +13,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
 from jsna.stats import intervals
-from jsna.stats._common import (
+from jsna.stats.common import (
     DEFAULT_CONFIDENCE,
     add_limits,
-    as_list,
-    check_columns,
     check_non_negative,
     check_rows,
     confidence_levels,
@@ -27,7 +26,6 @@ from jsna.stats._common import (
     group_runs,
     group_sum,
     multiplier_value,
-    numeric_column,
     warn_degenerate,
 )
 

@@ -15,17 +15,12 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from jsna.columns import check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
 from jsna.stats import intervals
-from jsna.stats._common import (
-    check_columns,
-    check_rows,
-    ci_columns,
-    multiplier_value,
-    numeric_column,
-)
+from jsna.stats.common import check_rows, ci_columns, multiplier_value
 
-__all__ = ["funnel_limits", "funnel_significance"]
+__all__ = ["funnel_limits", "funnel_significance", "sigma_adjustment"]
 
 #: Tail probability of each side of the funnel, by confidence level.
 _TAILS = {0.95: 0.025, 0.998: 0.001}
@@ -37,7 +32,7 @@ NOT_SIGNIFICANT = "Not significant"
 DSR_TOO_FEW = "Not applicable for events less than 10 for dsrs"
 
 
-def _sigma_adjustment(p: float, population, average, side: str, multiplier: float):
+def sigma_adjustment(p: float, population, average, side: str, multiplier: float):
     """Proportion at which a Wilson interval for ``population`` just reaches ``average``."""
     population = np.asarray(population, dtype=float)
     z2 = stats.norm.ppf(p) ** 2
@@ -238,9 +233,9 @@ def funnel_limits(
         out["denominator"] = np.array(points)
         for level, tail in _TAILS.items():
             lo_name, hi_name = _limit_names(level)
-            out[lo_name] = np.maximum(0, _sigma_adjustment(1 - tail, x, average, "low", multiplier))
+            out[lo_name] = np.maximum(0, sigma_adjustment(1 - tail, x, average, "low", multiplier))
             out[hi_name] = np.minimum(
-                multiplier, _sigma_adjustment(1 - tail, x, average, "high", multiplier)
+                multiplier, sigma_adjustment(1 - tail, x, average, "high", multiplier)
             )
         out["baseline"] = average * multiplier
         label, method = "proportion", "Wilson"
@@ -318,10 +313,10 @@ def funnel_significance(
     if statistic == "proportion":
         average = o.sum() / n.sum()
         value = o / n
-        low3 = value < _sigma_adjustment(0.999, n, average, "low", 1)
-        low2 = value < _sigma_adjustment(0.975, n, average, "low", 1)
-        high3 = value > _sigma_adjustment(0.999, n, average, "high", 1)
-        high2 = value > _sigma_adjustment(0.975, n, average, "high", 1)
+        low3 = value < sigma_adjustment(0.999, n, average, "low", 1)
+        low2 = value < sigma_adjustment(0.975, n, average, "low", 1)
+        high3 = value > sigma_adjustment(0.999, n, average, "high", 1)
+        high2 = value > sigma_adjustment(0.975, n, average, "high", 1)
         labels = np.select(
             [low3, low2, high3, high2], [LOW_001, LOW_025, HIGH_001, HIGH_025], NOT_SIGNIFICANT
         )

@@ -7,19 +7,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
 from jsna.stats import intervals
-from jsna.stats._common import (
+from jsna.stats.common import (
     DEFAULT_CONFIDENCE,
     add_limits,
-    as_list,
-    check_columns,
     check_non_negative,
     check_rows,
     confidence_levels,
     group_index,
     multiplier_value,
-    numeric_column,
     warn_degenerate,
 )
 

@@ -21,17 +21,15 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
-from jsna.stats._common import (
+from jsna.stats.common import (
     DEFAULT_CONFIDENCE,
-    as_list,
-    check_columns,
     check_rows,
     ci_columns,
     confidence_levels,
     group_index,
     group_labels,
-    numeric_column,
 )
 from jsna.stats.intervals import z_value
 

@@ -15,13 +15,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
 from jsna.stats import intervals
-from jsna.stats._common import (
+from jsna.stats.common import (
     DEFAULT_CONFIDENCE,
     add_limits,
-    as_list,
-    check_columns,
     check_finite,
     check_non_negative,
     check_rows,
@@ -29,7 +28,6 @@ from jsna.stats._common import (
     group_index,
     labels,
     multiplier_value,
-    numeric_column,
     warn_degenerate,
 )
 

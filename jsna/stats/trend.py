@@ -8,15 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError
-from jsna.stats._common import (
-    as_list,
-    check_columns,
-    check_rows,
-    group_index,
-    numeric_column,
-    period_ranks,
-)
+from jsna.stats.common import check_rows, group_index, period_ranks
 from jsna.stats.compare import polarity_labels, polarity_values
 
 __all__ = ["recent_trend", "TREND_POINTS", "TREND_CHI_SQUARED"]

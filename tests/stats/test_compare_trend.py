@@ -275,7 +275,7 @@ def test_compare_swapped_limits_and_empty_frame_are_errors():
 
 
 def test_period_ranks_read_period_labels_in_time_order():
-    from jsna.stats._common import period_ranks
+    from jsna.stats.common import period_ranks
 
     labels = [
         "2019/20",

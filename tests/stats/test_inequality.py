@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from jsna.exceptions import DataValidationError
-from jsna.stats._common import ci_columns
+from jsna.stats.common import ci_columns
 from jsna.stats.inequality import quantiles, sii
 
 PACKAGES = ["PHEindicatormethods", "PHStatsMethods"]  # the two files are byte-identical

@@ -19,9 +19,6 @@ __all__ = [
     "DEFAULT_CONFIDENCE",
     "confidence_levels",
     "ci_columns",
-    "as_list",
-    "check_columns",
-    "numeric_column",
     "group_index",
     "group_runs",
     "group_sum",
@@ -78,62 +75,6 @@ def ci_columns(level: float) -> tuple[str, str]:
     """
     pct = f"{level * 100:.10g}".replace(".", "_")
     return f"lower_ci{pct}", f"upper_ci{pct}"
-
-
-def as_list(by: str | Sequence[str] | None) -> list[str]:
-    """Grouping argument as a list.
-
-    Examples
-    --------
-    >>> as_list("area_code"), as_list(None), as_list(["a", "b"])
-    (['area_code'], [], ['a', 'b'])
-    """
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
-
-
-def check_columns(df: pd.DataFrame, columns: dict[str, str | Sequence[str] | None]) -> None:
-    """Raise if an argument names a column that ``df`` does not have.
-
-    ``columns`` maps argument name to the column name(s) it gave.
-
-    Examples
-    --------
-    >>> check_columns(pd.DataFrame({"n": [1]}), {"count": "n"})
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise DataValidationError(f"expected a pandas DataFrame, got {type(df).__name__}")
-    for argument, names in columns.items():
-        for name in as_list(names):
-            if name not in df.columns:
-                raise DataValidationError(
-                    f"{argument}={name!r} is not a column of the data; "
-                    f"columns are {first_values(list(df.columns), 10)}"
-                )
-
-
-def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
-    """A column as a float array, or an error naming the text values found.
-
-    Examples
-    --------
-    >>> numeric_column(pd.DataFrame({"n": [1, 2]}), "n", "count")
-    array([1., 2.])
-    """
-    series = df[column]
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
-    values = pd.to_numeric(series, errors="coerce")
-    bad = values.isna() & series.notna()
-    if bad.any():
-        raise DataValidationError(
-            f"{argument} column {column!r} has values that are not numbers: "
-            f"{first_values(df.loc[bad, column].tolist())}; clean them or convert to NaN"
-        )
-    return values.to_numpy(dtype=float, na_value=np.nan)
 
 
 def check_finite(df: pd.DataFrame, values: np.ndarray, column: str, argument: str) -> None:
