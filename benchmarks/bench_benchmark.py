@@ -103,7 +103,8 @@ def main() -> float:
     elapsed = time.perf_counter() - start
     latest = out["recent_trend"].notna().sum()
     print(
-        f"benchmark: {len(out):,} rows, {latest:,} trends, in {elapsed:.2f} s (target < {TARGET_SECONDS:g} s)"
+        f"benchmark: {len(out):,} rows, {latest:,} trends, in {elapsed:.2f} s "
+        f"(target < {TARGET_SECONDS:g} s)"
     )
     return elapsed
 

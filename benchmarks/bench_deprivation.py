@@ -61,7 +61,8 @@ def main(shared: Path) -> float:
 
     total = done - start
     print(
-        f"LSOAs in lookup: {len(lookup):,} (England {len(england):,}); wards profiled: {len(profile):,}"
+        f"LSOAs in lookup: {len(lookup):,} (England {len(england):,}); "
+        f"wards profiled: {len(profile):,}"
     )
     print(
         f"residents: {profile['population'].sum():,.0f}; wards with Core20 LSOAs: "

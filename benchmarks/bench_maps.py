@@ -112,7 +112,8 @@ def breakdown(fig) -> None:
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, **kwargs)
         print(
-            f"  {fmt} alone     {time.perf_counter() - start:6.2f} s  ({buffer.tell() / 1e6:.1f} MB)"
+            f"  {fmt} alone     {time.perf_counter() - start:6.2f} s  "
+            f"({buffer.tell() / 1e6:.1f} MB)"
         )
 
 

@@ -93,7 +93,8 @@ def measure(name: str, target_s: float, func) -> None:
         tracemalloc.stop()
     verdict = "ok" if elapsed < target_s and peak < 1e9 else "MISSED"
     print(
-        f"{name:<58} {elapsed:7.2f} s (target < {target_s:g} s)  peak {peak / 1e6:7.0f} MB  {verdict}"
+        f"{name:<58} {elapsed:7.2f} s (target < {target_s:g} s)  "
+        f"peak {peak / 1e6:7.0f} MB  {verdict}"
     )
 
 
