@@ -46,7 +46,7 @@ class FileEntry:
         One of :data:`ROLES`.
     paths : tuple of Path
         The files the entry's glob matched, sorted.
-    attrs : dict
+    settings : dict
         Every other key of the entry (``vintage``, ``edition``, ``level``, ...).
     root : Path or None
         The pack folder, for resolving further paths an entry names
@@ -61,12 +61,12 @@ class FileEntry:
 
     role: str
     paths: tuple[Path, ...]
-    attrs: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
     root: Path | None = None
 
     def resolve(self, key: str) -> Path | None:
-        """The path an attribute names, relative to the pack folder (``None`` if unset)."""
-        value = self.attrs.get(key)
+        """The path a setting names, relative to the pack folder (``None`` if unset)."""
+        value = self.settings.get(key)
         if value is None:
             return None
         base = (
@@ -77,8 +77,8 @@ class FileEntry:
         return base / str(value)
 
     def get(self, key: str, default: Any = None) -> Any:
-        """An attribute of the entry, or ``default``."""
-        return self.attrs.get(key, default)
+        """A setting of the entry, or ``default``."""
+        return self.settings.get(key, default)
 
     def describe(self) -> str:
         """Short description for error messages."""

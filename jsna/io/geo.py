@@ -18,6 +18,7 @@ import shapely
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
 from jsna.io.ons import rename_ons_columns, require_kinds
+from jsna.meta import with_meta
 
 __all__ = ["BNG", "read_boundaries"]
 
@@ -139,8 +140,7 @@ def read_boundaries(entry: FileEntry) -> gpd.GeoDataFrame:
             f"{entry.describe()}: empty geometry for {first_values(frame.loc[bad, code])}; "
             "download the boundaries again"
         )
-    frame.attrs["vintage"] = code.split("_")[0].upper()
-    frame.attrs["source"] = entry.describe()
+    with_meta(frame, vintage=code.split("_")[0].upper(), source=entry.describe())
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=BNG)
 
 

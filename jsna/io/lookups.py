@@ -14,8 +14,9 @@ import pandas as pd
 from jsna.columns import CHANGE_INDICATOR
 from jsna.exceptions import DataValidationError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import find_column, read_csv
+from jsna.io._read import find_column, read_entry
 from jsna.io.ons import rename_ons_columns, require_kinds
+from jsna.meta import with_meta
 
 __all__ = ["read_lookup", "CHANGE_CODES"]
 
@@ -32,11 +33,6 @@ _KEY = {
     "lookup.ward_lad": "wd",
     "lookup.lsoa_icb": "lsoa",
 }
-
-
-def _read_frames(entry: FileEntry) -> pd.DataFrame:
-    frames = [read_csv(path, role=entry.role) for path in entry.paths]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def read_lookup(entry: FileEntry) -> pd.DataFrame:
@@ -59,7 +55,7 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
     >>> list(read_lookup(FileEntry("lookup.ward_lad", (p,))).columns)
     ['wd23_code', 'wd23_name', 'lad23_code', 'lad23_name']
     """
-    raw = _read_frames(entry)
+    raw = read_entry(entry)
     where = entry.describe()
     if entry.role == "lookup.lsoa11_lsoa21":
         chg = find_column(raw.columns, r"chgind", where=where, what="change indicator (CHGIND)")
@@ -89,8 +85,7 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
                 "a best-fit lookup has one row per code - check you have the best-fit file"
             )
     frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_name_welsh")])
-    frame.attrs["source"] = where
-    return frame
+    return with_meta(frame, source=where)
 
 
 for _role in _REQUIRED:

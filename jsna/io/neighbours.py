@@ -38,6 +38,7 @@ from jsna import columns as S
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
 from jsna.io._read import normalise_header, read_csv
+from jsna.meta import with_meta
 
 __all__ = ["read_dfe_neighbours", "read_neighbour_list", "dfe_la_codes", "NEIGHBOUR_COLUMNS"]
 
@@ -392,13 +393,13 @@ def read_dfe_neighbours(entry: FileEntry) -> pd.DataFrame:
         }
     )
     _warn_changes(out, model)
-    out.attrs = {
-        "source": where,
-        "role": "neighbours.dfe",
-        "model": model,
-        "model_date": None if date is None else date.date().isoformat(),
-    }
-    return out
+    return with_meta(
+        out,
+        source=where,
+        role="neighbours.dfe",
+        model=model,
+        model_date=None if date is None else date.date().isoformat(),
+    )
 
 
 def _warn_changes(out: pd.DataFrame, model: str) -> None:
@@ -536,5 +537,4 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
         }
     )
     out = out.sort_values([S.AREA_CODE, RANK], kind="stable").reset_index(drop=True)
-    out.attrs = {"source": where, "role": "neighbours.list", "model": model}
-    return out
+    return with_meta(out, source=where, role="neighbours.list", model=model)
