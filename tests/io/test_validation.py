@@ -14,21 +14,10 @@ import shapely
 from jsna.columns import FINGERTIPS_KEY as KEY_COLUMNS
 from jsna.exceptions import DataValidationError, GeographyError, JSNAError, SourceError
 from jsna.io import ROLES
+from jsna.io.checks import between, codes, counts, geometries, one_of, positive, unique
 from jsna.io.datapack import DataPack
-from jsna.io.validation import (
-    CHECKS,
-    between,
-    codes,
-    counts,
-    geometries,
-    limits_bracket_value,
-    one_of,
-    parse_period_start,
-    periods,
-    positive,
-    unique,
-    validate_frame,
-)
+from jsna.io.fingertips_checks import limits_bracket_value, parse_period_start, periods
+from jsna.io.validation import CHECKS, validate_frame
 
 SEFTON, LIVERPOOL = "E08000014", "E08000012"
 

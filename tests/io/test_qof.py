@@ -11,7 +11,9 @@ import pytest
 from jsna.exceptions import DataValidationError, SourceError
 from jsna.io import FileEntry
 from jsna.io.datapack import DataPack
-from jsna.io.qof import read_lsoa_patients, read_model, read_recorded
+from jsna.io.gp_patients import read_lsoa_patients
+from jsna.io.modelled_prevalence import read_model
+from jsna.io.qof import read_recorded
 
 
 def entry(tmp_path, text, role, name="f.csv", **attrs):
