@@ -168,7 +168,8 @@ def codes(
                 missing = values.isna() | (values.astype(str).str.strip() == "")
                 if missing.any() and pattern not in missing_ok:
                     raise GeographyError(
-                        f"{where}: column {column!r} has {int(missing.sum())} missing code(s), e.g. in rows "
+                        f"{where}: column {column!r} has {int(missing.sum())} missing code(s), "
+                        "e.g. in rows "
                         f"{first_values(frame.index[missing].tolist())}; every row needs a code - "
                         "fill them in or remove those rows"
                     )
@@ -178,7 +179,8 @@ def codes(
                     raise GeographyError(
                         f"{where}: column {column!r} has values that are not {description}: "
                         f"{first_values(text[bad].tolist())}; check for spaces, truncated codes or "
-                        "columns in the wrong place, and that the file matches its role in datapack.toml"
+                        "columns in the wrong place, and that the file matches its role in "
+                        "datapack.toml"
                     )
                 if kind == "lsoa11":
                     _check_lsoa11(text, column, where)
@@ -194,7 +196,8 @@ def _check_lsoa11(text: pd.Series, column: str, where: str) -> None:
         raise GeographyError(
             f"{where}: column {column!r} has LSOA codes first issued in 2021, "
             f"{first_values(text[new].tolist())}, among LSOA 2011 codes; the file mixes vintages - "
-            'use a file on 2011 LSOAs, or say vintage = "LSOA21" in datapack.toml if it is on 2021 LSOAs'
+            'use a file on 2011 LSOAs, or say vintage = "LSOA21" in datapack.toml if it is on '
+            "2021 LSOAs"
         )
 
 
@@ -216,7 +219,8 @@ def unique(*patterns: str, what: str = "") -> Check:
         if repeated.any():
             raise DataValidationError(
                 f"{where}: {int(repeated.sum())} rows repeat the key {'/'.join(keys)}"
-                f"{' (' + what + ')' if what else ''}: {first_values(_keys_text(frame, keys, repeated))}; "
+                f"{' (' + what + ')' if what else ''}: "
+                f"{first_values(_keys_text(frame, keys, repeated))}; "
                 "each should appear once - is a file listed twice in datapack.toml, or were two "
                 "downloads appended?"
             )
@@ -247,7 +251,8 @@ def counts(*columns: str, whole: bool = True, missing_ok: bool = False) -> Check
             negative = values < 0
             if negative.any():
                 raise DataValidationError(
-                    f"{where}: column {column!r} has negative counts: {first_values(values[negative].tolist())}; "
+                    f"{where}: column {column!r} has negative counts: "
+                    f"{first_values(values[negative].tolist())}; "
                     "counts cannot be negative - a negative number may be a suppression marker: "
                     "leave such cells empty"
                 )
@@ -260,7 +265,8 @@ def counts(*columns: str, whole: bool = True, missing_ok: bool = False) -> Check
             if whole and fractional.any():
                 raise DataValidationError(
                     f"{where}: column {column!r} has counts that are not whole numbers: "
-                    f"{first_values(values[fractional].tolist())}; a raw count of people is whole - "
+                    f"{first_values(values[fractional].tolist())}; a raw count of people is whole "
+                    "- "
                     "is this a rate or an estimate in the count column?"
                 )
 
@@ -284,7 +290,8 @@ def positive(*columns: str, whole: bool = False, missing_ok: bool = False) -> Ch
             values = column_numbers(frame, column, where)
             if not missing_ok and values.isna().any():
                 raise DataValidationError(
-                    f"{where}: column {column!r} has {int(values.isna().sum())} missing denominators; "
+                    f"{where}: column {column!r} has {int(values.isna().sum())} missing "
+                    "denominators; "
                     "fill them in or remove those rows"
                 )
             bad = values <= 0
@@ -342,7 +349,8 @@ def between(
                     fix += " as fractions (0.25), not percentages (25)"
                 raise DataValidationError(
                     f"{where}: column {column!r} has {what} outside {low:g} to {high:g}"
-                    f"{' or not whole' if whole else ''}: {first_values(values[bad].tolist())}; {fix}"
+                    f"{' or not whole' if whole else ''}: {first_values(values[bad].tolist())}; "
+                    f"{fix}"
                 )
 
     return check
@@ -364,7 +372,8 @@ def one_of(column: str, allowed: Sequence[str]) -> Check:
         bad = ~frame[column].isin(list(allowed))
         if bad.any():
             raise DataValidationError(
-                f"{where}: column {column!r} has values {first_values(frame.loc[bad, column].tolist())}; "
+                f"{where}: column {column!r} has values "
+                f"{first_values(frame.loc[bad, column].tolist())}; "
                 f"expected one of {', '.join(map(str, allowed))} - recode them"
             )
 
@@ -420,32 +429,39 @@ def geometries(frame: pd.DataFrame, where: str) -> None:
     polygonal = geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     if not polygonal.all():
         raise DataValidationError(
-            f"{where}: geometries that are not polygons ({first_values(geometry.geom_type[~polygonal].tolist())}) "
-            f"for {first_values(labels[~polygonal].tolist())}; boundaries must be polygons - download them again"
+            f"{where}: geometries that are not polygons "
+            f"({first_values(geometry.geom_type[~polygonal].tolist())}) "
+            f"for {first_values(labels[~polygonal].tolist())}; boundaries must be polygons - "
+            "download them again"
         )
     invalid = ~geometry.is_valid.to_numpy()
     if invalid.any():
         raise DataValidationError(
             f"{where}: invalid geometry for {first_values(labels[invalid].tolist())} "
-            "(self-intersecting or badly closed rings); download the boundaries again, or repair them "
+            "(self-intersecting or badly closed rings); download the boundaries again, or repair "
+            "them "
             "with shapely.make_valid and check the result"
         )
     minx, miny, maxx, maxy = geometry.total_bounds
     if frame.crs.is_projected and max(abs(minx), abs(miny), abs(maxx), abs(maxy)) <= 180:
         raise DataValidationError(
-            f"{where}: coordinates look like longitude/latitude ({minx:g}, {miny:g} to {maxx:g}, {maxy:g}) "
+            f"{where}: coordinates look like longitude/latitude ({minx:g}, {miny:g} to {maxx:g}, "
+            f"{maxy:g}) "
             f"but the CRS says {frame.crs.to_string()}; set the file's CRS to CRS84 (EPSG:4326)"
         )
     if frame.crs.to_epsg() == 27700:
         lo_x, lo_y, hi_x, hi_y = _BNG_BOUNDS
         if minx < lo_x or miny < lo_y or maxx > hi_x or maxy > hi_y:
             raise DataValidationError(
-                f"{where}: coordinates ({minx:g}, {miny:g} to {maxx:g}, {maxy:g}) are outside British "
-                "National Grid (EPSG:27700); the CRS of the file is wrong - export it again with its CRS"
+                f"{where}: coordinates ({minx:g}, {miny:g} to {maxx:g}, {maxy:g}) are outside "
+                "British "
+                "National Grid (EPSG:27700); the CRS of the file is wrong - export it again with "
+                "its CRS"
             )
     if frame.crs.is_geographic and (minx < -180 or maxx > 180 or miny < -90 or maxy > 90):
         raise DataValidationError(
-            f"{where}: coordinates ({minx:g}, {miny:g} to {maxx:g}, {maxy:g}) are not longitude/latitude "
+            f"{where}: coordinates ({minx:g}, {miny:g} to {maxx:g}, {maxy:g}) are not "
+            "longitude/latitude "
             f"but the CRS says {frame.crs.to_string()}; set the file's CRS (EPSG:27700 for metres)"
         )
 

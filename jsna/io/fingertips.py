@@ -246,7 +246,8 @@ def _polarity(ids: pd.Series, polarity: Any, where: str) -> pd.Series:
     bad = [v for v in values if v not in S.POLARITIES]
     if bad:
         raise SourceError(
-            f"{where}: polarity {first_values(bad)} is not one of {', '.join(map(repr, S.POLARITIES))}; "
+            f"{where}: polarity {first_values(bad)} is not one of "
+            f"{', '.join(map(repr, S.POLARITIES))}; "
             "fix polarity in datapack.toml"
         )
     if mapping is None:

@@ -75,8 +75,10 @@ def area_types(frame: pd.DataFrame, where: str) -> None:
         if bad.any():
             shown = types[bad].iloc[0]
             raise GeographyError(
-                f"{where}: rows with area_type {shown!r} have area codes that are not {description}: "
-                f"{first_values(frame.loc[bad, S.AREA_CODE].tolist())}; the Area Code and Area Type "
+                f"{where}: rows with area_type {shown!r} have area codes that are not "
+                f"{description}: "
+                f"{first_values(frame.loc[bad, S.AREA_CODE].tolist())}; the Area Code and Area "
+                "Type "
                 "columns disagree - download the file from Fingertips again"
             )
 
@@ -116,7 +118,8 @@ def periods(frame: pd.DataFrame, where: str) -> None:
     bad = start.isna()
     if bad.any():
         raise DataValidationError(
-            f"{where}: column 'period' has periods that do not parse: {first_values(period[bad].tolist())}; "
+            f"{where}: column 'period' has periods that do not parse: "
+            f"{first_values(period[bad].tolist())}; "
             "Fingertips writes periods like 2019, 2019/20, 2017 - 19 or 2019/20 Q1 - restore the "
             "Time period column as downloaded"
         )
@@ -124,7 +127,8 @@ def periods(frame: pd.DataFrame, where: str) -> None:
         sortable = column_numbers(frame, S.PERIOD_SORTABLE, where)
         if sortable.isna().any():
             raise DataValidationError(
-                f"{where}: column 'period_sortable' has {int(sortable.isna().sum())} missing values; "
+                f"{where}: column 'period_sortable' has {int(sortable.isna().sum())} missing "
+                "values; "
                 "restore the Time period Sortable column as downloaded"
             )
         disagree = (sortable // 10_000).astype("Int64") != start

@@ -85,12 +85,14 @@ def read_lsoa_patients(entry: FileEntry) -> pd.DataFrame:
     dupes = out.duplicated(keys)
     if dupes.any():
         raise DataValidationError(
-            f"{where}: practice, LSOA and sex repeated {first_values(out.loc[dupes, 'practice_code'])}; "
+            f"{where}: practice, LSOA and sex repeated "
+            f"{first_values(out.loc[dupes, 'practice_code'])}; "
             "is the file listed twice, or are ALL and MALE/FEMALE rows mixed?"
         )
     if set(out[SEX]) > {PERSONS} and PERSONS in set(out[SEX]):
         raise DataValidationError(
-            f"{where}: the file mixes ALL with MALE/FEMALE rows; use the male-female file or the all file"
+            f"{where}: the file mixes ALL with MALE/FEMALE rows; use the male-female file or the "
+            "all file"
         )
     date_col = find_column(
         raw.columns, r"extract_date", where=where, what="extract date", required=False

@@ -113,8 +113,10 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
     bad = ~out["imd_decile"].isin(range(1, 11))
     if bad.any():
         raise DataValidationError(
-            f"{where}: IMD deciles outside 1-10 ({first_values(out.loc[bad, 'imd_decile'])}) for LSOAs "
-            f"{first_values(out.loc[bad, f'{vintage}_code'])}; check the decile column or download the file again"
+            f"{where}: IMD deciles outside 1-10 ({first_values(out.loc[bad, 'imd_decile'])}) for "
+            "LSOAs "
+            f"{first_values(out.loc[bad, f'{vintage}_code'])}; check the decile column or "
+            "download the file again"
         )
     dupes = out[f"{vintage}_code"].duplicated()
     if dupes.any():

@@ -69,7 +69,8 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
         bad = ~frame[CHANGE_INDICATOR].isin(list(CHANGE_CODES))
         if bad.any():
             raise DataValidationError(
-                f"{where}: column {chg!r} has values {first_values(frame.loc[bad, CHANGE_INDICATOR])}; "
+                f"{where}: column {chg!r} has values "
+                f"{first_values(frame.loc[bad, CHANGE_INDICATOR])}; "
                 "expected U, S, M or X (the ONS change indicator)"
             )
         frame = frame.drop_duplicates(subset=["lsoa11_code", "lsoa21_code"]).reset_index(drop=True)
@@ -81,7 +82,8 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
         repeated = frame[key].duplicated(keep=False)
         if repeated.any():
             raise DataValidationError(
-                f"{where}: {key} repeats with different rows for {first_values(frame.loc[repeated, key])}; "
+                f"{where}: {key} repeats with different rows for "
+                f"{first_values(frame.loc[repeated, key])}; "
                 "a best-fit lookup has one row per code - check you have the best-fit file"
             )
     frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_name_welsh")])

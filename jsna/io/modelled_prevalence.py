@@ -95,7 +95,8 @@ def _as_fraction(
             scale = np.full(len(raw), _unit_scale(entry.get("unit"), where, column))
         else:
             raise SourceError(
-                f"{where}: column {column!r} does not say whether it is a percentage or a fraction; "
+                f"{where}: column {column!r} does not say whether it is a percentage or a "
+                "fraction; "
                 f"rename it {stem}_percent or {stem}_fraction, add a unit column, or add "
                 'unit = "percent" (or "fraction") to the entry in datapack.toml'
             )
@@ -168,7 +169,8 @@ def _read_hse(entry: FileEntry, raw: pd.DataFrame) -> pd.DataFrame:
     all_missing = dash[chosen].groupby(sexes[chosen], sort=True).all()
     if all_missing.any().any():
         raise DataValidationError(
-            f"{where}: every group of {condition} is '-' for some sex and age band; no rate can be formed"
+            f"{where}: every group of {condition} is '-' for some sex and age band; no rate can "
+            "be formed"
         )
     checked = ""
     totals_row = group_text.str.lower().str.startswith("all with").to_numpy() & (sexes != PERSONS)
@@ -321,8 +323,10 @@ def read_model(entry: FileEntry) -> pd.DataFrame:
             return _read_expected(entry, raw, headers[code])
     raise SourceError(
         f"{entry.describe()}: not a modelled prevalence layout; expected condition, sex, age_band, "
-        "rate_percent (or rate_fraction); a Health Survey for England table (Sex, Group, 16-34, ...); "
-        f"or a code column with condition and expected_percent. The columns are {list(raw.columns)[:8]}"
+        "rate_percent (or rate_fraction); a Health Survey for England table (Sex, Group, 16-34, "
+        "...); "
+        "or a code column with condition and expected_percent. The columns are "
+        f"{list(raw.columns)[:8]}"
     )
 
 

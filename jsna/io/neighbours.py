@@ -486,7 +486,8 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
         if missing:
             raise SourceError(
                 f"{path} (role neighbours.list): no column {missing[0]!r}; a neighbour list has "
-                f"area_code,neighbour_code,rank; its columns are {', '.join(map(repr, frame.columns))}"
+                "area_code,neighbour_code,rank; its columns are "
+                f"{', '.join(map(repr, frame.columns))}"
             )
         part = pd.DataFrame(
             {
@@ -515,7 +516,8 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
     bad = rank.isna() | (rank < 1) | (rank % 1 != 0)
     if bad.any():
         raise DataValidationError(
-            f"{where}: rank must be a whole number from 1; found {first_values(long.loc[bad, '_rank'].fillna('<empty>'))}"
+            f"{where}: rank must be a whole number from 1; found "
+            f"{first_values(long.loc[bad, '_rank'].fillna('<empty>'))}"
         )
     long[RANK] = rank.astype("int64")
     long = _check_duplicates(long, [S.AREA_CODE, RANK], NEIGHBOUR_CODE, where)

@@ -141,8 +141,10 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
         wrong = ~np.isnan(totals) & (np.abs(totals - sums) > 0.5)
         if wrong.any():
             raise DataValidationError(
-                f"{where}: column {total_col!r} ({first_values(totals[wrong])}) does not equal the sum of the "
-                f"single-year ages ({first_values(sums[wrong])}) for LSOAs {first_values(raw.loc[wrong, code_col])}; "
+                f"{where}: column {total_col!r} ({first_values(totals[wrong])}) does not equal "
+                "the sum of the "
+                f"single-year ages ({first_values(sums[wrong])}) for LSOAs "
+                f"{first_values(raw.loc[wrong, code_col])}; "
                 "the file may be shifted or edited - download it again"
             )
     codes = raw[code_col].str.strip().to_numpy()

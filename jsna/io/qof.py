@@ -86,7 +86,8 @@ def _mapping(entry: FileEntry) -> pd.DataFrame | None:
     dupes = frame["practice_code"].duplicated()
     if dupes.any():
         raise DataValidationError(
-            f"{where}: practices listed more than once {first_values(frame.loc[dupes, 'practice_code'])}"
+            f"{where}: practices listed more than once "
+            f"{first_values(frame.loc[dupes, 'practice_code'])}"
         )
     return frame
 
@@ -256,7 +257,8 @@ def read_recorded(entry: FileEntry) -> pd.DataFrame:
         _check_level(entry, "lad")
         return _read_lad_recorded(entry, raw)
     raise SourceError(
-        f"{entry.describe()}: not a QOF prevalence layout; expected PRACTICE_CODE, GROUP_CODE, REGISTER, "
+        f"{entry.describe()}: not a QOF prevalence layout; expected PRACTICE_CODE, GROUP_CODE, "
+        "REGISTER, "
         f"PATIENT_LIST_TYPE, PRACTICE_LIST_SIZE or lad_code, lad_name, group_code, register, list; "
         f"the columns are {list(raw.columns)[:8]}"
     )

@@ -27,7 +27,8 @@ HEADER_27 = (
     "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
     "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
     "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
-    "Compared to England value or percentiles,Compared to Regions (statistical) value or percentiles,"
+    "Compared to England value or percentiles,Compared to Regions (statistical) value or "
+    "percentiles,"
     "Time period Sortable,New data,Compared to goal,Time period range"
 )
 ROW_SEFTON = (

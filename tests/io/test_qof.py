@@ -155,7 +155,8 @@ def test_model_unit_missing_or_wrong(tmp_path):
 
 def test_hse_needs_condition_and_checks_sums(tmp_path):
     text = (
-        "Sex,Group,16-34,75+\nMen,Hypertensive controlled,1,28\nMen,Hypertensive uncontrolled,-,18\n"
+        "Sex,Group,16-34,75+\nMen,Hypertensive controlled,1,28\nMen,Hypertensive "
+        "uncontrolled,-,18\n"
         "Men,Hypertensive untreated,4,20\nMen,All with hypertension,5,66\n"
     )
     with pytest.raises(SourceError, match="condition"):
@@ -206,7 +207,8 @@ def test_mapping_relative_to_pack_and_unmapped(tmp_path):
     (tmp_path / "datapack.toml").write_text('[pack]\nname = "t"\n')
     (tmp_path / "qof").mkdir()
     (tmp_path / "qof" / "map.csv").write_text(
-        "PCN_ODS_CODE,PCN_NAME,PRACTICE_CODE,PRACTICE_NAME,SUB_ICB_ONS_CODE\nU1,North PCN,P1,One,E38000001\n"
+        "PCN_ODS_CODE,PCN_NAME,PRACTICE_CODE,PRACTICE_NAME,SUB_ICB_ONS_CODE\nU1,North "
+        "PCN,P1,One,E38000001\n"
     )
     path = tmp_path / "qof" / "prev.csv"
     path.write_text(
