@@ -226,10 +226,10 @@ def non_negative_numbers(values: pd.Series, column: str, where: str) -> np.ndarr
 
     Examples
     --------
-    >>> non_negative_numbers(pd.Series(["3", "-1"]), "REGISTER", "qof.csv")
+    >>> non_negative_numbers(pd.Series(["3", "-1"]), "REGISTER", "q.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: qof.csv: column 'REGISTER' has negative values -1.0 (1 in all)
+    jsna.exceptions.DataValidationError: q.csv: column 'REGISTER' has negative values -1.0 ...
     """
     result = numbers(values, column, where, fix="every row needs a number", required=True)
     negative = result < 0

@@ -88,7 +88,8 @@ CODE_KINDS: dict[str, tuple[str, str]] = {
 LSOA21_NEW_CODES = (("E01033769", "E01035762"), ("W01001959", "W01002040"))
 
 
-#: British National Grid extent (metres) with a margin: coordinates outside are not in Great Britain.
+#: British National Grid extent (metres) with a margin: coordinates outside are not in
+#: Great Britain.
 _BNG_BOUNDS = (-100_000.0, -100_000.0, 800_000.0, 1_400_000.0)
 
 
@@ -154,10 +155,11 @@ def codes(
     Examples
     --------
     >>> check = codes({r"wd\\d\\d_code": "ward"})
-    >>> check(pd.DataFrame({"wd24_code": ["E05000001", "E0500001"]}), "wards.csv")  # doctest: +ELLIPSIS
+    >>> wards = pd.DataFrame({"wd24_code": ["E05000001", "E0500001"]})
+    >>> check(wards, "wards.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.GeographyError: wards.csv: column 'wd24_code' has values that are not ward codes ...
+    jsna.exceptions.GeographyError: wards.csv: column 'wd24_code' has values that are not ward ...
     """
 
     def check(frame: pd.DataFrame, where: str) -> None:
@@ -207,7 +209,8 @@ def unique(*patterns: str, what: str = "") -> Check:
     Examples
     --------
     >>> check = unique(r"lsoa\\d\\d_code", "sex")
-    >>> check(pd.DataFrame({"lsoa21_code": ["E01000001"] * 2, "sex": ["Male"] * 2}), "pop.csv")  # doctest: +ELLIPSIS
+    >>> pop = pd.DataFrame({"lsoa21_code": ["E01000001"] * 2, "sex": ["Male"] * 2})
+    >>> check(pop, "pop.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     jsna.exceptions.DataValidationError: pop.csv: 2 rows repeat the key lsoa21_code/sex...
@@ -236,7 +239,7 @@ def counts(*columns: str, whole: bool = True, missing_ok: bool = False) -> Check
     >>> counts("deaths")(pd.DataFrame({"deaths": [3.0, -1.0]}), "deaths.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: deaths.csv: column 'deaths' has negative counts: -1.0 (1 in all)...
+    jsna.exceptions.DataValidationError: deaths.csv: column 'deaths' has negative counts: -1.0 ...
     """
 
     def check(frame: pd.DataFrame, where: str) -> None:
@@ -278,10 +281,11 @@ def positive(*columns: str, whole: bool = False, missing_ok: bool = False) -> Ch
 
     Examples
     --------
-    >>> positive("list_size")(pd.DataFrame({"list_size": [1200.0, 0.0]}), "qof.csv")  # doctest: +ELLIPSIS
+    >>> sizes = pd.DataFrame({"list_size": [1200.0, 0.0]})
+    >>> positive("list_size")(sizes, "qof.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: qof.csv: column 'list_size' has denominators that are not above zero: 0.0 (1 in all)...
+    jsna.exceptions.DataValidationError: qof.csv: column 'list_size' has denominators that ...
     """
 
     def check(frame: pd.DataFrame, where: str) -> None:
@@ -329,7 +333,7 @@ def between(
     >>> between("rate", 0, 1)(pd.DataFrame({"rate": [0.2, 1.5]}), "rates.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: rates.csv: column 'rate' has values outside 0 to 1: 1.5 (1 in all)...
+    jsna.exceptions.DataValidationError: rates.csv: column 'rate' has values outside 0 to 1: 1.5 ...
     """
 
     def check(frame: pd.DataFrame, where: str) -> None:
@@ -361,7 +365,8 @@ def one_of(column: str, allowed: Sequence[str]) -> Check:
 
     Examples
     --------
-    >>> one_of("sex", ["Male", "Female"])(pd.DataFrame({"sex": ["Male", "M"]}), "pop.csv")  # doctest: +ELLIPSIS
+    >>> sexes = pd.DataFrame({"sex": ["Male", "M"]})
+    >>> one_of("sex", ["Male", "Female"])(sexes, "pop.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     jsna.exceptions.DataValidationError: pop.csv: column 'sex' has values 'M' (1 in all)...
@@ -385,10 +390,11 @@ def no_self_neighbours(frame: pd.DataFrame, where: str) -> None:
 
     Examples
     --------
-    >>> no_self_neighbours(pd.DataFrame({"area_code": ["E06000001"], "neighbour_code": ["E06000001"]}), "n.csv")  # doctest: +ELLIPSIS
+    >>> pairs = pd.DataFrame({"area_code": ["E06000001"], "neighbour_code": ["E06000001"]})
+    >>> no_self_neighbours(pairs, "n.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: n.csv: authorities listed as their own neighbour: 'E06000001' (1 in all)...
+    jsna.exceptions.DataValidationError: n.csv: authorities listed as their own neighbour: ...
     """
     same = frame["area_code"] == frame["neighbour_code"]
     if same.any():
@@ -405,7 +411,8 @@ def geometries(frame: pd.DataFrame, where: str) -> None:
     --------
     >>> import geopandas as gpd, shapely
     >>> bow = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # self-intersecting
-    >>> geometries(gpd.GeoDataFrame({"wd24_code": ["E05000001"]}, geometry=[bow], crs=27700), "w.geojson")  # doctest: +ELLIPSIS
+    >>> wards = gpd.GeoDataFrame({"wd24_code": ["E05000001"]}, geometry=[bow], crs=27700)
+    >>> geometries(wards, "w.geojson")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     jsna.exceptions.DataValidationError: w.geojson: invalid geometry for 'E05000001' (1 in all)...
@@ -474,7 +481,7 @@ def not_empty(frame: pd.DataFrame, where: str) -> None:
     >>> not_empty(pd.DataFrame({"a": []}), "x.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: x.csv: no rows; download the file again or remove it from datapack.toml
+    jsna.exceptions.DataValidationError: x.csv: no rows; download the file again or remove it ...
     """
     if len(frame) == 0:
         raise DataValidationError(

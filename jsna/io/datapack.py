@@ -92,7 +92,8 @@ class DataPack:
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "imd.csv").write_text("lsoa21_code,IMD_decile\\nE01000001,3\\n")
     >>> _ = (folder / "datapack.toml").write_text(
-    ...     '[pack]\\nname = "tiny"\\n[[file]]\\nrole = "imd"\\npath = "imd.csv"\\nedition = "IoD2025"\\n')
+    ...     '[pack]\\nname = "tiny"\\n'
+    ...     '[[file]]\\nrole = "imd"\\npath = "imd.csv"\\nedition = "IoD2025"\\n')
     >>> pack = DataPack.open(folder)
     >>> pack.name, pack.read("imd")["imd_decile"].tolist()
     ('tiny', [3])

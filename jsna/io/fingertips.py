@@ -138,7 +138,8 @@ def _find_columns(columns: list[str], where: str) -> tuple[dict[str, str], str, 
         raise SourceError(
             f"{where}: no column {missing[0]!r}"
             + (f" (nor {', '.join(repr(m) for m in missing[1:4])})" if len(missing) > 1 else "")
-            + f"; a Fingertips all_data CSV has {', '.join(repr(h) for h in _REQUIRED_HEADERS[:3])}, ..., "
+            + "; a Fingertips all_data CSV has "
+            + f"{', '.join(repr(h) for h in _REQUIRED_HEADERS[:3])}, ..., "
             f"{_PARENT_HEADER!r}, 'Time period Sortable'; this file's columns are {shown}. "
             "Download the all_data CSV from Fingertips again or restore the header"
         )
@@ -324,12 +325,14 @@ def read_fingertips(entry: FileEntry) -> pd.DataFrame:
     ...     "Area Type,Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,"
     ...     "Upper CI 95.0 limit,Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,"
     ...     "Value note,Recent Trend,Compared to England value or percentiles,"
-    ...     "Compared to Region value or percentiles,Time period Sortable,New data,Compared to goal")
+    ...     "Compared to Region value or percentiles,Time period Sortable,New data,"
+    ...     "Compared to goal")
     >>> row = ('93356,"Campylobacter rate",E12000002,North West region,E08000014,Sefton,'
     ...     'County & UA,Persons,All ages,,,2015,81.47,71.13,92.90,,,223,273707,,,Better,'
     ...     'Similar,20150000,,')
     >>> _ = p.write_text(header + "\\n" + row + "\\n")
-    >>> frame = read_fingertips(FileEntry("indicators.fingertips", (p,), {"polarity": "low is good"}))
+    >>> e = FileEntry("indicators.fingertips", (p,), {"polarity": "low is good"})
+    >>> frame = read_fingertips(e)
     >>> frame[["area_name", "period", "value", "count", "compared_to_parent",
     ...        "compared_to_parent_type", "polarity"]].to_dict("records")
     ... # doctest: +NORMALIZE_WHITESPACE

@@ -272,7 +272,7 @@ class FingertipsClient:
         >>> client.all_data(90284, child_area_type_id=502)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        jsna.exceptions.SourceError: https://.../all_data/csv/by_indicator_id?indicator_ids=90284&child_area_type_id=502&parent_area_type_id=15 is not in the cache ...
+        jsna.exceptions.SourceError: https://...indicator_ids=90284... is not in the cache ...
         """
         paths = self.fetch_all_data(
             indicator_ids, child_area_type_id, parent_area_type_id, refresh=refresh
@@ -429,7 +429,7 @@ class FingertipsClient:
         >>> FingertipsClient(cache_dir=tempfile.mkdtemp()).write_pack(tempfile.mkdtemp())
         Traceback (most recent call last):
         ...
-        jsna.exceptions.SourceError: nothing fetched yet; call all_data or neighbours before write_pack
+        jsna.exceptions.SourceError: nothing fetched yet; call all_data or neighbours before ...
         """
         if not self.fetched:
             raise SourceError("nothing fetched yet; call all_data or neighbours before write_pack")

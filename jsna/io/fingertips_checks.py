@@ -29,7 +29,8 @@ __all__ = [
     "limits_bracket_value",
 ]
 
-#: Fingertips ``Area Type`` (regular expression, case-insensitive) -> code kind; the first match wins.
+#: Fingertips ``Area Type`` (regular expression, case-insensitive) -> code kind; the first
+#: match wins.
 AREA_TYPE_KINDS: tuple[tuple[str, str], ...] = (
     (r"^(?:england|country)\b", "country"),
     (r"nhs region", "nhs_region"),
@@ -47,8 +48,8 @@ AREA_TYPE_KINDS: tuple[tuple[str, str], ...] = (
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _START = rf"(\d{{4}}(/\d{{2}})?(\s+q[1-4])?|{_MONTH}\s+\d{{4}}|\d{{4}}\s+{_MONTH})"
 _END = rf"({_START}|\d{{2}}(/\d{{2}})?(\s+q[1-4])?)"
-#: A Fingertips time period: ``2019``, ``2019/20``, ``2019/20 Q1``, ``Jan 2020``, and ranges of these
-#: (``2017 - 19``, ``2011/12 - 13/14``, ``2022/23 Q3 - 2023/24 Q2``).
+#: A Fingertips time period: ``2019``, ``2019/20``, ``2019/20 Q1``, ``Jan 2020``, and ranges
+#: of these (``2017 - 19``, ``2011/12 - 13/14``, ``2022/23 Q3 - 2023/24 Q2``).
 PERIOD_PATTERN = re.compile(rf"{_START}(\s*-\s*{_END})?", re.IGNORECASE)
 
 
@@ -61,7 +62,7 @@ def area_types(frame: pd.DataFrame, where: str) -> None:
     >>> area_types(df, "all_data.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.GeographyError: all_data.csv: rows with area_type 'Ward' have area codes that are not ward codes ...
+    jsna.exceptions.GeographyError: all_data.csv: rows with area_type 'Ward' have area codes ...
     """
     types = frame[S.AREA_TYPE].fillna("").astype(str)
     kinds = pd.Series("", index=frame.index, dtype=object)
@@ -88,7 +89,8 @@ def parse_period_start(periods: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> parse_period_start(pd.Series(["2019/20", "2017 - 19", "2019/20 Q1", "Jan 2020", "last year"])).tolist()
+    >>> text = pd.Series(["2019/20", "2017 - 19", "2019/20 Q1", "Jan 2020", "last year"])
+    >>> parse_period_start(text).tolist()
     [2019, 2017, 2019, 2020, <NA>]
     """
     text = periods.astype("string").str.strip()
@@ -102,11 +104,13 @@ def periods(frame: pd.DataFrame, where: str) -> None:
 
     Examples
     --------
-    >>> df = pd.DataFrame({"period": ["2019/20", "2019-2020 (provisional)"], "period_sortable": [20190000, 20190000]})
+    >>> df = pd.DataFrame(
+    ...     {"period": ["2019/20", "2019-2020 (provisional)"], "period_sortable": [20190000] * 2}
+    ... )
     >>> periods(df, "all_data.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: all_data.csv: column 'period' has periods that do not parse: '2019-2020 (provisional)' (1 in all)...
+    jsna.exceptions.DataValidationError: all_data.csv: column 'period' has periods that do not ...
     """
     period = frame[S.PERIOD]
     if period.isna().any():
@@ -153,7 +157,7 @@ def limits_bracket_value(frame: pd.DataFrame, where: str) -> None:
     >>> limits_bracket_value(df, "all_data.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: all_data.csv: value outside its lower_ci95 to upper_ci95 limits ...
+    jsna.exceptions.DataValidationError: all_data.csv: value outside its lower_ci95 to ...
     """
     value = column_numbers(frame, S.VALUE, where)
     tolerance = 1e-6 * value.abs().fillna(0) + 1e-9

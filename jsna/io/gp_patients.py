@@ -36,7 +36,8 @@ def read_lsoa_patients(entry: FileEntry) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "gp.csv"
-    >>> _ = p.write_text("PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,LSOA_CODE,SEX,NUMBER_OF_PATIENTS\\n"
+    >>> _ = p.write_text("PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,LSOA_CODE,SEX,"
+    ...                  "NUMBER_OF_PATIENTS\\n"
     ...                  "GP_PRAC_PAT_LIST,01APR2023,Z99001,A SURGERY,E01999001,MALE,12\\n")
     >>> frame = read_lsoa_patients(FileEntry("gp.lsoa_patients", (p,), {"vintage": "LSOA21"}))
     >>> print(frame.to_string(index=False))

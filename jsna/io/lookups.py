@@ -50,7 +50,8 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "lu.csv"
-    >>> _ = p.write_text("\\ufeffWD23CD,WD23NM,LAD23CD,LAD23NM,ObjectId\\nE05000001,A,E06000001,B,1\\n",
+    >>> _ = p.write_text("\\ufeffWD23CD,WD23NM,LAD23CD,LAD23NM,ObjectId\\n"
+    ...                  "E05000001,A,E06000001,B,1\\n",
     ...                  encoding="utf-8")
     >>> list(read_lookup(FileEntry("lookup.ward_lad", (p,))).columns)
     ['wd23_code', 'wd23_name', 'lad23_code', 'lad23_name']

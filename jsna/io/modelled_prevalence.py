@@ -69,7 +69,10 @@ def _unit_scale(unit: object, where: str, column: str) -> float:
 def _as_fraction(
     raw: pd.DataFrame, stem: str, entry: FileEntry, where: str
 ) -> tuple[np.ndarray, str]:
-    """The ``stem`` value column as fractions, from ``stem_percent``, ``stem_fraction`` or ``stem`` + unit."""
+    """The ``stem`` value column as fractions.
+
+    From ``stem_percent``, ``stem_fraction`` or ``stem`` with a unit.
+    """
     headers = {normalise_header(c): c for c in raw.columns}
     if f"{stem}_percent" in headers:
         column, scale = headers[f"{stem}_percent"], np.full(len(raw), 100.0)

@@ -350,7 +350,8 @@ def read_dfe_neighbours(entry: FileEntry) -> pd.DataFrame:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "sn.csv"
     >>> _ = p.write_text("old_la_code,la_name,SN_1,SN_1P,SN_2,SN_2P\\n"
     ...                  "343,Sefton,344,Very close,342,Close \\n"
-    ...                  "344,Wirral,343,Very close,342,Close\\n342,St Helens,343,Close,344,Close\\n")
+    ...                  "344,Wirral,343,Very close,342,Close\\n"
+    ...                  "342,St Helens,343,Close,344,Close\\n")
     >>> frame = read_dfe_neighbours(FileEntry("neighbours.dfe", (p,), {"vintage": "2025 model"}))
     >>> sefton = frame[frame["area_name"] == "Sefton"]
     >>> sefton[["neighbour_code", "neighbour_name", "rank", "closeness", "model"]].values.tolist()
@@ -469,7 +470,8 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "cipfa.csv"
-    >>> _ = p.write_text("area_code,neighbour_code,rank\\nE08000014,E08000015,1\\nE08000014,E08000011,2\\n")
+    >>> _ = p.write_text("area_code,neighbour_code,rank\\n"
+    ...                  "E08000014,E08000015,1\\nE08000014,E08000011,2\\n")
     >>> frame = read_neighbour_list(FileEntry("neighbours.list", (p,), {"model": "CIPFA 2019"}))
     >>> frame[["area_code", "neighbour_code", "rank", "model"]].values.tolist()
     [['E08000014', 'E08000015', 1, 'CIPFA 2019'], ['E08000014', 'E08000011', 2, 'CIPFA 2019']]

@@ -85,7 +85,8 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "pop.csv"
     >>> ages = ",".join(str(a) for a in range(90))
-    >>> _ = p.write_text("LSOA Code,All Ages," + ages + ",90+\\nE01000001,91," + ",".join(["1"] * 91) + "\\n")
+    >>> row = "E01000001,91," + ",".join(["1"] * 91)
+    >>> _ = p.write_text("LSOA Code,All Ages," + ages + ",90+\\n" + row + "\\n")
     >>> pop = read_population(FileEntry("population.lsoa", (p,), {"vintage": "LSOA11"}))
     >>> from jsna.meta import meta
     >>> pop.shape, pop["population"].sum(), meta(pop, "persons_only")

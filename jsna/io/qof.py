@@ -32,7 +32,7 @@ __all__ = ["read_recorded"]
 
 
 def _pack_root(entry: FileEntry) -> Path:
-    """The folder holding the manifest: the first parent of the entry's files with a datapack.toml."""
+    """The folder holding the manifest: the first parent of the entry's files with one."""
     start = entry.paths[0].resolve().parent
     for folder in (start, *start.parents):
         if (folder / "datapack.toml").is_file():
