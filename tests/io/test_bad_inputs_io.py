@@ -184,7 +184,8 @@ def test_fingertips_renamed_column(tmp_path):
     )
     with pytest.raises(
         SourceError,
-        match=r"no column 'Value'; a Fingertips all_data CSV has .*Download the all_data CSV from Fingertips again",
+        match=r"no column 'Value'; a Fingertips all_data CSV has .*Download the all_data CSV from "
+        r"Fingertips again",
     ):
         read(pack, "indicators.fingertips")
 
@@ -203,7 +204,8 @@ def test_fingertips_negative_count(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Count="-254"))
     with pytest.raises(
         DataValidationError,
-        match=r"all_data.csv \(role indicators.fingertips\): column 'count' has negative counts: -254.0.*leave such cells empty",
+        match=r"all_data.csv \(role indicators.fingertips\): column 'count' has negative counts: "
+        r"-254.0.*leave such cells empty",
     ):
         read(pack, "indicators.fingertips")
 
@@ -212,7 +214,8 @@ def test_fingertips_zero_denominator(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Denominator="0"))
     with pytest.raises(
         DataValidationError,
-        match=r"column 'denominator' has denominators that are not above zero: 0.0.*leave the cell empty",
+        match=r"column 'denominator' has denominators that are not above zero: 0.0.*leave the "
+        r"cell empty",
     ):
         read(pack, "indicators.fingertips")
 
@@ -257,7 +260,8 @@ def test_fingertips_malformed_area_code(tmp_path):
     )
     with pytest.raises(
         GeographyError,
-        match=r"column 'area_code' has values that are not area codes .*'E8000014'.*check for spaces, truncated codes",
+        match=r"column 'area_code' has values that are not area codes .*'E8000014'.*check for "
+        r"spaces, truncated codes",
     ):
         read(pack, "indicators.fingertips")
 
@@ -268,7 +272,8 @@ def test_fingertips_area_code_of_the_wrong_kind(tmp_path):
     )
     with pytest.raises(
         GeographyError,
-        match=r"area_type 'Ward' have area codes that are not ward codes.*'E08000014'.*download the file",
+        match=r"area_type 'Ward' have area codes that are not ward codes.*'E08000014'.*download "
+        r"the file",
     ):
         read(pack, "indicators.fingertips")
 
@@ -277,7 +282,8 @@ def test_fingertips_value_outside_its_limits(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", ft_text(Value="254"))
     with pytest.raises(
         DataValidationError,
-        match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '254 \(127.8 to 164.3\)'",
+        match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '254 \(127.8 to "
+        r"164.3\)'",
     ):
         read(pack, "indicators.fingertips")
 
@@ -287,7 +293,8 @@ def test_fingertips_duplicate_area_period_rows_that_disagree(tmp_path):
     pack = make_pack(tmp_path, "indicators.fingertips", "all_data.csv", text)
     with pytest.raises(
         DataValidationError,
-        match=r"conflicting Fingertips rows for .*area_code='E08000014'.*value 145.2 vs 150.2.*download both again",
+        match=r"conflicting Fingertips rows for .*area_code='E08000014'.*value 145.2 vs "
+        r"150.2.*download both again",
     ):
         read(pack, "indicators.fingertips")
 
@@ -311,7 +318,8 @@ def test_population_missing_age_band(tmp_path):
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", text)
     with pytest.raises(
         SourceError,
-        match=r"ages 45 \(1 in all\) are missing for Persons; the file must have every single year 0-89 and 90\+",
+        match=r"ages 45 \(1 in all\) are missing for Persons; the file must have every single "
+        r"year 0-89 and 90\+",
     ):
         read(pack, "population.lsoa")
 
@@ -338,7 +346,8 @@ def test_population_fractional(tmp_path):
     pack = make_pack(tmp_path, "population.lsoa", "sape.csv", population_csv([row]))
     with pytest.raises(
         DataValidationError,
-        match=r"column 'population' has counts that are not whole numbers: 1.5.*is this a rate or an estimate",
+        match=r"column 'population' has counts that are not whole numbers: 1.5.*is this a rate or "
+        r"an estimate",
     ):
         read(pack, "population.lsoa")
 
@@ -380,7 +389,8 @@ def test_lookup_columns_in_the_wrong_place(tmp_path):
     pack = make_pack(tmp_path, "lookup.lsoa_ward_lad", "lu.csv", text)
     with pytest.raises(
         GeographyError,
-        match=r"column 'lsoa21_code' has values that are not LSOA codes .*'E05000930'.*columns in the wrong place",
+        match=r"column 'lsoa21_code' has values that are not LSOA codes .*'E05000930'.*columns in "
+        r"the wrong place",
     ):
         read(pack, "lookup.lsoa_ward_lad")
 
@@ -393,7 +403,8 @@ def test_best_fit_lookup_with_an_lsoa_twice(tmp_path):
     pack = make_pack(tmp_path, "lookup.lsoa_ward_lad", "lu.csv", text)
     with pytest.raises(
         DataValidationError,
-        match=r"lsoa21_code repeats with different rows for 'E01006412'.*check you have the best-fit file",
+        match=r"lsoa21_code repeats with different rows for 'E01006412'.*check you have the "
+        r"best-fit file",
     ):
         read(pack, "lookup.lsoa_ward_lad")
 
@@ -414,7 +425,8 @@ def test_qof_zero_list_size(tmp_path):
     pack = make_pack(tmp_path, "prevalence.recorded", "lad.csv", text, level="lad")
     with pytest.raises(
         DataValidationError,
-        match=r"lad.csv \(role prevalence.recorded\): column 'list_size' has denominators that are not above zero: 0.0.*correct it or remove",
+        match=r"lad.csv \(role prevalence.recorded\): column 'list_size' has denominators that "
+        r"are not above zero: 0.0.*correct it or remove",
     ):
         read(pack, "prevalence.recorded")
 
@@ -441,7 +453,8 @@ def test_deaths_not_whole(tmp_path):
     )
     with pytest.raises(
         DataValidationError,
-        match=r"'deaths' has values that are not whole non-negative numbers: '2.5'.*fix the extract",
+        match=r"'deaths' has values that are not whole non-negative numbers: '2.5'.*fix the "
+        r"extract",
     ):
         read(pack, "deaths.lsoa")
 
@@ -501,7 +514,8 @@ def test_geojson_lonlat_labelled_as_bng(tmp_path):
     )
     with pytest.raises(
         DataValidationError,
-        match=r"coordinates look like longitude/latitude .* but the CRS says EPSG:27700; set the file's CRS",
+        match=r"coordinates look like longitude/latitude .* but the CRS says EPSG:27700; set the "
+        r"file's CRS",
     ):
         read(pack, "boundaries.ward")
 
@@ -525,7 +539,8 @@ def test_geojson_polygon_that_cannot_be_repaired(tmp_path):
     )
     with pytest.raises(
         DataValidationError,
-        match=r"invalid polygons for 'E05000932' .* cannot be repaired; download the boundaries again",
+        match=r"invalid polygons for 'E05000932' .* cannot be repaired; download the boundaries "
+        r"again",
     ):
         read(pack, "boundaries.ward")
 

@@ -74,8 +74,8 @@ def server(httpserver, ft_dir):
             "90284": {
                 "IID": 90284,
                 "Descriptive": {
-                    "Name": "Hospital admissions caused by unintentional and deliberate injuries in children "
-                    "(aged 0 to 14 years)",
+                    "Name": "Hospital admissions caused by unintentional and deliberate "
+                    "injuries in children (aged 0 to 14 years)",
                     "Definition": "Crude rate per 10,000",
                 },
                 "Unit": {"Label": "per 10,000"},

@@ -1,4 +1,4 @@
-"""jsna.io.validation: each check on small frames with real codes, then every real and demo frame."""
+"""jsna.io.validation and checks: small frames with real codes, then every real and demo frame."""
 
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def test_codes_reject_malformed_or_wrong_kind(kind, bad):
     frame = pd.DataFrame({"code": [bad]})
     with pytest.raises(
         GeographyError,
-        match=rf"x\.csv: column 'code' has values that are not .*{re.escape(repr(bad))}.*check for spaces",
+        match=rf"x\.csv: column 'code' has values that are not .*{re.escape(repr(bad))}.*check "
+        r"for spaces",
     ):
         codes({"code": kind})(frame, "x.csv")
 
@@ -124,7 +125,7 @@ def test_fingertips_area_type_must_match_code_kind():
         validate(bad, "all_data.csv")
 
 
-# --------------------------------------------------------------------------- keys, counts, denominators
+# ----------------------------------------------------------------- keys, counts, denominators
 
 
 def test_unique_reports_repeated_keys():
@@ -219,7 +220,8 @@ def test_one_of():
     one_of("sex", ["Persons", "Male", "Female"])(pd.DataFrame({"sex": ["Male", "Female"]}), "p.csv")
     with pytest.raises(
         DataValidationError,
-        match=r"column 'sex' has values 'M', 'F' \(2 in all\); expected one of Persons, Male, Female",
+        match=r"column 'sex' has values 'M', 'F' \(2 in all\); expected one of Persons, Male, "
+        r"Female",
     ):
         one_of("sex", ["Persons", "Male", "Female"])(
             pd.DataFrame({"sex": ["M", "F", "Male"]}), "p.csv"
@@ -285,7 +287,8 @@ def test_limits_bracket_value():
     swapped = frame.assign(lower_ci95=[115.907745, np.nan], upper_ci95=[114.528722, np.nan])
     with pytest.raises(
         DataValidationError,
-        match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '115.217 \(115.908 to 114.529\)'",
+        match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '115.217 \(115.908 "
+        r"to 114.529\)'",
     ):
         limits_bracket_value(swapped, "all_data.csv")
 
@@ -404,7 +407,8 @@ def test_recorded_prevalence_layouts():
             practice.assign(register=[112.5, 317.0]),
             where="PREVALENCE_2223.csv",
         )
-    # The Commons Library authority file apportions registers: Hartlepool AF 2182.713659 of 97496.246774.
+    # The Commons Library authority file apportions registers:
+    # Hartlepool AF 2182.713659 of 97496.246774.
     lad = pd.DataFrame(
         {
             "lad_code": ["E06000001"],
@@ -485,7 +489,8 @@ def test_every_demo_frame_passes(demo_pack):
 @pytest.mark.shared
 def test_real_fingertips_with_a_shifted_row_fails(shared_data):
     frame = DataPack.open(shared_data).read("indicators.fingertips")
-    # England 90284 2010/11: value 115.21668, limits 114.528722 to 115.907745, count 107429 of 9324084.
+    # England 90284 2010/11: value 115.21668, limits 114.528722 to 115.907745,
+    # count 107429 of 9324084.
     first = frame.index[
         (frame["area_code"] == "E92000001")
         & (frame["period"] == "2010/11")

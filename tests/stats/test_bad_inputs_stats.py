@@ -275,7 +275,8 @@ def test_duplicate_area_period_rows_in_a_trend():
     )
     with pytest.raises(
         DataValidationError,
-        match=r"period .*2020.* appears more than once in a group; give one row per group and period",
+        match=r"period .*2020.* appears more than once in a group; give one row per group and "
+        r"period",
     ):
         stats.recent_trend(pd.concat([df, df.iloc[-1:]]), by="area", period="year")
     few = stats.recent_trend(df.iloc[:3], by="area", period="year")
