@@ -18,6 +18,7 @@ from jsna.io.checks import between, codes, counts, geometries, one_of, positive,
 from jsna.io.datapack import DataPack
 from jsna.io.fingertips_checks import limits_bracket_value, parse_period_start, periods
 from jsna.io.validation import CHECKS, validate_frame
+from jsna.meta import copy_meta, with_meta
 
 SEFTON, LIVERPOOL = "E08000014", "E08000012"
 
@@ -367,15 +368,15 @@ def test_validate_frame_names_the_source_and_returns_the_frame_unchanged():
     before = frame.copy()
     assert validate_frame("lookup.ward_lad", frame, where="given.csv") is frame
     pd.testing.assert_frame_equal(frame, before)
-    frame.attrs["source"] = "Ward_to_LAD.csv (role lookup.ward_lad)"
-    bad = frame.assign(lad23_code=[SEFTON, "E8000014"])
-    bad.attrs = dict(frame.attrs)
+    with_meta(frame, source="Ward_to_LAD.csv (role lookup.ward_lad)")
+    bad = copy_meta(frame.assign(lad23_code=[SEFTON, "E8000014"]), frame)
     with pytest.raises(
         GeographyError,
         match=r"^Ward_to_LAD\.csv \(role lookup\.ward_lad\): column 'lad23_code'.*'E8000014'",
     ):
         validate_frame("lookup.ward_lad", bad, where="given.csv")
-    bad.attrs = {}
+    bad = frame.assign(lad23_code=[SEFTON, "E8000014"])
+    with_meta(bad, source="")
     with pytest.raises(GeographyError, match=r"^given\.csv: column 'lad23_code'"):
         validate_frame("lookup.ward_lad", bad, where="given.csv")
 
