@@ -3,6 +3,18 @@
 Nothing else in the package opens data files. Each reader is registered for
 a data pack role with :func:`reader` and is called by
 :class:`jsna.io.datapack.DataPack` with the :class:`FileEntry` of that role.
+
+Modules:
+
+* ``datapack`` - :class:`~jsna.io.datapack.DataPack`, the one seam: manifest, choosing, caching;
+* ``validation`` - the checks each role's frames must pass, and ``validate_frame``;
+* ``checks`` - the checks themselves (codes, unique keys, counts, ranges, geometries);
+* ``fingertips_checks`` - the checks of Fingertips exports (area types, periods, limits);
+* ``_read`` - tolerant CSV reading, column finding, the one numbers rule, sex labels;
+* readers: ``geo`` (boundaries), ``lookups`` and ``ons`` (ONS lookups), ``imd``,
+  ``population``, ``deaths``, ``fingertips`` (``all_data`` CSVs), ``neighbours``,
+  ``qof`` (recorded prevalence), ``modelled_prevalence``, ``gp_patients``;
+* ``fingertips_api`` - the Fingertips API client and its cache.
 """
 
 from __future__ import annotations

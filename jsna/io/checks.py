@@ -269,8 +269,7 @@ def counts(*columns: str, whole: bool = True, missing_ok: bool = False) -> Check
                 raise DataValidationError(
                     f"{where}: column {column!r} has counts that are not whole numbers: "
                     f"{first_values(values[fractional].tolist())}; a raw count of people is whole "
-                    "- "
-                    "is this a rate or an estimate in the count column?"
+                    "- is this a rate or an estimate in the count column?"
                 )
 
     return check
@@ -446,8 +445,7 @@ def geometries(frame: pd.DataFrame, where: str) -> None:
         raise DataValidationError(
             f"{where}: invalid geometry for {first_values(labels[invalid].tolist())} "
             "(self-intersecting or badly closed rings); download the boundaries again, or repair "
-            "them "
-            "with shapely.make_valid and check the result"
+            "them with shapely.make_valid and check the result"
         )
     minx, miny, maxx, maxy = geometry.total_bounds
     if frame.crs.is_projected and max(abs(minx), abs(miny), abs(maxx), abs(maxy)) <= 180:

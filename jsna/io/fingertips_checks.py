@@ -79,8 +79,7 @@ def area_types(frame: pd.DataFrame, where: str) -> None:
                 f"{where}: rows with area_type {shown!r} have area codes that are not "
                 f"{description}: "
                 f"{first_values(frame.loc[bad, S.AREA_CODE].tolist())}; the Area Code and Area "
-                "Type "
-                "columns disagree - download the file from Fingertips again"
+                "Type columns disagree - download the file from Fingertips again"
             )
 
 
@@ -132,8 +131,7 @@ def periods(frame: pd.DataFrame, where: str) -> None:
         if sortable.isna().any():
             raise DataValidationError(
                 f"{where}: column 'period_sortable' has {int(sortable.isna().sum())} missing "
-                "values; "
-                "restore the Time period Sortable column as downloaded"
+                "values; restore the Time period Sortable column as downloaded"
             )
         disagree = (sortable // 10_000).astype("Int64") != start
         if disagree.any():

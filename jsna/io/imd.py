@@ -114,8 +114,7 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
     if bad.any():
         raise DataValidationError(
             f"{where}: IMD deciles outside 1-10 ({first_values(out.loc[bad, 'imd_decile'])}) for "
-            "LSOAs "
-            f"{first_values(out.loc[bad, f'{vintage}_code'])}; check the decile column or "
+            f"LSOAs {first_values(out.loc[bad, f'{vintage}_code'])}; check the decile column or "
             "download the file again"
         )
     dupes = out[f"{vintage}_code"].duplicated()

@@ -327,8 +327,7 @@ def read_model(entry: FileEntry) -> pd.DataFrame:
     raise SourceError(
         f"{entry.describe()}: not a modelled prevalence layout; expected condition, sex, age_band, "
         "rate_percent (or rate_fraction); a Health Survey for England table (Sex, Group, 16-34, "
-        "...); "
-        "or a code column with condition and expected_percent. The columns are "
+        "...); or a code column with condition and expected_percent. The columns are "
         f"{list(raw.columns)[:8]}"
     )
 
