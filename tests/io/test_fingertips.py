@@ -1,7 +1,6 @@
 """Fingertips all_data reader (jsna.io.fingertips): real exports and hand-written fixtures.
 
-The real exports are read once in ``tests/io/conftest.py`` (fixtures ``la``,
-``region``, ``legacy``).
+The real exports are read once per module (fixtures ``la``, ``region``, ``legacy``).
 """
 
 from __future__ import annotations
@@ -51,6 +50,26 @@ def entry(*paths: Path, **attrs) -> FileEntry:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+@pytest.fixture(scope="module")
+def ft_dir(shared_data: Path) -> Path:
+    return shared_data / "fingertips"
+
+
+@pytest.fixture(scope="module")
+def la(ft_dir: Path) -> pd.DataFrame:
+    return read_fingertips(entry(ft_dir / LA))
+
+
+@pytest.fixture(scope="module")
+def region(ft_dir: Path) -> pd.DataFrame:
+    return read_fingertips(entry(ft_dir / REGION))
+
+
+@pytest.fixture(scope="module")
+def legacy(ft_dir: Path) -> pd.DataFrame:
+    return read_fingertips(entry(ft_dir / LEGACY))
 
 
 # --------------------------------------------------------------------------- real files

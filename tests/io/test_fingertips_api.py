@@ -1,9 +1,8 @@
 """The Fingertips API client (jsna.io.fingertips_api).
 
 The client is tested against a local HTTP server (pytest-httpserver) that
-serves the real CSVs, not against a mock of the client. The real exports are
-read once in ``tests/io/conftest.py`` (fixtures ``ft_dir``, ``la``, ``region``,
-``legacy``).
+serves the real CSVs, not against a mock of the client, and what it returns is
+compared with what the reader makes of the same files.
 """
 
 from __future__ import annotations
@@ -25,6 +24,34 @@ from jsna.io.neighbours import read_neighbour_list
 LA = "la_hospital_admissions_2324.csv"
 REGION = "region_hospital_admissions_2324.csv"
 LEGACY = "indicators-CountyUA.data.csv"
+
+
+@pytest.fixture(scope="module")
+def ft_dir(shared_data: Path) -> Path:
+    return shared_data / "fingertips"
+
+
+@pytest.fixture(scope="module")
+def exports(ft_dir: Path) -> dict[str, pd.DataFrame]:
+    """What the reader makes of each real export, by file name."""
+    return {
+        name: read_fingertips(FileEntry(ROLE, (ft_dir / name,))) for name in (LA, REGION, LEGACY)
+    }
+
+
+@pytest.fixture()
+def la(exports):
+    return exports[LA]
+
+
+@pytest.fixture()
+def region(exports):
+    return exports[REGION]
+
+
+@pytest.fixture()
+def legacy(exports):
+    return exports[LEGACY]
 
 
 @pytest.fixture()
