@@ -3,6 +3,18 @@
 Nothing else in the package opens data files. Each reader is registered for
 a data pack role with :func:`reader` and is called by
 :class:`jsna.io.datapack.DataPack` with the :class:`FileEntry` of that role.
+
+Modules:
+
+* ``datapack`` - :class:`~jsna.io.datapack.DataPack`, the one seam: manifest, choosing, caching;
+* ``validation`` - the checks each role's frames must pass, and ``validate_frame``;
+* ``checks`` - the checks themselves (codes, unique keys, counts, ranges, geometries);
+* ``fingertips_checks`` - the checks of Fingertips exports (area types, periods, limits);
+* ``_read`` - tolerant CSV reading, column finding, the one numbers rule, sex labels;
+* readers: ``geo`` (boundaries), ``lookups`` and ``ons`` (ONS lookups), ``imd``,
+  ``population``, ``deaths``, ``fingertips`` (``all_data`` CSVs), ``neighbours``,
+  ``qof`` (recorded prevalence), ``modelled_prevalence``, ``gp_patients``;
+* ``fingertips_api`` - the Fingertips API client and its cache.
 """
 
 from __future__ import annotations
@@ -46,7 +58,7 @@ class FileEntry:
         One of :data:`ROLES`.
     paths : tuple of Path
         The files the entry's glob matched, sorted.
-    attrs : dict
+    settings : dict
         Every other key of the entry (``vintage``, ``edition``, ``level``, ...).
     root : Path or None
         The pack folder, for resolving further paths an entry names
@@ -61,12 +73,12 @@ class FileEntry:
 
     role: str
     paths: tuple[Path, ...]
-    attrs: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
     root: Path | None = None
 
     def resolve(self, key: str) -> Path | None:
-        """The path an attribute names, relative to the pack folder (``None`` if unset)."""
-        value = self.attrs.get(key)
+        """The path a setting names, relative to the pack folder (``None`` if unset)."""
+        value = self.settings.get(key)
         if value is None:
             return None
         base = (
@@ -77,8 +89,8 @@ class FileEntry:
         return base / str(value)
 
     def get(self, key: str, default: Any = None) -> Any:
-        """An attribute of the entry, or ``default``."""
-        return self.attrs.get(key, default)
+        """A setting of the entry, or ``default``."""
+        return self.settings.get(key, default)
 
     def describe(self) -> str:
         """Short description for error messages."""

@@ -4,7 +4,10 @@ Publishers' headers drift between releases: a UTF-8 byte-order mark, spaces
 around names, vintage digits (``WD23CD``/``WD24CD``/``WD25CD``), duplicated
 names (the DfE ``SNP`` columns). These helpers read a CSV as text, keep every
 column (duplicates get ``.1``, ``.2`` suffixes in file order), and find
-columns by pattern on a normalised header.
+columns by pattern on a normalised header. :func:`numbers` is the one rule
+of the readers and checks for turning a column into numbers (text in it is an
+error naming the column and the values), and :func:`sex_label` the one map of
+publishers' sex labels.
 """
 
 from __future__ import annotations
@@ -14,11 +17,22 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from jsna.exceptions import SourceError
+from jsna.columns import FEMALE, MALE, PERSONS
+from jsna.exceptions import DataValidationError, JSNAError, SourceError, first_values
 
-__all__ = ["read_csv", "normalise_header", "find_column", "find_columns"]
+__all__ = [
+    "read_csv",
+    "normalise_header",
+    "find_column",
+    "find_columns",
+    "numbers",
+    "non_negative_numbers",
+    "sex_label",
+    "read_entry",
+]
 
 
 def normalise_header(name: str) -> str:
@@ -156,3 +170,127 @@ def find_column(
     raise SourceError(
         f"{where}: several {what} columns {found}; keep one or name the vintage in datapack.toml"
     )
+
+
+def numbers(
+    values: pd.Series,
+    column: str,
+    where: str,
+    *,
+    fix: str = "",
+    required: bool = False,
+    error: type[JSNAError] = DataValidationError,
+) -> pd.Series:
+    """A column as float64 numbers, or an error naming the column and the values that are not.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column (text or numbers; numbers with spaces around them are read).
+    column : str
+        Its name, for the message.
+    where : str
+        The file, for the message.
+    fix : str
+        What the user should do, ending the message.
+    required : bool
+        If true, an empty cell is an error too (shown as ``<empty>``).
+    error : type
+        The :class:`~jsna.exceptions.JSNAError` subclass to raise.
+
+    Examples
+    --------
+    >>> numbers(pd.Series(["1", " 2", None]), "n", "x.csv").tolist()
+    [1.0, 2.0, nan]
+    >>> numbers(pd.Series(["1", "c"]), "n", "x.csv", fix="fix it")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.DataValidationError: x.csv: column 'n' has values that are not numbers: 'c' ...
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        result = values
+    else:
+        result = pd.to_numeric(values, errors="coerce")
+    bad = result.isna() & (values.notna() | required)
+    if bad.any():
+        if required:
+            what = f"missing or non-numeric values {first_values(values[bad].fillna('<empty>'))}"
+        else:
+            what = f"values that are not numbers: {first_values(values[bad])}"
+        raise error(f"{where}: column {column!r} has {what}" + (f"; {fix}" if fix else ""))
+    return result.astype("float64")
+
+
+def non_negative_numbers(values: pd.Series, column: str, where: str) -> np.ndarray:
+    """A column as a float array with a number on every row, none negative.
+
+    Examples
+    --------
+    >>> non_negative_numbers(pd.Series(["3", "-1"]), "REGISTER", "q.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.DataValidationError: q.csv: column 'REGISTER' has negative values -1.0 ...
+    """
+    result = numbers(values, column, where, fix="every row needs a number", required=True)
+    negative = result < 0
+    if negative.any():
+        raise DataValidationError(
+            f"{where}: column {column!r} has negative values {first_values(result[negative])}"
+        )
+    return result.to_numpy(dtype=float)
+
+
+_SEXES = {
+    "male": MALE,
+    "males": MALE,
+    "men": MALE,
+    "m": MALE,
+    "1": MALE,
+    "female": FEMALE,
+    "females": FEMALE,
+    "women": FEMALE,
+    "f": FEMALE,
+    "2": FEMALE,
+    "persons": PERSONS,
+    "person": PERSONS,
+    "all": PERSONS,
+    "adults": PERSONS,
+    "p": PERSONS,
+    "4": PERSONS,
+}
+
+
+def sex_label(values, *, where: str) -> np.ndarray:
+    """Publishers' sex labels (MALE, Men, F, ...) as Male, Female or Persons.
+
+    Examples
+    --------
+    >>> sex_label(["MALE", "Women", "All"], where="x").tolist()
+    ['Male', 'Female', 'Persons']
+    """
+    text = pd.Series(values, dtype="object").astype(str).str.strip().str.lower()
+    mapped = text.map(_SEXES)
+    bad = mapped.isna()
+    if bad.any():
+        raise SourceError(
+            f"{where}: sex values {first_values(pd.Series(values)[bad.to_numpy()].tolist())} "
+            "are not recognised; use Male/Female/Persons (or MALE/FEMALE/ALL, Men/Women/Adults)"
+        )
+    return mapped.to_numpy(dtype=object)
+
+
+def read_entry(entry) -> pd.DataFrame:
+    """Every file of a data pack entry (a :class:`jsna.io.FileEntry`) read and stacked.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from jsna.io import FileEntry
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("a.csv", "b.csv"):
+    ...     _ = (folder / name).write_text(f"code\\n{name}\\n")
+    >>> read_entry(FileEntry("imd", (folder / "a.csv", folder / "b.csv")))["code"].tolist()
+    ['a.csv', 'b.csv']
+    """
+    frames = [read_csv(path, role=entry.role) for path in entry.paths]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -8,8 +8,8 @@ hands out validated tidy frames, read once and cached.
 Where a role appears more than once (two IoD editions, two DfE neighbour
 models, QOF at practice and authority level), the caller may choose by
 ``edition``, ``vintage`` or ``level``; the default is the most recent (the
-entry naming the latest year), and the frame's ``attrs["source"]`` says
-which file was used.
+entry naming the latest year), and the frame's ``source`` metadata
+(:func:`jsna.meta.meta`) says which file was used.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import pandas as pd
 from jsna.exceptions import GeographyError, SourceError, first_values
 from jsna.io import READERS, ROLES, FileEntry
 from jsna.io.validation import validate_frame
+from jsna.meta import copy_meta
 
 __all__ = ["DataPack", "MANIFEST"]
 
@@ -46,6 +47,8 @@ def _load_readers() -> None:
         "fingertips",
         "neighbours",
         "qof",
+        "modelled_prevalence",
+        "gp_patients",
         "deaths",
     ):
         try:
@@ -89,7 +92,8 @@ class DataPack:
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "imd.csv").write_text("lsoa21_code,IMD_decile\\nE01000001,3\\n")
     >>> _ = (folder / "datapack.toml").write_text(
-    ...     '[pack]\\nname = "tiny"\\n[[file]]\\nrole = "imd"\\npath = "imd.csv"\\nedition = "IoD2025"\\n')
+    ...     '[pack]\\nname = "tiny"\\n'
+    ...     '[[file]]\\nrole = "imd"\\npath = "imd.csv"\\nedition = "IoD2025"\\n')
     >>> pack = DataPack.open(folder)
     >>> pack.name, pack.read("imd")["imd_decile"].tolist()
     ('tiny', [3])
@@ -160,9 +164,9 @@ class DataPack:
                 f"{manifest}: role {role} path {pattern!r} matches no file in {root}; "
                 "fix the path or download the file"
             )
-        attrs = {k: v for k, v in item.items() if k not in ("role", "path")}
-        attrs["path"] = pattern
-        return FileEntry(role=role, paths=paths, attrs=attrs, root=root)
+        settings = {k: v for k, v in item.items() if k not in ("role", "path")}
+        settings["path"] = pattern
+        return FileEntry(role=role, paths=paths, settings=settings, root=root)
 
     # ------------------------------------------------------------------ entries
     def has(self, role: str) -> bool:
@@ -193,7 +197,7 @@ class DataPack:
         """
         found = self.entries_for(role, **select)
         if not found:
-            have = [dict(e.attrs) for e in self.entries if e.role == role]
+            have = [dict(e.settings) for e in self.entries if e.role == role]
             wanted = {k: v for k, v in select.items() if v is not None}
             if have:
                 raise SourceError(
@@ -236,9 +240,7 @@ class DataPack:
             frame = validate_frame(role, READERS[role](entry), where=entry.describe())
             self._cache[key] = frame
         frame = self._cache[key]
-        out = frame.copy()
-        out.attrs = dict(frame.attrs)
-        return out
+        return copy_meta(frame.copy(), frame)
 
     # ------------------------------------------------------------------ areas
     def check_area(self, area: str) -> str:

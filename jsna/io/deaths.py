@@ -21,7 +21,8 @@ import pandas as pd
 from jsna.columns import SEX
 from jsna.exceptions import DataValidationError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import find_column, read_csv
+from jsna.io._read import find_column, read_entry
+from jsna.meta import with_meta
 
 __all__ = ["read_deaths"]
 
@@ -44,7 +45,7 @@ def read_deaths(entry: FileEntry) -> pd.DataFrame:
       E01000001 Male      90+       3 2019-2023
     """
     where = entry.describe()
-    raw = pd.concat([read_csv(p, role=entry.role) for p in entry.paths], ignore_index=True)
+    raw = read_entry(entry)
     code = find_column(raw.columns, r"lsoa(11|21)cd", where=where, what="LSOA code (LSOA21CD)")
     vintage = "lsoa" + code.strip().lower()[4:6]
     columns = {
@@ -78,8 +79,7 @@ def read_deaths(entry: FileEntry) -> pd.DataFrame:
             f"{where}: rows repeat for LSOA, sex, age band and period: "
             f"{first_values(out.loc[dupes, f'{vintage}_code'])}; each combination once"
         )
-    out.attrs["source"] = where
-    return out
+    return with_meta(out, source=where)
 
 
 reader("deaths.lsoa")(read_deaths)

@@ -18,6 +18,7 @@ import shapely
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
 from jsna.io.ons import rename_ons_columns, require_kinds
+from jsna.meta import with_meta
 
 __all__ = ["BNG", "read_boundaries"]
 
@@ -45,9 +46,11 @@ def _read_one(path) -> gpd.GeoDataFrame:
         minx, miny, maxx, maxy = frame.total_bounds
         if min(minx, miny) < -180 or maxx > 180 or maxy > 90:
             raise SourceError(
-                f"{path}: coordinates are in metres (up to {maxx:,.0f}, {maxy:,.0f}) but the file declares no "
+                f"{path}: coordinates are in metres (up to {maxx:,.0f}, {maxy:,.0f}) but the file "
+                "declares no "
                 'projected CRS, so it is read as longitude/latitude; add "crs": {"type": "name", '
-                '"properties": {"name": "urn:ogc:def:crs:EPSG::27700"}} to the GeoJSON or export it again with its CRS'
+                '"properties": {"name": "urn:ogc:def:crs:EPSG::27700"}} to the GeoJSON or export '
+                "it again with its CRS"
             )
     try:
         return frame.to_crs(BNG)
@@ -103,7 +106,8 @@ def read_boundaries(entry: FileEntry) -> gpd.GeoDataFrame:
     conflict = frame[code].duplicated(keep=False)
     if conflict.any():
         raise DataValidationError(
-            f"{entry.describe()}: {code} {first_values(frame.loc[conflict, code])} has two different polygons; "
+            f"{entry.describe()}: {code} {first_values(frame.loc[conflict, code])} has two "
+            "different polygons; "
             "keep one boundary per area (check for overlapping downloads of different vintages)"
         )
     frame = frame.reset_index(drop=True)
@@ -123,12 +127,14 @@ def read_boundaries(entry: FileEntry) -> gpd.GeoDataFrame:
         if not polygonal.all():
             bad = frame.loc[invalid, code].to_numpy()[~polygonal]
             raise DataValidationError(
-                f"{entry.describe()}: invalid polygons for {first_values(bad)} that cannot be repaired; "
+                f"{entry.describe()}: invalid polygons for {first_values(bad)} that cannot be "
+                "repaired; "
                 "download the boundaries again"
             )
         frame.loc[invalid, "geometry"] = repaired
         warnings.warn(
-            f"{entry.describe()}: repaired invalid polygons for {first_values(frame.loc[invalid, code])} "
+            f"{entry.describe()}: repaired invalid polygons for "
+            f"{first_values(frame.loc[invalid, code])} "
             "(shapely.make_valid)",
             UserWarning,
             stacklevel=2,
@@ -139,8 +145,7 @@ def read_boundaries(entry: FileEntry) -> gpd.GeoDataFrame:
             f"{entry.describe()}: empty geometry for {first_values(frame.loc[bad, code])}; "
             "download the boundaries again"
         )
-    frame.attrs["vintage"] = code.split("_")[0].upper()
-    frame.attrs["source"] = entry.describe()
+    with_meta(frame, vintage=code.split("_")[0].upper(), source=entry.describe())
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=BNG)
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import normalise_header, read_csv
+from jsna.io._read import normalise_header, numbers, read_entry
+from jsna.meta import with_meta
 from jsna.reference.imd import EDITION_LSOA
 
 __all__ = ["read_imd", "DOMAINS"]
@@ -66,7 +67,7 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
         ``lsoa21_code`` (IoD2025) or ``lsoa11_code`` (IoD2019), then
         ``imd_score`` (NaN where the file has no scores), ``imd_rank``,
         ``imd_decile`` and ``<domain>_score/_rank/_decile`` for the domains
-        present. ``attrs["edition"]`` names the edition.
+        present. Its ``edition`` metadata (:func:`jsna.meta.meta`) names the edition.
 
     Examples
     --------
@@ -79,7 +80,7 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
       E01000001      8.742     26525           8
     """
     where = entry.describe()
-    raw = pd.concat([read_csv(p, role=entry.role) for p in entry.paths], ignore_index=True)
+    raw = read_entry(entry)
     code_col, vintage = _lsoa_column(raw.columns)
     edition = entry.get("edition") or ("IoD2025" if vintage == "lsoa21" else "IoD2019")
     expected = EDITION_LSOA.get(edition)
@@ -100,13 +101,7 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
             source = next((cleaned[n] for n in names if n in cleaned), None)
             if source is None:
                 continue
-            values = pd.to_numeric(raw[source], errors="coerce")
-            bad = values.isna() & raw[source].notna()
-            if bad.any():
-                raise DataValidationError(
-                    f"{where}: column {source!r} has values that are not numbers: "
-                    f"{first_values(raw.loc[bad, source])}"
-                )
+            values = numbers(raw[source], source, where)
             out[f"{domain}_{measure}"] = values.astype("Int64") if measure != "score" else values
     if "imd_decile" not in out.columns:
         raise SourceError(
@@ -118,8 +113,9 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
     bad = ~out["imd_decile"].isin(range(1, 11))
     if bad.any():
         raise DataValidationError(
-            f"{where}: IMD deciles outside 1-10 ({first_values(out.loc[bad, 'imd_decile'])}) for LSOAs "
-            f"{first_values(out.loc[bad, f'{vintage}_code'])}; check the decile column or download the file again"
+            f"{where}: IMD deciles outside 1-10 ({first_values(out.loc[bad, 'imd_decile'])}) for "
+            f"LSOAs {first_values(out.loc[bad, f'{vintage}_code'])}; check the decile column or "
+            "download the file again"
         )
     dupes = out[f"{vintage}_code"].duplicated()
     if dupes.any():
@@ -129,8 +125,9 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
         )
     first = [f"{vintage}_code", "imd_score", "imd_rank", "imd_decile"]
     out = out[[c for c in first if c in out.columns] + [c for c in out.columns if c not in first]]
-    out.attrs.update(edition=edition, source=where, has_scores=bool(out["imd_score"].notna().any()))
-    return out
+    return with_meta(
+        out, edition=edition, source=where, has_scores=bool(out["imd_score"].notna().any())
+    )
 
 
 reader("imd")(read_imd)

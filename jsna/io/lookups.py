@@ -14,8 +14,9 @@ import pandas as pd
 from jsna.columns import CHANGE_INDICATOR
 from jsna.exceptions import DataValidationError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import find_column, read_csv
+from jsna.io._read import find_column, read_entry
 from jsna.io.ons import rename_ons_columns, require_kinds
+from jsna.meta import with_meta
 
 __all__ = ["read_lookup", "CHANGE_CODES"]
 
@@ -34,11 +35,6 @@ _KEY = {
 }
 
 
-def _read_frames(entry: FileEntry) -> pd.DataFrame:
-    frames = [read_csv(path, role=entry.role) for path in entry.paths]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
 def read_lookup(entry: FileEntry) -> pd.DataFrame:
     """Read an ONS lookup role into a tidy frame with vintage-carrying names.
 
@@ -54,12 +50,13 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "lu.csv"
-    >>> _ = p.write_text("\\ufeffWD23CD,WD23NM,LAD23CD,LAD23NM,ObjectId\\nE05000001,A,E06000001,B,1\\n",
+    >>> _ = p.write_text("\\ufeffWD23CD,WD23NM,LAD23CD,LAD23NM,ObjectId\\n"
+    ...                  "E05000001,A,E06000001,B,1\\n",
     ...                  encoding="utf-8")
     >>> list(read_lookup(FileEntry("lookup.ward_lad", (p,))).columns)
     ['wd23_code', 'wd23_name', 'lad23_code', 'lad23_name']
     """
-    raw = _read_frames(entry)
+    raw = read_entry(entry)
     where = entry.describe()
     if entry.role == "lookup.lsoa11_lsoa21":
         chg = find_column(raw.columns, r"chgind", where=where, what="change indicator (CHGIND)")
@@ -73,7 +70,8 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
         bad = ~frame[CHANGE_INDICATOR].isin(list(CHANGE_CODES))
         if bad.any():
             raise DataValidationError(
-                f"{where}: column {chg!r} has values {first_values(frame.loc[bad, CHANGE_INDICATOR])}; "
+                f"{where}: column {chg!r} has values "
+                f"{first_values(frame.loc[bad, CHANGE_INDICATOR])}; "
                 "expected U, S, M or X (the ONS change indicator)"
             )
         frame = frame.drop_duplicates(subset=["lsoa11_code", "lsoa21_code"]).reset_index(drop=True)
@@ -85,12 +83,12 @@ def read_lookup(entry: FileEntry) -> pd.DataFrame:
         repeated = frame[key].duplicated(keep=False)
         if repeated.any():
             raise DataValidationError(
-                f"{where}: {key} repeats with different rows for {first_values(frame.loc[repeated, key])}; "
+                f"{where}: {key} repeats with different rows for "
+                f"{first_values(frame.loc[repeated, key])}; "
                 "a best-fit lookup has one row per code - check you have the best-fit file"
             )
     frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_name_welsh")])
-    frame.attrs["source"] = where
-    return frame
+    return with_meta(frame, source=where)
 
 
 for _role in _REQUIRED:

@@ -38,6 +38,7 @@ from jsna import columns as S
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
 from jsna.io._read import normalise_header, read_csv
+from jsna.meta import with_meta
 
 __all__ = ["read_dfe_neighbours", "read_neighbour_list", "dfe_la_codes", "NEIGHBOUR_COLUMNS"]
 
@@ -349,7 +350,8 @@ def read_dfe_neighbours(entry: FileEntry) -> pd.DataFrame:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "sn.csv"
     >>> _ = p.write_text("old_la_code,la_name,SN_1,SN_1P,SN_2,SN_2P\\n"
     ...                  "343,Sefton,344,Very close,342,Close \\n"
-    ...                  "344,Wirral,343,Very close,342,Close\\n342,St Helens,343,Close,344,Close\\n")
+    ...                  "344,Wirral,343,Very close,342,Close\\n"
+    ...                  "342,St Helens,343,Close,344,Close\\n")
     >>> frame = read_dfe_neighbours(FileEntry("neighbours.dfe", (p,), {"vintage": "2025 model"}))
     >>> sefton = frame[frame["area_name"] == "Sefton"]
     >>> sefton[["neighbour_code", "neighbour_name", "rank", "closeness", "model"]].values.tolist()
@@ -392,13 +394,13 @@ def read_dfe_neighbours(entry: FileEntry) -> pd.DataFrame:
         }
     )
     _warn_changes(out, model)
-    out.attrs = {
-        "source": where,
-        "role": "neighbours.dfe",
-        "model": model,
-        "model_date": None if date is None else date.date().isoformat(),
-    }
-    return out
+    return with_meta(
+        out,
+        source=where,
+        role="neighbours.dfe",
+        model=model,
+        model_date=None if date is None else date.date().isoformat(),
+    )
 
 
 def _warn_changes(out: pd.DataFrame, model: str) -> None:
@@ -468,7 +470,8 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "cipfa.csv"
-    >>> _ = p.write_text("area_code,neighbour_code,rank\\nE08000014,E08000015,1\\nE08000014,E08000011,2\\n")
+    >>> _ = p.write_text("area_code,neighbour_code,rank\\n"
+    ...                  "E08000014,E08000015,1\\nE08000014,E08000011,2\\n")
     >>> frame = read_neighbour_list(FileEntry("neighbours.list", (p,), {"model": "CIPFA 2019"}))
     >>> frame[["area_code", "neighbour_code", "rank", "model"]].values.tolist()
     [['E08000014', 'E08000015', 1, 'CIPFA 2019'], ['E08000014', 'E08000011', 2, 'CIPFA 2019']]
@@ -485,7 +488,8 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
         if missing:
             raise SourceError(
                 f"{path} (role neighbours.list): no column {missing[0]!r}; a neighbour list has "
-                f"area_code,neighbour_code,rank; its columns are {', '.join(map(repr, frame.columns))}"
+                "area_code,neighbour_code,rank; its columns are "
+                f"{', '.join(map(repr, frame.columns))}"
             )
         part = pd.DataFrame(
             {
@@ -514,7 +518,8 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
     bad = rank.isna() | (rank < 1) | (rank % 1 != 0)
     if bad.any():
         raise DataValidationError(
-            f"{where}: rank must be a whole number from 1; found {first_values(long.loc[bad, '_rank'].fillna('<empty>'))}"
+            f"{where}: rank must be a whole number from 1; found "
+            f"{first_values(long.loc[bad, '_rank'].fillna('<empty>'))}"
         )
     long[RANK] = rank.astype("int64")
     long = _check_duplicates(long, [S.AREA_CODE, RANK], NEIGHBOUR_CODE, where)
@@ -536,5 +541,4 @@ def read_neighbour_list(entry: FileEntry) -> pd.DataFrame:
         }
     )
     out = out.sort_values([S.AREA_CODE, RANK], kind="stable").reset_index(drop=True)
-    out.attrs = {"source": where, "role": "neighbours.list", "model": model}
-    return out
+    return with_meta(out, source=where, role="neighbours.list", model=model)

@@ -65,7 +65,8 @@ def require_kinds(frame: pd.DataFrame, kinds: list[str], *, where: str) -> dict[
 
     Examples
     --------
-    >>> require_kinds(pd.DataFrame(columns=["lsoa21_code", "lad24_code"]), ["lsoa", "lad"], where="x")
+    >>> frame = pd.DataFrame(columns=["lsoa21_code", "lad24_code"])
+    >>> require_kinds(frame, ["lsoa", "lad"], where="x")
     {'lsoa': 'lsoa21_code', 'lad': 'lad24_code'}
     """
     found = {}

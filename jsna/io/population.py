@@ -24,7 +24,8 @@ import pandas as pd
 from jsna.columns import AGE, FEMALE, MALE, PERSONS, POPULATION, SEX
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import normalise_header, read_csv
+from jsna.io._read import normalise_header, numbers, read_entry
+from jsna.meta import with_meta
 
 __all__ = ["read_population", "MAX_AGE"]
 
@@ -76,20 +77,23 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
     pandas.DataFrame
         ``lsoa11_code`` or ``lsoa21_code``, ``sex`` (Persons, or Male and
         Female), ``age`` (0-90, 90 meaning 90+), ``population``.
-        ``attrs["persons_only"]`` says whether the file had no sex split.
+        Its ``persons_only`` metadata (:func:`jsna.meta.meta`) says whether
+        the file had no sex split.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "pop.csv"
     >>> ages = ",".join(str(a) for a in range(90))
-    >>> _ = p.write_text("LSOA Code,All Ages," + ages + ",90+\\nE01000001,91," + ",".join(["1"] * 91) + "\\n")
+    >>> row = "E01000001,91," + ",".join(["1"] * 91)
+    >>> _ = p.write_text("LSOA Code,All Ages," + ages + ",90+\\n" + row + "\\n")
     >>> pop = read_population(FileEntry("population.lsoa", (p,), {"vintage": "LSOA11"}))
-    >>> pop.shape, pop["population"].sum(), pop.attrs["persons_only"]
+    >>> from jsna.meta import meta
+    >>> pop.shape, pop["population"].sum(), meta(pop, "persons_only")
     ((91, 4), np.float64(91.0), True)
     """
     where = entry.describe()
-    raw = pd.concat([read_csv(p, role=entry.role) for p in entry.paths], ignore_index=True)
+    raw = read_entry(entry)
     code_col, vintage = _lsoa_column(raw.columns, entry)
     ages = {c: _age_of(c) for c in raw.columns}
     ages = {c: a for c, a in ages.items() if a is not None}
@@ -110,16 +114,11 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
     columns = sorted(
         ages, key=lambda c: ages[c]
     )  # by sex, then age: rows come out ordered without a sort
-    values = raw[columns].apply(pd.to_numeric, errors="coerce")
-    bad = values.isna() & raw[columns].notna()
-    if bad.any().any():
-        column = bad.any().idxmax()
-        raise DataValidationError(
-            f"{where}: column {column!r} has values that are not numbers: "
-            f"{first_values(raw.loc[bad[column], column])}; replace them with the estimates (ONS files "
-            "have no suppressed cells) or download the file again"
-        )
-    matrix = values.to_numpy(dtype=float)
+    fix = (
+        "replace them with the estimates (ONS files have no suppressed cells) "
+        "or download the file again"
+    )
+    matrix = np.column_stack([numbers(raw[c], c, where, fix=fix) for c in columns])
     problems = np.isnan(matrix) | (matrix < 0)
     if problems.any():
         col = int(np.argmax(problems.any(axis=0)))
@@ -143,8 +142,10 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
         wrong = ~np.isnan(totals) & (np.abs(totals - sums) > 0.5)
         if wrong.any():
             raise DataValidationError(
-                f"{where}: column {total_col!r} ({first_values(totals[wrong])}) does not equal the sum of the "
-                f"single-year ages ({first_values(sums[wrong])}) for LSOAs {first_values(raw.loc[wrong, code_col])}; "
+                f"{where}: column {total_col!r} ({first_values(totals[wrong])}) does not equal "
+                "the sum of the "
+                f"single-year ages ({first_values(sums[wrong])}) for LSOAs "
+                f"{first_values(raw.loc[wrong, code_col])}; "
                 "the file may be shifted or edited - download it again"
             )
     codes = raw[code_col].str.strip().to_numpy()
@@ -162,13 +163,13 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
             POPULATION: matrix.reshape(-1),
         }
     )
-    out.attrs.update(
+    return with_meta(
+        out,
         source=where,
         persons_only=sexes == {PERSONS},
         vintage=vintage.upper(),
         period=entry.get("vintage", ""),
     )
-    return out
 
 
 reader("population.lsoa")(read_population)

@@ -11,7 +11,10 @@ import pytest
 from jsna.exceptions import DataValidationError, SourceError
 from jsna.io import FileEntry
 from jsna.io.datapack import DataPack
-from jsna.io.qof import read_lsoa_patients, read_model, read_recorded
+from jsna.io.gp_patients import read_lsoa_patients
+from jsna.io.modelled_prevalence import read_model
+from jsna.io.qof import read_recorded
+from jsna.meta import meta
 
 
 def entry(tmp_path, text, role, name="f.csv", **attrs):
@@ -31,8 +34,8 @@ def real(shared_data):
 def test_practice_registers_real(real):
     frame = real.read("prevalence.recorded", level="practice")
     assert frame.shape == (133_938, 14)
-    assert frame.attrs["period"] == "2022/23" and frame.attrs["unmapped_practices"] == []
-    assert frame.attrs["registers_over_list"] == 1
+    assert meta(frame, "period") == "2022/23" and meta(frame, "unmapped_practices") == []
+    assert meta(frame, "registers_over_list") == 1
     hyp = frame[frame["condition"] == "HYP"]
     # SOURCES.md: England HYP = 8,996,512 / 62,378,057 = 14.42%
     assert hyp["register"].sum() == 8_996_512 and hyp["list_size"].sum() == 62_378_057
@@ -55,7 +58,7 @@ def test_practice_registers_real(real):
 
 def test_authority_registers_real(real):
     frame = real.read("prevalence.recorded", level="lad")
-    assert frame.shape == (6_741, 5) and frame.attrs["period"] == "2019/20"
+    assert frame.shape == (6_741, 5) and meta(frame, "period") == "2019/20"
     sefton = frame[(frame["lad_code"] == "E08000014") & (frame["condition"] == "HYP")].iloc[0]
     assert sefton["lad_name"] == "Sefton"
     assert sefton["register"] == pytest.approx(50_071.1608593386)
@@ -63,12 +66,12 @@ def test_authority_registers_real(real):
 
 
 def test_default_recorded_is_most_recent(real):
-    assert real.read("prevalence.recorded").attrs["level"] == "practice"
+    assert meta(real.read("prevalence.recorded"), "level") == "practice"
 
 
 def test_hse_table_real(real):
     rates = real.read("prevalence.model")
-    assert rates.attrs["kind"] == "rates" and rates.attrs["unit"] == "fraction"
+    assert meta(rates, "kind") == "rates" and meta(rates, "unit") == "fraction"
     assert set(rates["sex"]) == {"Male", "Female"}  # the Adults rows are not used
     got = rates.set_index(["sex", "age_band"])["rate"]
     # Men 16-34: controlled 1 + uncontrolled "-" + untreated 4 = 5%; Women 65-74: 22 + 13 + 18 = 53%
@@ -83,7 +86,7 @@ def test_hse_table_real(real):
         "65-74",
         "75+",
     ]
-    assert "within 1 percentage point" in rates.attrs["note"]
+    assert "within 1 percentage point" in meta(rates, "note")
 
 
 # ----------------------------------------------------------------- layouts and errors
@@ -153,7 +156,8 @@ def test_model_unit_missing_or_wrong(tmp_path):
 
 def test_hse_needs_condition_and_checks_sums(tmp_path):
     text = (
-        "Sex,Group,16-34,75+\nMen,Hypertensive controlled,1,28\nMen,Hypertensive uncontrolled,-,18\n"
+        "Sex,Group,16-34,75+\nMen,Hypertensive controlled,1,28\nMen,Hypertensive "
+        "uncontrolled,-,18\n"
         "Men,Hypertensive untreated,4,20\nMen,All with hypertension,5,66\n"
     )
     with pytest.raises(SourceError, match="condition"):
@@ -173,7 +177,7 @@ def test_expected_layout(tmp_path):
             "prevalence.model",
         )
     )
-    assert frame.attrs["kind"] == "expected"
+    assert meta(frame, "kind") == "expected"
     assert frame[["practice_code", "expected_prevalence"]].values.tolist() == [["Z99001", 0.25]]
 
 
@@ -204,7 +208,8 @@ def test_mapping_relative_to_pack_and_unmapped(tmp_path):
     (tmp_path / "datapack.toml").write_text('[pack]\nname = "t"\n')
     (tmp_path / "qof").mkdir()
     (tmp_path / "qof" / "map.csv").write_text(
-        "PCN_ODS_CODE,PCN_NAME,PRACTICE_CODE,PRACTICE_NAME,SUB_ICB_ONS_CODE\nU1,North PCN,P1,One,E38000001\n"
+        "PCN_ODS_CODE,PCN_NAME,PRACTICE_CODE,PRACTICE_NAME,SUB_ICB_ONS_CODE\nU1,North "
+        "PCN,P1,One,E38000001\n"
     )
     path = tmp_path / "qof" / "prev.csv"
     path.write_text(
@@ -213,19 +218,19 @@ def test_mapping_relative_to_pack_and_unmapped(tmp_path):
     )
     frame = read_recorded(FileEntry("prevalence.recorded", (path,), {"mapping": "qof/map.csv"}))
     assert frame["pcn_code"].tolist()[0] == "U1" and pd.isna(frame["pcn_code"].iloc[1])
-    assert frame.attrs["unmapped_practices"] == ["P2"]
+    assert meta(frame, "unmapped_practices") == ["P2"]
 
 
 def test_lsoa_patients(tmp_path):
     head = "PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,LSOA_CODE,SEX,NUMBER_OF_PATIENTS\n"
     rows = "X,01APR2023,P1,ONE,E01000001,MALE,5\nX,01APR2023,P1,ONE,E01000001,FEMALE,7\n"
     frame = read_lsoa_patients(entry(tmp_path, head + rows, "gp.lsoa_patients"))
-    assert "lsoa21_code" in frame.columns and "assumed" in frame.attrs["note"]
+    assert "lsoa21_code" in frame.columns and "assumed" in meta(frame, "note")
     assert frame["patients"].sum() == 12
     old = read_lsoa_patients(
         entry(tmp_path, head + rows, "gp.lsoa_patients", "g.csv", vintage="LSOA11")
     )
-    assert "lsoa11_code" in old.columns and old.attrs["note"] == ""
+    assert "lsoa11_code" in old.columns and meta(old, "note") == ""
     with pytest.raises(DataValidationError, match="repeated"):
         read_lsoa_patients(entry(tmp_path, head + rows + rows, "gp.lsoa_patients", "h.csv"))
 

@@ -212,8 +212,9 @@ def test_code_table_covers_both_models_and_matches_fingertips(nb_dir, shared_dat
                 codes.add(row[0].strip())
                 codes |= {c.strip() for c in row if c.strip().isdigit() and len(c.strip()) == 3}
     assert codes <= set(table["old_la_code"])
-    # Every current ONS code is an upper-tier area in the real Fingertips export (April 2023 geography),
-    # and the abolished authorities' codes are in the 2015-17 export (pre-2019 geography).
+    # Every current ONS code is an upper-tier area in the real Fingertips export (April 2023
+    # geography), and the abolished authorities' codes are in the 2015-17 export (pre-2019
+    # geography).
     ft = pd.read_csv(shared_data / "fingertips" / "la_hospital_admissions_2324.csv", dtype=str)
     legacy = pd.read_csv(shared_data / "fingertips" / "indicators-CountyUA.data.csv", dtype=str)
     current = table[table["status"] == "current"]

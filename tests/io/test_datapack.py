@@ -8,6 +8,7 @@ import pytest
 
 from jsna.exceptions import GeographyError, JSNAError, SourceError
 from jsna.io.datapack import DataPack
+from jsna.meta import meta
 
 
 def write_pack(folder: Path, manifest: str, files: dict[str, str]) -> Path:
@@ -50,7 +51,7 @@ edition = "IoD2025"
     frame = pack.read("imd")
     assert frame["imd_decile"].tolist() == [1, 10]
     assert frame["imd_score"].tolist() == [50.5, 2.0]
-    assert frame.attrs["edition"] == "IoD2025"
+    assert meta(frame, "edition") == "IoD2025"
 
 
 def test_most_recent_edition_is_default_and_choice_is_honoured(tmp_path):
@@ -72,9 +73,9 @@ edition = "IoD2025"
             {"imd19.csv": IMD19, "imd25.csv": IMD25},
         )
     )
-    assert pack.read("imd").attrs["edition"] == "IoD2025"
+    assert meta(pack.read("imd"), "edition") == "IoD2025"
     old = pack.read("imd", edition="IoD2019")
-    assert old.attrs["edition"] == "IoD2019"
+    assert meta(old, "edition") == "IoD2019"
     assert "lsoa11_code" in old.columns
     with pytest.raises(SourceError, match="no imd file with"):
         pack.read("imd", edition="IoD2015")
@@ -140,7 +141,7 @@ def test_real_pack_opens_and_chooses_latest(shared_data):
     pack = DataPack.open(shared_data)
     assert pack.synthetic is False
     assert len(pack.areas) == 9
-    assert pack.read("imd").attrs["edition"] == "IoD2025"
+    assert meta(pack.read("imd"), "edition") == "IoD2025"
     assert pack.entry("neighbours.dfe").get("vintage") == "2025 model"
     assert pack.entry("boundaries.lsoa").get("vintage") == "LSOA21"
     assert pack.check_area("E08000014") == "E08000014"

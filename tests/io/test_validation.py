@@ -1,4 +1,4 @@
-"""jsna.io.validation: each check on small frames with real codes, then every real and demo frame."""
+"""jsna.io.validation and checks: small frames with real codes, then every real and demo frame."""
 
 from __future__ import annotations
 
@@ -14,21 +14,11 @@ import shapely
 from jsna.columns import FINGERTIPS_KEY as KEY_COLUMNS
 from jsna.exceptions import DataValidationError, GeographyError, JSNAError, SourceError
 from jsna.io import ROLES
+from jsna.io.checks import between, codes, counts, geometries, one_of, positive, unique
 from jsna.io.datapack import DataPack
-from jsna.io.validation import (
-    CHECKS,
-    between,
-    codes,
-    counts,
-    geometries,
-    limits_bracket_value,
-    one_of,
-    parse_period_start,
-    periods,
-    positive,
-    unique,
-    validate_frame,
-)
+from jsna.io.fingertips_checks import limits_bracket_value, parse_period_start, periods
+from jsna.io.validation import CHECKS, validate_frame
+from jsna.meta import copy_meta, with_meta
 
 SEFTON, LIVERPOOL = "E08000014", "E08000012"
 
@@ -73,7 +63,8 @@ def test_codes_reject_malformed_or_wrong_kind(kind, bad):
     frame = pd.DataFrame({"code": [bad]})
     with pytest.raises(
         GeographyError,
-        match=rf"x\.csv: column 'code' has values that are not .*{re.escape(repr(bad))}.*check for spaces",
+        match=rf"x\.csv: column 'code' has values that are not .*{re.escape(repr(bad))}.*check "
+        r"for spaces",
     ):
         codes({"code": kind})(frame, "x.csv")
 
@@ -135,7 +126,7 @@ def test_fingertips_area_type_must_match_code_kind():
         validate(bad, "all_data.csv")
 
 
-# --------------------------------------------------------------------------- keys, counts, denominators
+# ----------------------------------------------------------------- keys, counts, denominators
 
 
 def test_unique_reports_repeated_keys():
@@ -230,7 +221,8 @@ def test_one_of():
     one_of("sex", ["Persons", "Male", "Female"])(pd.DataFrame({"sex": ["Male", "Female"]}), "p.csv")
     with pytest.raises(
         DataValidationError,
-        match=r"column 'sex' has values 'M', 'F' \(2 in all\); expected one of Persons, Male, Female",
+        match=r"column 'sex' has values 'M', 'F' \(2 in all\); expected one of Persons, Male, "
+        r"Female",
     ):
         one_of("sex", ["Persons", "Male", "Female"])(
             pd.DataFrame({"sex": ["M", "F", "Male"]}), "p.csv"
@@ -296,7 +288,8 @@ def test_limits_bracket_value():
     swapped = frame.assign(lower_ci95=[115.907745, np.nan], upper_ci95=[114.528722, np.nan])
     with pytest.raises(
         DataValidationError,
-        match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '115.217 \(115.908 to 114.529\)'",
+        match=r"value outside its lower_ci95 to upper_ci95 limits in 1 rows: '115.217 \(115.908 "
+        r"to 114.529\)'",
     ):
         limits_bracket_value(swapped, "all_data.csv")
 
@@ -375,15 +368,15 @@ def test_validate_frame_names_the_source_and_returns_the_frame_unchanged():
     before = frame.copy()
     assert validate_frame("lookup.ward_lad", frame, where="given.csv") is frame
     pd.testing.assert_frame_equal(frame, before)
-    frame.attrs["source"] = "Ward_to_LAD.csv (role lookup.ward_lad)"
-    bad = frame.assign(lad23_code=[SEFTON, "E8000014"])
-    bad.attrs = dict(frame.attrs)
+    with_meta(frame, source="Ward_to_LAD.csv (role lookup.ward_lad)")
+    bad = copy_meta(frame.assign(lad23_code=[SEFTON, "E8000014"]), frame)
     with pytest.raises(
         GeographyError,
         match=r"^Ward_to_LAD\.csv \(role lookup\.ward_lad\): column 'lad23_code'.*'E8000014'",
     ):
         validate_frame("lookup.ward_lad", bad, where="given.csv")
-    bad.attrs = {}
+    bad = frame.assign(lad23_code=[SEFTON, "E8000014"])
+    with_meta(bad, source="")
     with pytest.raises(GeographyError, match=r"^given\.csv: column 'lad23_code'"):
         validate_frame("lookup.ward_lad", bad, where="given.csv")
 
@@ -415,7 +408,8 @@ def test_recorded_prevalence_layouts():
             practice.assign(register=[112.5, 317.0]),
             where="PREVALENCE_2223.csv",
         )
-    # The Commons Library authority file apportions registers: Hartlepool AF 2182.713659 of 97496.246774.
+    # The Commons Library authority file apportions registers:
+    # Hartlepool AF 2182.713659 of 97496.246774.
     lad = pd.DataFrame(
         {
             "lad_code": ["E06000001"],
@@ -496,7 +490,8 @@ def test_every_demo_frame_passes(demo_pack):
 @pytest.mark.shared
 def test_real_fingertips_with_a_shifted_row_fails(shared_data):
     frame = DataPack.open(shared_data).read("indicators.fingertips")
-    # England 90284 2010/11: value 115.21668, limits 114.528722 to 115.907745, count 107429 of 9324084.
+    # England 90284 2010/11: value 115.21668, limits 114.528722 to 115.907745,
+    # count 107429 of 9324084.
     first = frame.index[
         (frame["area_code"] == "E92000001")
         & (frame["period"] == "2010/11")

@@ -14,6 +14,7 @@ from jsna.io.geo import read_boundaries
 from jsna.io.imd import read_imd
 from jsna.io.lookups import read_lookup
 from jsna.io.population import read_population
+from jsna.meta import meta
 
 
 def entry(role, *paths, **attrs):
@@ -113,7 +114,7 @@ def test_real_imd2019_has_no_scores(shared_data):
     )
     assert "lsoa11_code" in old.columns
     assert old["imd_score"].isna().all()
-    assert old.attrs["has_scores"] is False
+    assert meta(old, "has_scores") is False
     assert old.loc[old["lsoa11_code"] == "E01006412", "imd_rank"].item() == 264
 
 
@@ -125,7 +126,7 @@ def test_real_population(shared_data):
             vintage="mid-2020, LSOA11, persons",
         )
     )
-    assert pop.attrs["persons_only"] is True
+    assert meta(pop, "persons_only") is True
     assert pop["lsoa11_code"].nunique() == 1562
     assert pop["population"].sum() == 2_503_902
     assert sorted(pop["age"].unique()) == list(range(91))
@@ -147,7 +148,7 @@ def test_population_by_sex_layout_and_bom(tmp_path):
     path = tmp_path / "sape.csv"
     path.write_text(header + "\n" + row + "\n", encoding="utf-8")
     pop = read_population(entry("population.lsoa", path))
-    assert pop.attrs["persons_only"] is False
+    assert meta(pop, "persons_only") is False
     assert set(pop["sex"]) == {"Female", "Male"}
     assert pop.groupby("sex")["population"].sum().to_dict() == {"Female": 91.0, "Male": 91.0}
 
