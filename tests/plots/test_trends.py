@@ -272,9 +272,9 @@ def test_charts_from_the_real_benchmark(shared_data):
         benchmark,
         headline,
         series,
-        units_label,
     )
     from jsna.io.datapack import DataPack
+    from jsna.publish.prose import units_label
 
     pack = DataPack.open(shared_data)
     data = pack.read("indicators.fingertips")
