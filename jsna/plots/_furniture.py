@@ -93,7 +93,8 @@ def to_bng(gdf, name: str) -> gpd.GeoDataFrame:
     wrong = kinds.notna() & ~kinds.isin(["Polygon", "MultiPolygon"])
     if wrong.any():
         raise DataValidationError(
-            f"{name} has {first_values(kinds[wrong])} geometries; maps need area boundaries (polygons)"
+            f"{name} has {first_values(kinds[wrong])} geometries; maps need area boundaries "
+            "(polygons)"
         )
     if gdf.crs.to_epsg() != BNG:
         return gdf.to_crs(BNG)
@@ -334,7 +335,8 @@ def _ward_labels(ax, frame, labels: str, label_style: str) -> list[str]:
             use_numbers = True
         elif clash.any():
             warnings.warn(
-                f"{int(clash.sum())} ward labels still overlap (e.g. {first_values(names[clash], 3)}); "
+                f"{int(clash.sum())} ward labels still overlap (e.g. "
+                f"{first_values(names[clash], 3)}); "
                 "use label_style='numbers' for a numbered key",
                 UserWarning,
                 stacklevel=3,
@@ -349,7 +351,9 @@ def _ward_labels(ax, frame, labels: str, label_style: str) -> list[str]:
 
 
 def _key(ax, lines: list[str], offset: float) -> float:
-    """Numbered-label key in as many columns as fit the figure width; returns its height (points)."""
+    """Numbered-label key in as many columns as fit the figure width;
+    returns its height (points).
+    """
     renderer = ax.figure.canvas.get_renderer()
     font = FontProperties(size=UNDER_FONTSIZE)
     to_points = 72 / ax.figure.dpi

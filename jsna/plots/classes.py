@@ -121,7 +121,8 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
     if scheme == "user_defined":
         if bins is None or len(bins) == 0:
             raise DataValidationError(
-                "scheme='user_defined' needs bins=, the upper bounds of the classes, e.g. [10, 20, 30]"
+                "scheme='user_defined' needs bins=, the upper bounds of the classes, e.g. [10, 20, "
+                "30]"
             )
         edges = np.asarray(bins, dtype=float)
         if np.isnan(edges).any() or (np.diff(edges) <= 0).any():
@@ -145,7 +146,8 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
         # spaced quantiles of the values instead, which is deterministic.
         sample = np.quantile(finite, np.linspace(0, 1, _JENKS_SAMPLE))
     with warnings.catch_warnings():
-        # mapclassify's pure-python Fisher-Jenks warns when numba is absent; it is exact, only slower
+        # mapclassify's pure-python Fisher-Jenks warns when numba is absent; it is exact, only
+        # slower
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
         classifier = _CLASSIFIERS[scheme](sample, k=int(k))
     return Classes(tuple(np.asarray(classifier.bins, dtype=float).tolist()), float(finite.min()))

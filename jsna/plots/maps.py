@@ -108,7 +108,8 @@ def ward_map(
     cmap : str or Colormap, optional
         Sequential colour map; default the jsna light-to-dark blues.
     legend_fmt : str, optional
-        Format of the class bounds, e.g. ``"{:,.0f}"``; default the fewest decimals that keep them distinct.
+        Format of the class bounds, e.g. ``"{:,.0f}"``; default the fewest decimals that keep them
+        distinct.
     legend : bool
         Draw the legend (small multiples draw one shared legend instead).
     labels : str, optional
@@ -237,7 +238,8 @@ def significance_map(
     unknown = classes.notna() & ~classes.isin(list(SIGNIFICANCE))
     if unknown.any():
         raise DataValidationError(
-            f"column={column!r} has classes {first_values(frame.loc[unknown, column])} that are not "
+            f"column={column!r} has classes {first_values(frame.loc[unknown, column])} that are "
+            "not "
             "Better, Similar, Worse, Higher, Lower or Not compared"
         )
     classes = classes.to_numpy(dtype=object, na_value=None)
@@ -310,7 +312,8 @@ def small_multiples(
     attribution: str | Sequence[str] | None = None,
     synthetic: bool = False,
 ):
-    """One ward map per column (wide frame) or per ``facet`` value (long frame), with shared classes.
+    """One ward map per column (wide frame) or per ``facet`` value (long frame), with shared
+    classes.
 
     The classes are computed once from all the values together (or are the
     fixed ``bins``), so colours mean the same in every panel, and one legend

@@ -47,14 +47,19 @@ def sentence(row: pd.Series, *, digits: int = 1) -> str:
     Examples
     --------
     >>> row = pd.Series({"indicator_id": 90284, "indicator_name": "Admissions for injuries (0-14)",
-    ...     "area_name": "Sefton", "sex": "Persons", "period": "2023/24", "value": 92.79, "lower_ci95": 83.86,
+    ...     "area_name": "Sefton", "sex": "Persons", "period": "2023/24", "value": 92.79,
+    ...     "lower_ci95": 83.86,
     ...     "upper_ci95": 101.92, "england_value": 72.71, "compared_to_england_95": "Worse",
     ...     "region_name": "North West region (statistical)", "region_value": 87.83,
-    ...     "compared_to_region_95": "Similar", "neighbour_model": "DfE 2025 model", "neighbour_rank": 7,
+    ...     "compared_to_region_95": "Similar", "neighbour_model": "DfE 2025 model",
+    ...     "neighbour_rank": 7,
     ...     "neighbour_rank_of": 11, "neighbour_mean": 90.1, "polarity": "low is good",
     ...     "recent_trend": "No significant change"})
-    >>> print(sentence(row))
-    Admissions for injuries (0-14), 2023/24: Sefton 92.8 (crude rate per 10,000 aged 0 to 14; 95% CI 83.9 to 101.9), worse than England (72.7) and similar to the North West region (statistical) (87.8); 7th of 11 with its DfE 2025 model statistical neighbours (1 = best; their mean 90.1); recent trend: no significant change.
+    >>> print(sentence(row))  # doctest: +NORMALIZE_WHITESPACE
+    Admissions for injuries (0-14), 2023/24: Sefton 92.8 (crude rate per 10,000 aged 0 to 14; 95% CI
+    83.9 to 101.9), worse than England (72.7) and similar to the North West region (statistical)
+    (87.8); 7th of 11 with its DfE 2025 model statistical neighbours (1 = best; their mean 90.1);
+    recent trend: no significant change.
     """
 
     def num(x):
@@ -100,7 +105,8 @@ def sentence(row: pd.Series, *, digits: int = 1) -> str:
             else "1 = highest"
         )
         text += (
-            f"; {rank}{suffix} of {int(row['neighbour_rank_of'])} with its {row['neighbour_model']} "
+            f"; {rank}{suffix} of {int(row['neighbour_rank_of'])} with its "
+            f"{row['neighbour_model']} "
             f"statistical neighbours ({best}; their mean {num(row['neighbour_mean'])})"
         )
     trend = row.get("recent_trend")

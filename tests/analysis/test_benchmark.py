@@ -1,4 +1,5 @@
-"""jsna.analysis.benchmark against Fingertips' own comparison and trend labels, DfE neighbours, and small cases.
+"""jsna.analysis.benchmark against Fingertips' own comparison and trend labels, DfE neighbours, and
+small cases.
 
 The real extracts (../shared/data/fingertips) are indicator 90284 (hospital admissions for
 injuries in children aged 0 to 14, crude rate per 10,000, low is good) downloaded twice, once
@@ -106,7 +107,8 @@ def test_compared_to_england_reproduces_fingertips(request, which, rows):
     )
     print(
         f"\n{which}: Compared to England reproduced on {at95.sum()} of {filled.sum()} rows "
-        f"({at95.mean():.1%}) at 95%; {at998.mean():.1%} at 99.8% (Fingertips compares this indicator at 95%)"
+        f"({at95.mean():.1%}) at 95%; {at998.mean():.1%} at 99.8% (Fingertips compares this "
+        "indicator at 95%)"
     )
     assert at95.all()
     assert not at998.all()
@@ -125,7 +127,8 @@ def test_compared_to_region_reproduces_fingertips(request, which, rows):
     assert region["parent_code"].str.startswith("E12").all()
     same = region["compared_to_parent"] == region["compared_to_region_95"]
     print(
-        f"\n{which}: Compared to region ({region['compared_to_parent_type'].iloc[0]}) reproduced on "
+        f"\n{which}: Compared to region ({region['compared_to_parent_type'].iloc[0]}) reproduced "
+        "on "
         f"{same.sum()} of {len(region)} rows ({same.mean():.1%})"
     )
     assert same.all()
@@ -197,15 +200,18 @@ def test_recent_trend_labels(admissions, campylobacter):
     )["recent_trend"]
     disagree = filled[~agree]
     print(
-        f"{len(disagree)} disagreements (Fingertips label vs jsna; the five points, 95% limits, chi-squared "
+        f"{len(disagree)} disagreements (Fingertips label vs jsna; the five points, 95% limits, "
+        "chi-squared "
         f"vs {CHI2_CRITICAL:.4f} and the leave-one-out slopes):"
     )
     for _, row in disagree.iterrows():
         points = _five_points(out, row)
         b, chi2, loo = _why(points)
         print(
-            f"  {row['area_name']} {row['sex']} {row['category'] if pd.notna(row['category']) else ''} "
-            f"{row['period']}: Fingertips {row['recent_trend']!r}, jsna {row['recent_trend_jsna']!r}; "
+            f"  {row['area_name']} {row['sex']} "
+            f"{row['category'] if pd.notna(row['category']) else ''} "
+            f"{row['period']}: Fingertips {row['recent_trend']!r}, jsna "
+            f"{row['recent_trend_jsna']!r}; "
             + ", ".join(
                 f"{p} {v:.1f} ({lo:.1f}-{hi:.1f})"
                 for p, v, lo, hi in points[
@@ -241,7 +247,8 @@ def test_recent_trend_labels(admissions, campylobacter):
     cmerged = joined(cdata, cout)
     cfilled = cmerged[cmerged["recent_trend"].notna()]
     print(
-        f"93356: Recent Trend agrees on {(cfilled['recent_trend'] == cfilled['recent_trend_jsna']).sum()} of "
+        "93356: Recent Trend agrees on "
+        f"{(cfilled['recent_trend'] == cfilled['recent_trend_jsna']).sum()} of "
         f"{len(cfilled)} rows (three periods: cannot be calculated)"
     )
     assert len(cfilled) == 182
@@ -350,8 +357,8 @@ def _frame(
     values: dict[str, list[float]], *, polarity=None, parent=None, half_width=2.0
 ) -> pd.DataFrame:
     rows = []
-    for code, series in values.items():
-        for i, v in enumerate(series):
+    for code, points in values.items():
+        for i, v in enumerate(points):
             rows.append(
                 {
                     "indicator_id": 1,
@@ -534,7 +541,9 @@ def test_inputs_not_mutated(admissions):
 
 
 def test_demo_pack_authority(demo_pack):
-    """On the synthetic pack: ten neighbours with data, the planted 'worse than England' recovered."""
+    """On the synthetic pack: ten neighbours with data, the planted
+    'worse than England' recovered.
+    """
     from jsna.demo.pack import load_truth
 
     pack = DataPack.open(demo_pack)
@@ -569,7 +578,7 @@ def test_demo_pack_authority(demo_pack):
         ).all()
 
 
-# --------------------------------------------------------------------------- summaries and the chapter
+# --------------------------------------------------------------------------- summaries and the chap
 def test_headline_and_neighbour_rows_for_sefton(pack, fingertips):
     data = fingertips[fingertips["indicator_id"] == 90284]
     comparators = Comparators.from_pack(pack)  # the 2025 model
@@ -614,7 +623,9 @@ def test_real_start_well_chapter(shared_data, tmp_path, area, name):
 
 
 def test_proportions_spc_and_trend_test():
-    """Proportions: SPC comparison on counts, and the chi-squared test for trend on counts (auto-detected)."""
+    """Proportions: SPC comparison on counts, and the chi-squared test for trend on counts
+    (auto-detected).
+    """
     from jsna.stats import recent_trend
 
     rows = []

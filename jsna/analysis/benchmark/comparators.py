@@ -68,9 +68,11 @@ class Comparators:
         >>> import tempfile, pathlib
         >>> from jsna.io.datapack import DataPack
         >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "nn.csv").write_text("area_code,neighbour_code,rank\\nE06999001,E06999002,1\\n")
+        >>> _ = (folder / "nn.csv").write_text(
+        ...     "area_code,neighbour_code,rank\\nE06999001,E06999002,1\\n")
         >>> _ = (folder / "datapack.toml").write_text(
-        ...     '[pack]\\nname = "x"\\n[[file]]\\nrole = "neighbours.list"\\npath = "nn.csv"\\nmodel = "local list"\\n')
+        ...     '[pack]\\nname = "x"\\n[[file]]\\nrole = "neighbours.list"\\npath = "nn.csv"\\n'
+        ...     'model = "local list"\\n')
         >>> Comparators.from_pack(DataPack.open(folder)).neighbour_frame()["model"].tolist()
         ['local list']
         """
@@ -85,7 +87,9 @@ class Comparators:
         return cls(neighbours=pack.read(role, **select))
 
     def neighbour_frame(self) -> pd.DataFrame:
-        """The neighbours as a long frame: area_code, neighbour_code, neighbour_name, rank, model, status, note."""
+        """The neighbours as a long frame: area_code, neighbour_code, neighbour_name, rank, model,
+        status, note.
+        """
         columns = [
             S.AREA_CODE,
             "neighbour_code",
@@ -123,7 +127,8 @@ class Comparators:
             )
         if not model:
             raise DataValidationError(
-                "the neighbour model has no name; give Comparators(neighbour_model='...') so outputs can say "
+                "the neighbour model has no name; give Comparators(neighbour_model='...') so "
+                "outputs can say "
                 "which neighbours were used"
             )
         frame["model"] = str(model)

@@ -32,7 +32,8 @@ __all__ = ["benchmark"]
 
 # --------------------------------------------------------------------------- helpers
 def _one_row_per_key(df: pd.DataFrame, key: np.ndarray) -> np.ndarray:
-    """Positions of one copy of each row repeated once per parent view; conflicting copies are an error.
+    """Positions of one copy of each row repeated once per parent view; conflicting copies are an
+    error.
 
     ``key`` numbers the indicator, area, sex, age, category and period of each row.
     """
@@ -52,7 +53,8 @@ def _one_row_per_key(df: pd.DataFrame, key: np.ndarray) -> np.ndarray:
         row = df.iloc[clash[0]]
         shown = ", ".join(f"{c}={row[c]!r}" for c in KEY_COLUMNS if not pd.isna(row[c]))
         raise DataValidationError(
-            f"indicators: the same indicator, area, sex, age, category and period has different values in "
+            "indicators: the same indicator, area, sex, age, category and period has different "
+            "values in "
             f"different rows ({shown}; {int(pd.unique(key[clash]).size)} key(s) in all); "
             "keep one download of each indicator"
         )
@@ -108,7 +110,8 @@ def _regions(
     ]
     several = pairs[S.AREA_CODE].duplicated(keep=False)
     if several.any():
-        # an area downloaded against several parents (region, ICB ...): its region is the one of region type
+        # an area downloaded against several parents (region, ICB ...): its region is the one of
+        # region type
         types = df.drop_duplicates(S.AREA_CODE).set_index(S.AREA_CODE)[S.AREA_TYPE]
         is_region = pairs[S.PARENT_CODE].map(types).str.contains("region", case=False).fillna(False)
         regions = pairs[several & is_region]
@@ -200,17 +203,21 @@ def benchmark(
     ...     for i, year in enumerate(range(2019, 2024)):
     ...         v = base - 5 * i
     ...         rows.append({"indicator_id": 1, "indicator_name": "Admissions", "area_code": code,
-    ...                      "area_name": code, "area_type": kind, "parent_code": parent, "sex": "Persons",
-    ...                      "age": "<15 yrs", "category_type": None, "category": None, "period": str(year),
+    ...                      "area_name": code, "area_type": kind, "parent_code": parent,
+    ...                      "sex": "Persons",
+    ...                      "age": "<15 yrs", "category_type": None, "category": None,
+    ...                      "period": str(year),
     ...                      "period_sortable": year * 10000, "value": v, "lower_ci95": v - 4,
     ...                      "upper_ci95": v + 4, "lower_ci99_8": v - 6, "upper_ci99_8": v + 6})
     >>> data = pd.DataFrame(rows)
     >>> out = benchmark(data, "E08000014",
-    ...                 Comparators(neighbours={"E08000014": ["E08000015"]}, neighbour_model="local"),
+    ...                 Comparators(neighbours={"E08000014": ["E08000015"]},
+    ...                 neighbour_model="local"),
     ...                 polarity="low is good")
     >>> latest = out.iloc[-1]
     >>> latest[["value", "england_value", "compared_to_england_95", "region_value",
-    ...         "compared_to_region_99_8", "neighbour_mean", "neighbour_rank", "neighbour_model"]].to_dict()
+    ...         "compared_to_region_99_8", "neighbour_mean", "neighbour_rank",
+    ...         "neighbour_model"]].to_dict()
     ... # doctest: +NORMALIZE_WHITESPACE
     {'value': 110.0, 'england_value': 80.0, 'compared_to_england_95': 'Worse', 'region_value': 90.0,
      'compared_to_region_99_8': 'Worse', 'neighbour_mean': 75.0, 'neighbour_rank': 2,
@@ -221,7 +228,8 @@ def benchmark(
     comparators = comparators if comparators is not None else Comparators()
     if not isinstance(comparators, Comparators):
         raise DataValidationError(
-            f"comparators is a {type(comparators).__name__}; give a jsna.analysis.benchmark.Comparators"
+            f"comparators is a {type(comparators).__name__}; give a "
+            "jsna.analysis.benchmark.Comparators"
         )
     check_columns(indicators, {"indicators": REQUIRED_COLUMNS})
     if indicators.empty:
@@ -313,7 +321,9 @@ def benchmark(
     b = np.where(has_base, b, 0).astype(np.intp)
 
     def at(columns: np.ndarray) -> np.ndarray:
-        """Benchmark values of each output row from the all-people series in the given area columns."""
+        """Benchmark values of each output row from the all-people series
+        in the given area columns.
+        """
         ok = has_base & (columns >= 0)
         return np.where(ok, values[b, np.where(columns >= 0, columns, 0)], np.nan)
 
@@ -344,7 +354,8 @@ def benchmark(
 
     add_neighbour_summaries(out, values, s, a, area_codes, column_of, comparators, names)
     add_type_spread(out, data, values, s, a, area_codes)
-    # each series' line (the same indicator, sex, age, category and period range over time) and time order
+    # each series' line (the same indicator, sex, age, category and period range over time) and time
+    # order
     line_of_series = (
         series_keys.groupby(LINE_COLUMNS[:1] + LINE_COLUMNS[2:], sort=False, dropna=False)
         .ngroup()

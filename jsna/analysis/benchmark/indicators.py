@@ -25,7 +25,8 @@ KNOWN_POLARITY: dict[int, str] = {
     20601: S.POLARITY_LOW_GOOD,  # Reception: prevalence of overweight (including obesity)
     20602: S.POLARITY_LOW_GOOD,  # Year 6: prevalence of overweight (including obesity)
     93563: S.POLARITY_LOW_GOOD,  # 5 year olds with experience of visibly obvious dental decay
-    90631: S.POLARITY_HIGH_GOOD,  # school readiness: good level of development at the end of Reception
+    # school readiness: good level of development at the end of Reception
+    90631: S.POLARITY_HIGH_GOOD,
     20401: S.POLARITY_LOW_GOOD,  # under 18s conception rate
     93085: S.POLARITY_LOW_GOOD,  # smoking status at time of delivery
     92443: S.POLARITY_LOW_GOOD,  # smoking prevalence in adults (18+)
@@ -78,7 +79,8 @@ def resolve_polarity(df: pd.DataFrame, polarity) -> pd.Series:
         out = ids.map({int(k): v for k, v in polarity.items()}).astype("str")
     elif polarity is not None:
         raise DataValidationError(
-            f"polarity is a {type(polarity).__name__}; give one of {', '.join(map(repr, S.POLARITIES))} or a "
+            f"polarity is a {type(polarity).__name__}; give one of "
+            f"{', '.join(map(repr, S.POLARITIES))} or a "
             "mapping of indicator id to polarity"
         )
     if S.POLARITY in df:
@@ -92,7 +94,8 @@ def resolve_polarity(df: pd.DataFrame, polarity) -> pd.Series:
     unknown = out.isna()
     if unknown.any():
         warnings.warn(
-            f"benchmark: no polarity for indicator(s) {first_values(ids[unknown])}; compared with no judgement "
+            f"benchmark: no polarity for indicator(s) {first_values(ids[unknown])}; compared with "
+            "no judgement "
             "(Higher/Similar/Lower). Give polarity= or set polarity in datapack.toml",
             UserWarning,
             stacklevel=3,

@@ -35,8 +35,10 @@ def neighbour_coverage(
     --------
     >>> data = pd.DataFrame({"area_code": ["E08000015", "E08000015"], "indicator_id": [1, 1],
     ...                      "value": [1.0, 2.0]})
-    >>> c = Comparators(neighbours={"E08000014": ["E08000015", "E10000021"]}, neighbour_model="list")
-    >>> neighbour_coverage(data, "E08000014", c)[["neighbour_code", "rows_with_data", "comment"]].values.tolist()
+    >>> c = Comparators(neighbours={"E08000014": ["E08000015", "E10000021"]},
+    ...     neighbour_model="list")
+    >>> neighbour_coverage(data, "E08000014", c)[["neighbour_code", "rows_with_data",
+    ...     "comment"]].values.tolist()
     [['E08000015', 2, nan], ['E10000021', 0, 'no data in the indicator file']]
     """
     check_columns(indicators, {"indicators": [S.AREA_CODE, S.INDICATOR_ID, S.VALUE]})
@@ -63,7 +65,8 @@ def neighbour_coverage(
 def area_and_neighbours(
     indicators: pd.DataFrame, area: str, comparators: Comparators, **options
 ) -> pd.DataFrame:
-    """:func:`benchmark` rows of an area and of its neighbours that have data (for a neighbour bar chart or rug).
+    """:func:`benchmark` rows of an area and of its neighbours that have data (for a neighbour bar
+    chart or rug).
 
     ``options`` go to :func:`benchmark`. Adds ``model_rank``: 0 for the area,
     the neighbour's rank in the model otherwise. Neighbours without data are
@@ -71,9 +74,11 @@ def area_and_neighbours(
 
     Examples
     --------
-    >>> data = pd.DataFrame({"indicator_id": 1, "area_code": ["E92000001", "E06000001", "E06000002"],
+    >>> data = pd.DataFrame({"indicator_id": 1, "area_code": ["E92000001", "E06000001",
+    ...     "E06000002"],
     ...     "area_type": ["England", "UA", "UA"], "parent_code": [None, "E92000001", "E92000001"],
-    ...     "sex": "Persons", "age": "All", "category_type": None, "category": None, "period": "2024",
+    ...     "sex": "Persons", "age": "All", "category_type": None, "category": None,
+    ...     "period": "2024",
     ...     "period_sortable": 20240000, "value": [10.0, 12.0, 9.0], "lower_ci95": [9.9, 11.0, 8.0],
     ...     "upper_ci95": [10.1, 13.0, 10.0], "lower_ci99_8": np.nan, "upper_ci99_8": np.nan})
     >>> c = Comparators(neighbours={"E06000001": ["E06000002"]}, neighbour_model="list")
@@ -99,13 +104,16 @@ def area_and_neighbours(
 
 
 def latest(result: pd.DataFrame) -> pd.DataFrame:
-    """The rows of each area's latest period of every indicator, sex, age, category and period range.
+    """The rows of each area's latest period of every indicator, sex, age, category and period
+    range.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"indicator_id": [1, 1, 2], "area_code": "A", "sex": "Persons", "age": "All",
+    >>> df = pd.DataFrame({"indicator_id": [1, 1, 2], "area_code": "A", "sex": "Persons",
+    ...     "age": "All",
     ...                    "category_type": None, "category": None, "time_period_range": "1y",
-    ...                    "period": ["2023", "2024", "2020"], "period_sortable": [20230000, 20240000, 20200000]})
+    ...                    "period": ["2023", "2024", "2020"], "period_sortable": [20230000,
+    ...                    20240000, 20200000]})
     >>> latest(df)["period"].tolist()
     ['2024', '2020']
     """
@@ -116,16 +124,19 @@ def latest(result: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline(result: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator for a summary: the latest period, all people (no category), persons if published.
+    """One row per indicator for a summary: the latest period, all people (no category), persons if
+    published.
 
     Where an indicator has several sexes, ages or period ranges, the row kept is
     Persons (else the one sex published), then the one compared with most areas.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"indicator_id": [1, 1, 1, 2], "area_code": "A", "sex": ["Male", "Persons", "Persons", "Female"],
+    >>> df = pd.DataFrame({"indicator_id": [1, 1, 1, 2], "area_code": "A", "sex": ["Male",
+    ...     "Persons", "Persons", "Female"],
     ...     "age": "All", "category_type": None, "category": None, "time_period_range": "1y",
-    ...     "period": ["2024", "2024", "2023", "2024"], "period_sortable": [20240000, 20240000, 20230000, 20240000],
+    ...     "period": ["2024", "2024", "2023", "2024"], "period_sortable": [20240000, 20240000,
+    ...     20230000, 20240000],
     ...     "type_areas": 150})
     >>> headline(df)[["indicator_id", "sex", "period"]].values.tolist()
     [[1, 'Persons', '2024'], [2, 'Female', '2024']]
@@ -145,7 +156,8 @@ def headline(result: pd.DataFrame) -> pd.DataFrame:
 
 
 def series(result: pd.DataFrame, row: pd.Series, *, across_areas: bool = False) -> pd.DataFrame:
-    """Rows of ``result`` on the same line as ``row``: for a trend chart, or all areas for a bar chart.
+    """Rows of ``result`` on the same line as ``row``: for a trend chart, or all areas for a bar
+    chart.
 
     By default the row's area over time (same indicator, sex, age, category and
     period range), in time order; with ``across_areas=True`` every area in
@@ -153,10 +165,13 @@ def series(result: pd.DataFrame, row: pd.Series, *, across_areas: bool = False) 
 
     Examples
     --------
-    >>> df = pd.DataFrame({"indicator_id": 1, "area_code": ["A", "A", "B"], "sex": "Persons", "age": "All",
-    ...     "category_type": None, "category": None, "time_period_range": "1y", "period": ["2024", "2023", "2024"],
+    >>> df = pd.DataFrame({"indicator_id": 1, "area_code": ["A", "A", "B"], "sex": "Persons",
+    ...     "age": "All",
+    ...     "category_type": None, "category": None, "time_period_range": "1y", "period": ["2024",
+    ...     "2023", "2024"],
     ...     "period_sortable": [20240000, 20230000, 20240000]})
-    >>> series(df, df.iloc[0])["period"].tolist(), series(df, df.iloc[0], across_areas=True)["area_code"].tolist()
+    >>> series(df, df.iloc[0])["period"].tolist(), series(df, df.iloc[0],
+    ...     across_areas=True)["area_code"].tolist()
     (['2023', '2024'], ['A', 'B'])
     """
     columns = [c for c in LINE_COLUMNS if c in result.columns and c in row.index]

@@ -28,7 +28,8 @@ def trend_kinds(df: pd.DataFrame, trend_kind) -> pd.Series:
         return kinds.fillna(trend_kinds(df, "auto"))
     if trend_kind != "auto":
         raise DataValidationError(
-            f"trend_kind={trend_kind!r} must be 'auto', 'rate', 'proportion' or a mapping of indicator id to those"
+            f"trend_kind={trend_kind!r} must be 'auto', 'rate', 'proportion' or a mapping of "
+            "indicator id to those"
         )
     if S.COUNT not in df or S.DENOMINATOR not in df:
         return pd.Series("rate", index=df.index, dtype="str")
@@ -49,7 +50,9 @@ def trend_kinds(df: pd.DataFrame, trend_kind) -> pd.Series:
 
 
 def add_trends(out: pd.DataFrame, kinds: pd.Series, group: np.ndarray, time: np.ndarray) -> None:
-    """Recent trend of each line (``group``), written on its latest period (``time`` orders periods)."""
+    """Recent trend of each line (``group``), written on its latest period (``time`` orders
+    periods).
+    """
     frame = pd.DataFrame(
         {
             "_g": group,
