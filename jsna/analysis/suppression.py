@@ -132,7 +132,8 @@ class SuppressionRule:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise DataValidationError(
-                    f"SuppressionRule {name}={value!r} is not a whole number; give e.g. lower=1, upper=4"
+                    f"SuppressionRule {name}={value!r} is not a whole number; give e.g. lower=1, "
+                    "upper=4"
                 )
         if not 0 <= self.lower <= self.upper:
             raise DataValidationError(
@@ -211,10 +212,11 @@ def check_counts(
     Examples
     --------
     >>> check_counts(pd.DataFrame({"n": [0, 3, None]}), "n")
-    >>> check_counts(pd.DataFrame({"n": [2.5, -1]}), "n")
+    >>> check_counts(pd.DataFrame({"n": [2.5, -1]}), "n")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: count_columns column 'n' has counts that are not whole numbers: 2.5 (1 in all); counts of people must be whole - round or fix them before suppression
+    jsna.exceptions.DataValidationError: count_columns column 'n' has counts that are not whole
+    numbers: 2.5 (1 in all); counts of people must be whole - round or fix them before suppression
     """
     columns = as_list(columns)
     check_columns(df, {argument: columns})
@@ -224,7 +226,8 @@ def check_counts(
         bad = ~finite & ~np.isnan(values)
         if bad.any():
             raise DataValidationError(
-                f"{argument} column {column!r} has infinite counts: {first_values(values[bad].tolist())}; "
+                f"{argument} column {column!r} has infinite counts: "
+                f"{first_values(values[bad].tolist())}; "
                 "fix the division or input that produced them"
             )
         fractional = finite & (values != np.round(values))
@@ -237,7 +240,8 @@ def check_counts(
         negative = finite & (values < 0)
         if negative.any():
             raise DataValidationError(
-                f"{argument} column {column!r} has negative counts: {first_values(values[negative].tolist())}; "
+                f"{argument} column {column!r} has negative counts: "
+                f"{first_values(values[negative].tolist())}; "
                 "counts of people cannot be negative - fix the input data"
             )
 
@@ -322,12 +326,14 @@ def suppress(
     2       C   40.0     False
     3       D    0.0     False
     4  Sefton   55.0      True
-    >>> report.note
-    'Counts of 1 to 4 are shown as [c] to protect confidentiality (zeros are shown): 1 count here, and 1 further count so that it cannot be worked out from totals.'
+    >>> report.note  # doctest: +NORMALIZE_WHITESPACE
+    'Counts of 1 to 4 are shown as [c] to protect confidentiality (zeros are shown): 1 count here,
+    and 1 further count so that it cannot be worked out from totals.'
     """
     if not isinstance(rule, SuppressionRule):
         raise DataValidationError(
-            f"rule={rule!r} is not a SuppressionRule; give e.g. rule=SuppressionRule(lower=1, upper=4)"
+            f"rule={rule!r} is not a SuppressionRule; give e.g. rule=SuppressionRule(lower=1, "
+            "upper=4)"
         )
     counts = as_list(count_columns)
     if not counts:
@@ -365,8 +371,10 @@ def suppress(
             keys = _group_labels(df, by_cols, group, lost)
             unprotected_groups.extend(keys)
             warnings.warn(
-                f"suppress: in {column!r}, a suppressed count in group(s) {first_values(keys)} could still "
-                "be recovered from the group total (no other cell left to suppress); merge small groups "
+                f"suppress: in {column!r}, a suppressed count in group(s) {first_values(keys)} "
+                "could still "
+                "be recovered from the group total (no other cell left to suppress); merge small "
+                "groups "
                 "or leave the total out of the output",
                 UserWarning,
                 stacklevel=2,
@@ -444,7 +452,8 @@ def _total_rows(
     valid = column.isin([True, False]) & column.notna()
     if not valid.all():
         raise DataValidationError(
-            f"total column {total!r} must be True/False; found {first_values(column[~valid].tolist())}; "
+            f"total column {total!r} must be True/False; found "
+            f"{first_values(column[~valid].tolist())}; "
             "mark each group's total row with True and the other rows with False"
         )
     is_total = column.to_numpy(dtype=bool)

@@ -5,7 +5,8 @@ return the Figure); :func:`save_figure` is the only way figures leave the proces
 """
 
 from jsna.plots.charts import age_profile, bars_by_quintile, population_pyramid, ranked_bars
-from jsna.plots.maps import classify, significance_map, small_multiples, ward_map
+from jsna.plots.classes import classify
+from jsna.plots.maps import significance_map, small_multiples, ward_map
 from jsna.plots.save import SavedFigure, save_figure
 from jsna.plots.style import (
     AF_CATEGORICAL,

@@ -22,7 +22,8 @@ def check_column(frame: pd.DataFrame, column, argument: str) -> None:
     """``column`` must be one of the frame's columns."""
     if column not in frame.columns:
         raise DataValidationError(
-            f"{argument}={column!r} is not a column; columns are {first_values(map(str, frame.columns), 8)}"
+            f"{argument}={column!r} is not a column; columns are "
+            f"{first_values(map(str, frame.columns), 8)}"
         )
 
 
@@ -40,7 +41,8 @@ def numeric(
     values = series.to_numpy(dtype=float, na_value=np.nan)
     if non_negative and (values < 0).any():
         raise DataValidationError(
-            f"{argument}={column!r} has negative values {first_values(values[values < 0])}; counts cannot be negative"
+            f"{argument}={column!r} has negative values {first_values(values[values < 0])}; counts "
+            "cannot be negative"
         )
     return values
 
@@ -49,7 +51,8 @@ def text_required(value, argument: str) -> str:
     """A non-empty label such as an axis title with its units."""
     if not isinstance(value, str) or not value.strip():
         raise DataValidationError(
-            f"{argument} is empty; say what is shown and its units, e.g. 'Rate per 100,000 population'"
+            f"{argument} is empty; say what is shown and its units, e.g. 'Rate per 100,000 "
+            "population'"
         )
     return value.strip()
 

@@ -54,11 +54,13 @@ def _labels(frame: pd.DataFrame, column, argument: str) -> list[str]:
     labels = frame[column].astype("string")
     if labels.isna().any():
         raise DataValidationError(
-            f"{argument}={column!r} has missing labels in rows {first_values(frame.index[labels.isna()])}"
+            f"{argument}={column!r} has missing labels in rows "
+            f"{first_values(frame.index[labels.isna()])}"
         )
     if labels.duplicated().any():
         raise DataValidationError(
-            f"{argument}={column!r} repeats {first_values(labels[labels.duplicated()])}; give one row per {argument}"
+            f"{argument}={column!r} repeats {first_values(labels[labels.duplicated()])}; give one "
+            f"row per {argument}"
         )
     return labels.tolist()
 
@@ -82,7 +84,8 @@ def _shares(frame, columns, arguments, percent: bool):
         total = np.nansum(values)
         if total <= 0:
             raise DataValidationError(
-                f"the population in {', '.join(map(repr, columns))} sums to {total:g}; nothing to show"
+                f"the population in {', '.join(map(repr, columns))} sums to {total:g}; nothing to "
+                "show"
             )
         values = values / total * 100
     return values
@@ -91,7 +94,8 @@ def _shares(frame, columns, arguments, percent: bool):
 def _comparator_shares(comparator, age, columns, arguments, ages, percent: bool):
     if not percent:
         raise DataValidationError(
-            "comparator= needs percent=True: populations of different sizes compare only as shares of their totals"
+            "comparator= needs percent=True: populations of different sizes compare only as shares "
+            "of their totals"
         )
     check_frame(comparator, "comparator")
     theirs = _labels(comparator, age, "age")
@@ -99,7 +103,8 @@ def _comparator_shares(comparator, age, columns, arguments, ages, percent: bool)
     extra = [a for a in theirs if a not in ages]
     if missing or extra:
         raise DataValidationError(
-            f"comparator age bands differ from df's: missing {first_values(missing) if missing else 'none'}, "
+            "comparator age bands differ from df's: missing "
+            f"{first_values(missing) if missing else 'none'}, "
             f"extra {first_values(extra) if extra else 'none'}; give both on the same bands"
         )
     ordered = comparator.set_axis(theirs).loc[ages]
@@ -151,7 +156,8 @@ def population_pyramid(
     Examples
     --------
     >>> import pandas as pd
-    >>> pop = pd.DataFrame({"age": ["0-39", "40-79", "80+"], "m": [400, 350, 50], "f": [380, 360, 90]})
+    >>> pop = pd.DataFrame({"age": ["0-39", "40-79", "80+"], "m": [400, 350, 50], "f": [380, 360,
+    ...     90]})
     >>> ax = population_pyramid(pop, age="age", male="m", female="f")
     >>> ax.get_xlabel()
     'Percentage of total population (%)'
@@ -215,7 +221,8 @@ def age_profile(
     percent: bool = True,
     value_label: str | None = None,
 ):
-    """Age profile of a persons-only population: a column per age band, with an optional comparator outline.
+    """Age profile of a persons-only population: a column per age band, with an optional comparator
+    outline.
 
     Parameters
     ----------
@@ -334,7 +341,8 @@ def bars_by_quintile(
     bad = ~np.isin(q, [1, 2, 3, 4, 5])
     if bad.any():
         raise DataValidationError(
-            f"quintile={quintile!r} has values {first_values(df.loc[bad, quintile])} that are not 1 to 5 (1 = most deprived)"
+            f"quintile={quintile!r} has values {first_values(df.loc[bad, quintile])} that are not "
+            "1 to 5 (1 = most deprived)"
         )
     if pd.Series(q).duplicated().any():
         raise DataValidationError(
@@ -396,7 +404,8 @@ def ranked_bars(
     reference_label: str = "England",
     sort: str | None = "descending",
 ):
-    """Horizontal bars of areas (or practices, or groups) ranked by value, with confidence intervals.
+    """Horizontal bars of areas (or practices, or groups) ranked by value, with confidence
+    intervals.
 
     The benchmarking and prevalence charts are built on this: colour the bars
     by Fingertips significance (with a hatch cue and a legend), or pick out
@@ -433,7 +442,8 @@ def ranked_bars(
     --------
     >>> import pandas as pd
     >>> la = pd.DataFrame({"area": ["Sefton", "Wirral", "Knowsley"], "rate": [5.0, 7.0, 6.0]})
-    >>> ax = ranked_bars(la, label="area", value="rate", value_label="Rate per 1,000", highlight="Sefton")
+    >>> ax = ranked_bars(la, label="area", value="rate", value_label="Rate per 1,000",
+    ...     highlight="Sefton")
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Wirral', 'Knowsley', 'Sefton']
     """
@@ -462,7 +472,8 @@ def ranked_bars(
         unknown = ~classes.isin(list(SIGNIFICANCE))
         if unknown.any():
             raise DataValidationError(
-                f"significance={significance!r} has classes {first_values(frame.loc[unknown, significance])} "
+                f"significance={significance!r} has classes "
+                f"{first_values(frame.loc[unknown, significance])} "
                 "that are not Better, Similar, Worse, Higher, Lower or Not compared"
             )
         styles = [SIGNIFICANCE[c] for c in classes]

@@ -51,7 +51,9 @@ def _wrap(label: str, width: int) -> str:
 
 
 def _legend_below(ax, handles, title=None, ncols=2) -> None:
-    """Legend under the axes: a figure legend outside the axes when jsna made the figure, else an axes one."""
+    """Legend under the axes: a figure legend outside the axes when jsna made the figure, else an
+    axes one.
+    """
     if getattr(ax, "_jsna_own_figure", False):
         ax.figure.legend(handles=handles, title=title, loc="outside lower center", ncols=ncols)
     else:
@@ -161,7 +163,8 @@ def trend_chart(
     --------
     >>> df = pd.DataFrame({"period": ["2021/22", "2022/23", "2023/24"], "value": [90.0, 85.0, 80.0],
     ...     "lower_ci95": [85.0, 80.0, 75.0], "upper_ci95": [95.0, 90.0, 85.0],
-    ...     "england_value": [75.0, 74.0, 73.0], "compared_to_england_95": ["Worse", "Worse", "Similar"]})
+    ...     "england_value": [75.0, 74.0, 73.0], "compared_to_england_95": ["Worse", "Worse",
+    ...     "Similar"]})
     >>> ax = trend_chart(df, value_label="Admissions per 10,000", neighbour_mean=None,
     ...                  neighbour_min=None, neighbour_max=None, area_label="Sefton")
     >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
@@ -176,7 +179,8 @@ def trend_chart(
     periods = frame[period].astype("string")
     if periods.duplicated().any():
         raise DataValidationError(
-            f"period={period!r} repeats {first_values(periods[periods.duplicated()])}; give one area, indicator, "
+            f"period={period!r} repeats {first_values(periods[periods.duplicated()])}; give one "
+            "area, indicator, "
             "sex and age (one row per period)"
         )
     values = numeric(frame, value, "value")
@@ -347,9 +351,11 @@ def spine_chart(
 
     Examples
     --------
-    >>> df = pd.DataFrame({"indicator_name": ["Injuries 0-14", "School readiness"], "value": [92.8, 66.0],
+    >>> df = pd.DataFrame({"indicator_name": ["Injuries 0-14", "School readiness"], "value": [92.8,
+    ...     66.0],
     ...     "england_value": [72.7, 68.0], "type_min": [29.3, 55.0], "type_q25": [59.9, 64.0],
-    ...     "type_q75": [87.1, 71.0], "type_max": [149.0, 78.0], "polarity": ["low is good", "high is good"],
+    ...     "type_q75": [87.1, 71.0], "type_max": [149.0, 78.0], "polarity": ["low is good",
+    ...     "high is good"],
     ...     "compared_to_england_95": ["Worse", "Similar"]})
     >>> ax = spine_chart(df, area_label="Sefton")
     >>> [t.get_text() for t in ax.get_yticklabels()]
@@ -480,7 +486,8 @@ def tartan_rug(
     digits: int = 1,
     ax=None,
 ):
-    """Areas (columns) by indicators (rows), each cell coloured by significance, with its value and class in words.
+    """Areas (columns) by indicators (rows), each cell coloured by significance, with its value and
+    class in words.
 
     Parameters
     ----------
@@ -503,7 +510,8 @@ def tartan_rug(
     Examples
     --------
     >>> df = pd.DataFrame({"area_name": ["Sefton", "Wirral", "Sefton", "Wirral"],
-    ...     "indicator_name": ["Injuries", "Injuries", "Obesity", "Obesity"], "value": [92.8, 80.1, 24.0, 22.0],
+    ...     "indicator_name": ["Injuries", "Injuries", "Obesity", "Obesity"], "value": [92.8, 80.1,
+    ...     24.0, 22.0],
     ...     "compared_to_england_95": ["Worse", "Similar", "Better", "Similar"]})
     >>> ax = tartan_rug(df, highlight="Sefton")
     >>> sorted(t.get_text() for t in ax.texts)[:2]
@@ -519,7 +527,8 @@ def tartan_rug(
     pairs = df[[area, indicator]].astype(str)
     if pairs.duplicated().any():
         raise DataValidationError(
-            f"{first_values(pairs[pairs.duplicated()].agg(' / '.join, axis=1))} appear more than once; "
+            f"{first_values(pairs[pairs.duplicated()].agg(' / '.join, axis=1))} appear more than "
+            "once; "
             "give one row per area and indicator (one period, sex and age)"
         )
     areas = list(dict.fromkeys(pairs[area]))
@@ -630,7 +639,8 @@ def neighbour_bars(
     sort: str | None = "descending",
     ax=None,
 ):
-    """The area and its statistical neighbours ranked, with 95% confidence intervals and the England line.
+    """The area and its statistical neighbours ranked, with 95% confidence intervals and the England
+    line.
 
     Built on :func:`jsna.plots.ranked_bars`: bars coloured (and hatched) by
     their comparison with England, the England value as a dashed line, and
@@ -639,7 +649,8 @@ def neighbour_bars(
     Parameters
     ----------
     df : DataFrame
-        One row per area (e.g. :func:`jsna.analysis.benchmark.area_and_neighbours` for one indicator and period).
+        One row per area (e.g. :func:`jsna.analysis.benchmark.area_and_neighbours` for one indicator
+        and period).
     value_label : str
         Value axis label with units (required).
     label, value, lower, upper, significance : str
@@ -658,7 +669,8 @@ def neighbour_bars(
     Examples
     --------
     >>> df = pd.DataFrame({"area_name": ["Sefton", "Wirral", "Bury"], "value": [92.8, 110.0, 70.0],
-    ...     "lower_ci95": [83.9, 100.0, 60.0], "upper_ci95": [101.9, 120.0, 80.0], "england_value": 72.7,
+    ...     "lower_ci95": [83.9, 100.0, 60.0], "upper_ci95": [101.9, 120.0,
+    ...     80.0], "england_value": 72.7,
     ...     "compared_to_england_95": ["Worse", "Worse", "Similar"]})
     >>> ax = neighbour_bars(df, value_label="Admissions per 10,000", highlight="Sefton")
     >>> [t.get_text() for t in ax.get_yticklabels()]
@@ -671,7 +683,8 @@ def neighbour_bars(
         distinct = np.unique(values[np.isfinite(values)])
         if len(distinct) > 1:
             raise DataValidationError(
-                f"england={england!r} holds several values {first_values(distinct)}; give one indicator and period"
+                f"england={england!r} holds several values {first_values(distinct)}; give one "
+                "indicator and period"
             )
         reference = float(distinct[0]) if len(distinct) else None
     elif england is not None:

@@ -90,8 +90,10 @@ def check_finite(df: pd.DataFrame, values: np.ndarray, column: str, argument: st
     infinite = np.isinf(values)
     if infinite.any():
         raise DataValidationError(
-            f"{argument} column {column!r} has infinite values: {first_values(values[infinite].tolist())} "
-            f"(rows {first_values(df.index[infinite].tolist(), 3)}); correct them, or make them NaN if "
+            f"{argument} column {column!r} has infinite values: "
+            f"{first_values(values[infinite].tolist())} "
+            f"(rows {first_values(df.index[infinite].tolist(), 3)}); correct them, or make them "
+            "NaN if "
             "they are missing (an infinite value usually comes from a division by zero upstream)"
         )
 
@@ -102,10 +104,11 @@ def check_rows(df: pd.DataFrame, function: str) -> None:
     Examples
     --------
     >>> check_rows(pd.DataFrame({"n": [1]}), "proportion")
-    >>> check_rows(pd.DataFrame({"n": []}), "proportion")
+    >>> check_rows(pd.DataFrame({"n": []}), "proportion")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    jsna.exceptions.DataValidationError: proportion: the data have no rows; check your filter (or the file it came from) before computing a statistic
+    jsna.exceptions.DataValidationError: proportion: the data have no rows; check your filter (or
+    the file it came from) before computing a statistic
     """
     if len(df) == 0:
         raise DataValidationError(
@@ -189,7 +192,9 @@ def group_runs(
 
 
 def _differs_from_previous(series: pd.Series) -> np.ndarray | None:
-    """Whether each row's value differs from the row before (NaN differs from NaN); None if unknown."""
+    """Whether each row's value differs from the row before (NaN differs
+    from NaN); None if unknown.
+    """
     if isinstance(series.dtype, pd.CategoricalDtype):
         values = series.cat.codes.to_numpy()
     else:
@@ -240,7 +245,9 @@ _NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 
 
 def _period_key(label) -> tuple[float, int, int] | None:
-    """(year, quarter, month) of a period label such as "2019/20", "2017 - 19", "2020 Q3" or "Mar 2021"."""
+    """(year, quarter, month) of a period label such as "2019/20", "2017 - 19", "2020 Q3" or "Mar
+    2021".
+    """
     text = str(label)
     if _NUMBER.match(text):
         return float(text), 0, 0
@@ -287,7 +294,8 @@ def period_ranks(df: pd.DataFrame, period: str, argument: str = "period") -> np.
     bad = [label for label, key in zip(uniques, keys, strict=True) if key is None]
     if bad:
         raise DataValidationError(
-            f"{argument} column {period!r} has labels that are not time periods: {first_values(bad)}; "
+            f"{argument} column {period!r} has labels that are not time periods: "
+            f"{first_values(bad)}; "
             "give a column that sorts in time order (Fingertips' period_sortable, or a year)"
         )
     order = np.unique(np.array(keys, dtype=float), axis=0, return_inverse=True)[1].reshape(-1)
@@ -297,7 +305,8 @@ def period_ranks(df: pd.DataFrame, period: str, argument: str = "period") -> np.
 def group_sum(
     values: np.ndarray, codes: np.ndarray, size: int, starts: np.ndarray | None
 ) -> np.ndarray:
-    """Sum ``values`` within groups: ``np.add.reduceat`` over runs when ``starts`` is given, else bincount.
+    """Sum ``values`` within groups: ``np.add.reduceat`` over runs when ``starts`` is given, else
+    bincount.
 
     Examples
     --------

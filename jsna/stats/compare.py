@@ -38,7 +38,8 @@ def polarity_values(df: pd.DataFrame, polarity: str) -> np.ndarray:
             )
         return values
     raise DataValidationError(
-        f"polarity={polarity!r} is neither one of {', '.join(map(repr, POLARITIES))} nor a column of the data"
+        f"polarity={polarity!r} is neither one of {', '.join(map(repr, POLARITIES))} nor a column "
+        "of the data"
     )
 
 
@@ -145,8 +146,10 @@ def compare(
         swapped = lower > upper
         if swapped.any():
             raise DataValidationError(
-                f"lower limit column {lower_name!r} is above upper limit column {upper_name!r} in rows "
-                f"{first_values(df.index[swapped].tolist())} (e.g. {lower[swapped][0]:g} > {upper[swapped][0]:g}); "
+                f"lower limit column {lower_name!r} is above upper limit column {upper_name!r} in "
+                "rows "
+                f"{first_values(df.index[swapped].tolist())} (e.g. {lower[swapped][0]:g} > "
+                f"{upper[swapped][0]:g}); "
                 "the limits look swapped: check which column is which"
             )
         missing = (

@@ -71,7 +71,9 @@ _START = re.compile(r"^(\d+)(?:\.0)?$")
 
 
 def _band_key(label) -> tuple[int, int | None] | None:
-    """(start, end) ages of a band label; end None for an open band ("90+"), -1 for a bare start age."""
+    """(start, end) ages of a band label; end None for an open band ("90+"), -1 for a bare start
+    age.
+    """
     text = " ".join(str(label).split())
     if match := _RANGE.match(text):
         return int(match[1]), int(match[2])
@@ -83,7 +85,9 @@ def _band_key(label) -> tuple[int, int | None] | None:
 
 
 def _standard_positions(labels: Sequence, standard: Mapping[str, float]) -> np.ndarray:
-    """Position in ``standard`` of the band each label names, or an error naming the labels that fit none."""
+    """Position in ``standard`` of the band each label names, or an error naming the labels that fit
+    none.
+    """
     by_key: dict[tuple, int] = {}
     by_start: dict[int, int] = {}
     for position, band in enumerate(standard):
@@ -261,7 +265,8 @@ def dsr(
     check_rows(df, "dsr")
     if not (standard_column or isinstance(standard, Mapping) or isinstance(standard, str)):
         raise DataValidationError(
-            f"standard={standard!r} is not 'esp2013', a column name or a mapping of band label to weight"
+            f"standard={standard!r} is not 'esp2013', a column name or a mapping of band label to "
+            "weight"
         )
     by = as_list(by)
     x = numeric_column(df, count, "count")
@@ -297,9 +302,12 @@ def dsr(
         if absent.any():
             names = [name for name, gone in zip(mapping, absent, strict=True) if gone]
             raise DataValidationError(
-                f"age_band column {age_band!r} has no rows for standard band(s) {first_values(names)}; "
-                "give every group a row for every band (count 0 with its population where there were no "
-                "events), or for an age-restricted indicator give standard= only the bands it covers"
+                f"age_band column {age_band!r} has no rows for standard band(s) "
+                f"{first_values(names)}; "
+                "give every group a row for every band (count 0 with its population where there "
+                "were no "
+                "events), or for an age-restricted indicator give standard= only the bands it "
+                "covers"
             )
         w = band_weights[band]
 
@@ -310,7 +318,8 @@ def dsr(
         f = numeric_column(df, event_frequency, "event_frequency")
         if np.isnan(f).any() or (f < 1).any():
             raise DataValidationError(
-                f"event_frequency column {event_frequency!r} must hold event counts of 1 or more per person; "
+                f"event_frequency column {event_frequency!r} must hold event counts of 1 or more "
+                "per person; "
                 f"found {first_values(df.loc[~(f >= 1), event_frequency].tolist())}"
             )
         method = "Dobson, with confidence adjusted for non-independent events"
@@ -329,7 +338,8 @@ def dsr(
     if f is None and repeated is not None:
         dup = df[age_band].to_numpy()[repeated]
         raise DataValidationError(
-            f"age_band {first_values(dup.tolist())} appears more than once in a group; give one row per "
+            f"age_band {first_values(dup.tolist())} appears more than once in a group; give one "
+            "row per "
             "group and age band (or name the event_frequency column for non-independent events)"
         )
     if f is not None:

@@ -33,7 +33,38 @@ DSR_TOO_FEW = "Not applicable for events less than 10 for dsrs"
 
 
 def sigma_adjustment(p: float, population, average, side: str, multiplier: float):
-    """Proportion at which a Wilson interval for ``population`` just reaches ``average``."""
+    """Proportion at which a Wilson interval for ``population`` just reaches ``average``.
+
+    The funnel limit of a proportion (the Fingertips and PHEindicatormethods
+    method): the value of an area of that ``population`` whose Wilson score
+    interval at probability ``p`` has ``average`` as its edge.
+
+    Parameters
+    ----------
+    p : float
+        One-sided probability of the limit, e.g. 0.975 for the 95% funnel and
+        0.999 for the 99.8% funnel.
+    population : float or array-like
+        Denominators along the funnel's x axis.
+    average : float
+        The baseline proportion (0 to 1).
+    side : {"low", "high"}
+        The lower or upper limit.
+    multiplier : float
+        Scale of the result (100 for percentages).
+
+    Returns
+    -------
+    ndarray
+        The limit at each population, times ``multiplier`` (NaN where undefined).
+
+    Examples
+    --------
+    >>> sigma_adjustment(0.975, [100, 1000], 0.2, "low", 100).round(2).tolist()
+    [12.16, 17.52]
+    >>> sigma_adjustment(0.975, [100, 1000], 0.2, "high", 100).round(2).tolist()
+    [27.84, 22.48]
+    """
     population = np.asarray(population, dtype=float)
     z2 = stats.norm.ppf(p) ** 2
     first = average * (population / z2 + 1)

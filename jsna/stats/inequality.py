@@ -283,7 +283,8 @@ def sii(
             bad = (x < 0) | (x > 1)
             if bad.any():
                 raise DataValidationError(
-                    f"{argument} column {column!r} has proportions outside 0-1: {first_values(x[bad])}; "
+                    f"{argument} column {column!r} has proportions outside 0-1: "
+                    f"{first_values(x[bad])}; "
                     "give proportions on the 0-1 scale and use multiplier=100 for percentages"
                 )
     if se is None and (up < lo).any():
@@ -315,7 +316,8 @@ def sii(
         g, k = np.argwhere(counts > 1)[0]
         where = "" if not by_cols else f" in group {group_labels(keys, np.arange(ng) == g)}"
         raise DataValidationError(
-            f"quantile {levels_q[k]:g} appears {counts[g, k]} times{where}; each group needs one row "
+            f"quantile {levels_q[k]:g} appears {counts[g, k]} times{where}; each group needs one "
+            "row "
             "per quantile: add the missing grouping column to by= or sum the rows first"
         )
 
@@ -338,7 +340,8 @@ def sii(
         (f"not exactly one row for each of the {nq} quantiles", ~complete),
         (
             "a missing or unusable value, limit, standard error or population "
-            "(NaN, zero population, or a rate of 0 / proportion of 0 or 1 that cannot be transformed)",
+            "(NaN, zero population, or a rate of 0 / proportion of 0 or 1 that cannot be "
+            "transformed)",
             complete & ~usable,
         ),
     ]

@@ -33,7 +33,8 @@ def _join_reference(df, reference, age_band, ref_count, ref_denominator):
     duplicated = reference[age_band].duplicated()
     if duplicated.any():
         raise DataValidationError(
-            f"reference has age band(s) {first_values(reference.loc[duplicated, age_band].tolist())} "
+            "reference has age band(s) "
+            f"{first_values(reference.loc[duplicated, age_band].tolist())} "
             "more than once; give one row per age band"
         )
     position = pd.Index(reference[age_band]).get_indexer(df[age_band])
@@ -161,7 +162,8 @@ def isr(
     check_non_negative(df, n, denominator, "denominator")
     if (ref_x < 0).any():
         raise DataValidationError(
-            f"ref_count {ref_count!r} must be zero or more; found {first_values(ref_x[ref_x < 0].tolist())}"
+            f"ref_count {ref_count!r} must be zero or more; found "
+            f"{first_values(ref_x[ref_x < 0].tolist())}"
         )
     if not (ref_n > 0).all():
         raise DataValidationError(
@@ -185,7 +187,8 @@ def isr(
         lookup = observed.set_index(by)[count] if by else None
         if by and lookup.index.has_duplicates:
             raise DataValidationError(
-                f"observed has more than one row for groups {first_values(lookup.index[lookup.index.duplicated()].tolist())}"
+                "observed has more than one row for groups "
+                f"{first_values(lookup.index[lookup.index.duplicated()].tolist())}"
             )
         if by:
             index = pd.MultiIndex.from_frame(keys) if len(by) > 1 else pd.Index(keys[by[0]])

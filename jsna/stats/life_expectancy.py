@@ -301,7 +301,8 @@ def life_expectancy(
     wide = 2 * z_value(0.95) * se > MAX_CI95_WIDTH
     if wide.any():
         warnings.warn(
-            f"life_expectancy: {int(wide.sum())} value(s) have a 95% confidence interval wider than "
+            f"life_expectancy: {int(wide.sum())} value(s) have a 95% confidence interval wider "
+            "than "
             f"{MAX_CI95_WIDTH:g} years and are set to NaN (their limits are kept); groups: "
             f"{group_labels(keys, wide.any(1))}",
             UserWarning,

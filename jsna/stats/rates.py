@@ -71,7 +71,9 @@ def _count_and_denominator(df, count, denominator, by, function):
 
 
 def _named(base, df, by):
-    """``(keys, consequence, rows)`` for :func:`warn_degenerate`: groups by key, else rows by index."""
+    """``(keys, consequence, rows)`` for :func:`warn_degenerate`: groups
+    by key, else rows by index.
+    """
     by = as_list(by)
     return (
         (base[by], "value and limits are NaN", None)

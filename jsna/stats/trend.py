@@ -135,7 +135,8 @@ def recent_trend(
         same = (np.diff(codes[order_all]) == 0) & (np.diff(period_rank[order_all]) == 0)
         if same.any():
             raise DataValidationError(
-                f"period {df[period].to_numpy()[order_all][1:][same][0]!r} appears more than once in a group; "
+                f"period {df[period].to_numpy()[order_all][1:][same][0]!r} appears more than once "
+                "in a group; "
                 "give one row per group and period (add the splitting columns to by=)"
             )
     with np.errstate(divide="ignore", invalid="ignore"):

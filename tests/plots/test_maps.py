@@ -16,7 +16,7 @@ from jsna.plots import (
     small_multiples,
     ward_map,
 )
-from jsna.plots.maps import Classes
+from jsna.plots.classes import Classes
 from jsna.plots.style import NO_DATA, SUPPRESSED, SYNTHETIC_TEXT
 
 ATTRIBUTION = [

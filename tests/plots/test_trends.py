@@ -1,4 +1,6 @@
-"""Benchmarking charts: legends, shape and text cues, units and positions (properties, not pixels)."""
+"""Benchmarking charts: legends, shape and text cues, units and
+positions (properties, not pixels).
+"""
 
 from __future__ import annotations
 
@@ -139,7 +141,8 @@ def test_spine_chart_scaling_cues_and_labels(spine):
     assert [t.get_text() for t in ax.get_xticklabels()][1] == "England"
     (england,) = by_gid(ax, "jsna-england")
     assert england.get_xdata()[0] == 0
-    # scaled positions: (value - England) / furthest area; low is good turned round (better to the right)
+    # scaled positions: (value - England) / furthest area; low is good turned round (better to the
+    # right)
     positions = {}
     for markers in by_gid(ax, "jsna-significance"):
         for x, y in markers.get_offsets():
@@ -272,9 +275,9 @@ def test_charts_from_the_real_benchmark(shared_data):
         benchmark,
         headline,
         series,
-        units_label,
     )
     from jsna.io.datapack import DataPack
+    from jsna.publish.prose import units_label
 
     pack = DataPack.open(shared_data)
     data = pack.read("indicators.fingertips")

@@ -317,7 +317,8 @@ def test_dsr_infinite_values_are_errors():
 
 
 def test_dsr_same_answer_whatever_the_row_order():
-    # sorted data take the fast paths (contiguous groups, repeating band labels); shuffled data do not
+    # sorted data take the fast paths (contiguous groups, repeating band labels); shuffled data do
+    # not
     rng = np.random.default_rng(7)
     areas = [f"E{i:08d}" for i in range(300)]
     data = pd.DataFrame(

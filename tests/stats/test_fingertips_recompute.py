@@ -15,7 +15,8 @@ from scipy import stats
 
 from jsna.stats import crude_rate, intervals
 
-HOSPITAL = {  # file: (rows with value and limits, matching as published, matching with the unrounded count)
+# file: (rows with value and limits, matching as published, matching with the unrounded count)
+HOSPITAL = {
     "la_hospital_admissions_2324.csv": (6787, 1741, 5046),
     "region_hospital_admissions_2324.csv": (6586, 1664, 4922),
 }

@@ -268,7 +268,7 @@ def test_closed_85_band_without_90_plus_is_refused():
         le(table().iloc[:-1])
 
 
-# --- errors ----------------------------------------------------------------------------------------
+# --- errors ---------------------------------------------------------------------------------------
 
 
 def test_unknown_age_band():
@@ -292,7 +292,7 @@ def test_missing_and_text_columns():
         le(table(labels=[None, *LABELS[1:]]))
 
 
-# --- properties ------------------------------------------------------------------------------------
+# --- properties -----------------------------------------------------------------------------------
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

@@ -57,7 +57,10 @@ def only_warnings(pattern):
 
 # The reference sheets end with rows whose numerator, denominator or both are missing
 # (Area09-Area11); both packages give NA, and jsna gives NaN with a warning naming them.
-MISSING = r"(proportion|crude_rate): \d+ groups? ha(s|ve) a missing (count \('Numerator'\)|denominator \('Denominator'\))"
+MISSING = (
+    r"(proportion|crude_rate): \d+ groups? ha(s|ve) a missing "
+    r"(count \('Numerator'\)|denominator \('Denominator'\))"
+)
 
 
 @pytest.fixture(params=list(NAMES))

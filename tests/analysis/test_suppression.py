@@ -1,4 +1,6 @@
-"""Tests of jsna.analysis.suppression: each rule with real numbers, the real Sefton data, and properties."""
+"""Tests of jsna.analysis.suppression: each rule with real numbers, the real Sefton data, and
+properties.
+"""
 
 from __future__ import annotations
 
@@ -241,7 +243,8 @@ def test_note_names_every_kind_of_suppression():
     df = pd.DataFrame({"count": [3, 12, 40], "value": [0.1, 0.2, 0.3]})
     _, report = suppress(df, count_columns="count")
     assert report.note == (
-        "Counts of 1 to 4 are shown as [c] to protect confidentiality (zeros are shown): 1 count here, "
+        "Counts of 1 to 4 are shown as [c] to protect confidentiality (zeros are shown): 1 count "
+        "here, "
         "1 further count so that it cannot be worked out from totals, and 2 values calculated "
         "from suppressed counts."
     )
@@ -463,7 +466,8 @@ def test_property_no_group_has_exactly_one_hidden_entry(frame):
         total_shown = not (group["is_total"] & group["count"].isna()).any()
         cells = group[~group["is_total"]]
         if report.unprotected == 0:
-            # the group's total is known (shown, or published elsewhere) so one hidden entry would be recoverable
+            # the group's total is known (shown, or published elsewhere) so one hidden entry would
+            # be recoverable
             assert n_hidden != 1
             if total_shown and cells["count"].isna().any():
                 original = frame.loc[cells.index, "count"]
