@@ -183,8 +183,9 @@ def test_module_declares_its_public_names(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     exported = None
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if isinstance(node, ast.Assign | ast.AnnAssign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in targets
         ):
             exported = ast.literal_eval(node.value)
     if path.name == "__init__.py" and exported is None and len(tree.body) <= 1:
