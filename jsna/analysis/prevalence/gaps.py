@@ -72,7 +72,8 @@ def model_rates(pack, conditions: Sequence[str] | None = None) -> pd.DataFrame:
     -------
     DataFrame
         ``condition, sex, age_band, rate`` (fractions), with metadata ``note``
-        (the models' notes) and ``sources``.
+        (the models' notes), ``sources`` and ``survey`` (the surveys named by
+        the files, joined with "; "; empty when none is).
 
     Raises
     ------
@@ -112,8 +113,12 @@ def model_rates(pack, conditions: Sequence[str] | None = None) -> pd.DataFrame:
                 f"{', '.join(sorted(rates['condition'].unique()))}"
             )
         rates = rates[rates["condition"].isin(list(conditions))].reset_index(drop=True)
+    surveys = list(dict.fromkeys(meta(f, "survey") for f in kept if meta(f, "survey")))
     return with_meta(
-        rates, note=" ".join(n for n in notes if n), sources=[meta(f, "source") for f in kept]
+        rates,
+        note=" ".join(n for n in notes if n),
+        sources=[meta(f, "source") for f in kept],
+        survey="; ".join(surveys),
     )
 
 
@@ -211,8 +216,8 @@ def authority_gaps(
         population`` (resident, of the register's ages), ``expected_pct`` and
         the columns of :func:`diagnosis_ratio` (``observed`` is the register).
         Metadata (:mod:`jsna.meta`): ``note`` (periods, population and model
-        caveats), ``band_map``, ``register_period``, ``population_period``
-        and ``persons_only``.
+        caveats), ``band_map``, ``register_period``, ``population_period``,
+        ``persons_only`` and ``survey`` (the model's survey).
 
     Examples
     --------
@@ -292,6 +297,7 @@ def authority_gaps(
         register_period=meta(recorded, "period", ""),
         population_period=period,
         persons_only=persons_only,
+        survey=meta(rates, "survey", ""),
     )
 
 
