@@ -61,7 +61,7 @@ class Funnel:
         --------
         >>> df = pd.DataFrame({"o": [60, 150, 40, 300], "e": [100.0, 180.0, 90.0, 350.0]})
         >>> funnel(df, "o", "e", statistic="ratio").count("Low")
-        2
+        1
         """
         return int((self.points["kind"] == kind).sum())
 
@@ -96,7 +96,7 @@ def funnel(df: pd.DataFrame, count: str, denominator: str, *, statistic: str) ->
     >>> df = pd.DataFrame({"o": [60, 150, 40, 300], "e": [100.0, 180.0, 90.0, 350.0]})
     >>> f = funnel(df, "o", "e", statistic="ratio")
     >>> round(f.centre, 4), f.points["kind"].tolist()
-    (0.6947, ['Not significant', 'High', 'Low', 'Low'])
+    (0.7639, ['Not significant', 'Not significant', 'Low', 'Not significant'])
     >>> sorted(f.limits["limit"].unique()) == sorted(LIMITS)
     True
     """

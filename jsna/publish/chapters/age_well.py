@@ -25,11 +25,11 @@ from jsna.analysis.mortality import area_life_expectancy
 from jsna.meta import meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
-from jsna.publish.chapters.live_well import Section
+from jsna.publish.chapters.live_well import Section, intro
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.reference.ambitions import DEMENTIA_AMBITION
 
-__all__ = ["dementia", "life_expectancy", "NO_MESSAGES"]
+__all__ = ["intro", "dementia", "life_expectancy", "NO_MESSAGES"]
 
 #: The key message of a pack that can give neither section.
 NO_MESSAGES = "This data pack has neither dementia models nor deaths by LSOA."

@@ -49,7 +49,8 @@ __all__ = [
 ]
 
 #: Table headers of this chapter that differ from :data:`jsna.publish.labels.LABELS`.
-HEADERS = {"value": "Diagnosis ratio (O/E)", "area_name": "Authority"}
+RATIO_HEADERS = {"value": "Diagnosis ratio (O/E)"}
+AUTHORITY_HEADERS = {**RATIO_HEADERS, "area_name": "Authority"}
 
 
 @dataclass
@@ -132,7 +133,7 @@ def condition_gaps(chapter: Chapter) -> Section:
     digits = {"expected": 0, "recorded_pct": 2, "expected_pct": 2, "value": 3}
     digits |= {"lower_ci95": 3, "upper_ci95": 3, "undiagnosed": 0}
     digits |= {"undiagnosed_lower_ci95": 0, "undiagnosed_upper_ci95": 0}
-    shown = labelled(summary[columns].round(digits), HEADERS)
+    shown = labelled(summary[columns].round(digits), RATIO_HEADERS)
     table = chapter.table(
         shown,
         "condition_gaps",
@@ -352,7 +353,7 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
     )
     columns = ["condition_name", "value", "lower_ci95", "upper_ci95", "practices"]
     table = chapter.table(
-        labelled(gradients[columns].round(3), HEADERS),
+        labelled(gradients[columns].round(3), RATIO_HEADERS),
         "deprivation_gradient",
         title="Difference in diagnosis ratio, least minus most deprived quintile (modelled)",
     )
@@ -426,7 +427,7 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
     digits |= {"recorded_pct": 2, "expected_pct": 2, "value": 3, "lower_ci95": 3}
     digits |= {"upper_ci95": 3, "undiagnosed": 0}
     table = chapter.table(
-        labelled(auth[columns].round(digits), HEADERS),
+        labelled(auth[columns].round(digits), AUTHORITY_HEADERS),
         f"{name.lower()}_authorities",
         title=f"{name}: recorded against expected, by authority",
         note=note(auth),
