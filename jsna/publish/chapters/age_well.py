@@ -10,8 +10,8 @@ Examples
 >>> out = tempfile.mkdtemp()
 >>> chapter = Chapter.start("04_age_well", None, None, out + "/f", out + "/r")
 >>> section = life_expectancy(chapter)
->>> len(section.messages)
-6
+>>> len(section.messages)  # the range across wards and the gap across deciles, by sex
+4
 >>> import matplotlib.pyplot as plt; plt.close("all")
 """
 
