@@ -1,10 +1,9 @@
 """Funnel plot for prevalence gaps (the one chart :mod:`jsna.plots` does not have).
 
-Practices are plotted by their expected cases (ratios) or list size
-(proportions) against the diagnosis ratio or recorded prevalence, with the
-95% and 99.8% control limits of :func:`jsna.stats.funnels.funnel_limits`
-around the area's own average, so a practice outside them differs from its
-neighbours by more than chance.
+It draws what :func:`jsna.analysis.funnel.funnel` computed: the units (practices)
+by their expected cases (ratios) or list size (proportions) against the diagnosis
+ratio or recorded prevalence, marked by significance, the 95% and 99.8% control
+limits and the units' average.
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from jsna.columns import check_columns
 from jsna.exceptions import DataValidationError
 from jsna.plots.style import AF_CATEGORICAL, FULL_WIDTH, use_style
-from jsna.stats.funnels import funnel_limits, funnel_significance
 
 __all__ = ["funnel_plot"]
 
@@ -32,11 +31,10 @@ _MARKERS = {
 
 
 def funnel_plot(
-    df: pd.DataFrame,
-    count: str,
-    denominator: str,
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
     *,
-    statistic: str,
+    centre: float,
     value_label: str,
     x_label: str,
     ax=None,
@@ -44,87 +42,65 @@ def funnel_plot(
     reference: float | None = None,
     reference_label: str | None = None,
 ):
-    """Funnel plot of practices: diagnosis ratio O/E against E, or recorded % against list size.
+    """Draw a funnel plot: units, control limits and their average, as computed elsewhere.
 
     Parameters
     ----------
-    df : DataFrame
-        One row per practice.
-    count, denominator : str
-        Observed cases and, for ``statistic="ratio"``, expected cases; for
-        ``"proportion"``, the list size.
-    statistic : {"ratio", "proportion"}
+    points : DataFrame
+        One row per unit: ``x``, ``y``, ``significance`` ("Low (0.001)" ...)
+        and ``kind`` ("High", "Low" or "Not significant"), as in
+        ``jsna.analysis.funnel.funnel(...).points``.
+    limits : DataFrame
+        ``limit`` (``lower_ci95``, ``upper_ci95``, ``lower_ci99_8``,
+        ``upper_ci99_8``), ``x`` and ``y``, each limit's points in drawing
+        order (``funnel(...).limits``).
+    centre : float
+        The average, drawn as a horizontal line (``funnel(...).centre``).
     value_label, x_label : str
         Axis labels with units (required).
     ax : Axes, optional
     label : str, optional
-        Column of practice names; the (at most 5) lowest practices below the
-        99.8% limit are named.
+        Column of ``points`` with unit names; the (at most 5) lowest units
+        below the 99.8% limit are named.
     reference, reference_label : optional
         An extra horizontal line (e.g. the 66.7% dementia ambition, as a ratio 0.667).
 
     Returns
     -------
     matplotlib.axes.Axes
-        ``ax.significance`` holds each row's class ("High (0.001)" ...).
 
     Examples
     --------
-    >>> df = pd.DataFrame({"o": [60, 150, 40, 300], "e": [100.0, 180.0, 90.0, 350.0]})
-    >>> ax = funnel_plot(df, "o", "e", statistic="ratio", value_label="Observed / expected",
+    >>> points = pd.DataFrame({"x": [100.0, 200.0], "y": [0.6, 0.9],
+    ...                        "significance": ["Low (0.001)", "Not significant"],
+    ...                        "kind": ["Low", "Not significant"]})
+    >>> limits = pd.DataFrame({"limit": ["lower_ci95", "lower_ci95"], "x": [50.0, 250.0],
+    ...                        "y": [0.5, 0.7]})
+    >>> ax = funnel_plot(points, limits, centre=0.8, value_label="Observed / expected",
     ...                  x_label="Expected cases")
     >>> ax.get_ylabel()
     'Observed / expected'
     """
-    if statistic not in ("ratio", "proportion"):
-        raise DataValidationError(f"statistic={statistic!r}; give 'ratio' or 'proportion'")
     if not value_label or not x_label:
         raise DataValidationError("value_label and x_label are required (axis labels with units)")
-    data = df.dropna(subset=[count, denominator])
-    data = data[data[denominator] > 0].reset_index(drop=True)
-    o = data[count].to_numpy(dtype=float)
-    n = data[denominator].to_numpy(dtype=float)
-    if statistic == "ratio":
-        centre = o.sum() / n.sum()
-        scaled = data.assign(_e=n * centre)
-        limits = funnel_limits(scaled, count, "_e", statistic="ratio", ratio_type="count")
-        signif = funnel_significance(scaled, count, "_e", statistic="ratio")[
-            "significance"
-        ].to_numpy()
-        y = o / n
-        curves = {
-            name: (
-                limits[f"expected_{name}"].to_numpy() / centre,
-                (limits[name].to_numpy() + 1) * centre,
-            )
-            for name in ("lower_ci95", "upper_ci95", "lower_ci99_8", "upper_ci99_8")
-        }
-    else:
-        limits = funnel_limits(data, count, denominator, statistic="proportion", multiplier=100)
-        signif = funnel_significance(data, count, denominator, statistic="proportion")[
-            "significance"
-        ].to_numpy()
-        centre = float(limits["baseline"].iloc[0])
-        y = 100 * o / n
-        x = limits["denominator"].to_numpy(dtype=float)
-        curves = {
-            name: (x, limits[name].to_numpy())
-            for name in ("lower_ci95", "upper_ci95", "lower_ci99_8", "upper_ci99_8")
-        }
-    kind = np.where(
-        pd.Series(signif).str.startswith("High"),
-        "High",
-        np.where(pd.Series(signif).str.startswith("Low"), "Low", "Not significant"),
-    )
+    check_columns(points, {"points": ["x", "y", "significance", "kind"]})
+    check_columns(limits, {"limits": ["limit", "x", "y"]})
+    n = points["x"].to_numpy(dtype=float)
+    y = points["y"].to_numpy(dtype=float)
+    signif = points["significance"].to_numpy()
+    kind = points["kind"].to_numpy()
     with use_style():
         if ax is None:
             _, ax = plt.subplots(figsize=(FULL_WIDTH, 3.8), layout="constrained")
-        start = 0.5 * n.min() if len(n) else 0.0
-        for name, (cx, cy) in curves.items():
+        for name, curve in limits.groupby("limit", sort=False):
             style = "--" if "95" in name else ":"
-            keep = cx >= start
-            order = np.argsort(cx[keep])
-            ax.plot(cx[keep][order], cy[keep][order], color=_INK, linestyle=style, linewidth=0.9)
+            ax.plot(
+                curve["x"].to_numpy(),
+                curve["y"].to_numpy(),
+                color=_INK,
+                linestyle=style,
+                linewidth=0.9,
+            )
         ax.axhline(centre, color=_INK, linewidth=1.0)
         handles = [
             Line2D([], [], color=_INK, linewidth=1.0, label=f"Area average ({centre:,.3g})"),
@@ -173,10 +149,11 @@ def funnel_plot(
                 )
             )
         if label is not None:
-            # name the (at most) five lowest practices beyond the 99.8% limit: the case-finding candidates
+            # name the (at most) five lowest units beyond the 99.8% limit: case-finding candidates
             low = np.flatnonzero(pd.Series(signif).eq("Low (0.001)").to_numpy())
             named = low[np.argsort(y[low])][:MAX_LABELS]
-            for xx, yy, name in zip(n[named], y[named], data[label].to_numpy()[named], strict=True):
+            names = points[label].to_numpy()[named]
+            for xx, yy, name in zip(n[named], y[named], names, strict=True):
                 ax.annotate(
                     str(name)[:28],
                     (xx, yy),
@@ -193,5 +170,4 @@ def funnel_plot(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(axis="y")
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    ax.significance = signif
     return ax

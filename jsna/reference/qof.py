@@ -5,7 +5,7 @@ exceptions data (register group codes and patient list types as published in the
 prevalence files, 2023-24).
 """
 
-__all__ = ["CONDITIONS", "LIST_TYPE_MIN_AGE"]
+__all__ = ["CONDITIONS", "LIST_TYPE", "LIST_TYPE_MIN_AGE"]
 
 #: QOF register (group) codes and their names.
 CONDITIONS = {
@@ -35,3 +35,16 @@ CONDITIONS = {
 
 #: QOF patient list types and the youngest age each counts.
 LIST_TYPE_MIN_AGE = {"TOTAL": 0, "06OV": 6, "16OV": 16, "17OV": 17, "18OV": 18, "50OV": 50}
+
+#: QOF patient list type of each register (2019/20 to 2022/23 rules); the rest are "TOTAL".
+LIST_TYPE = {
+    "AST": "06OV",
+    "RA": "16OV",
+    "DM": "17OV",
+    "CKD": "18OV",
+    "DEP": "18OV",
+    "EP": "18OV",
+    "NDH": "18OV",
+    "OB": "18OV",
+    "OST": "50OV",
+}

@@ -1,4 +1,7 @@
-"""Prevalence gaps: age bands, expected counts, apportionment, diagnosis ratio (jsna.analysis.prevalence)."""
+"""Prevalence gaps: age bands, expected counts, apportionment, diagnosis ratio.
+
+(jsna.analysis.prevalence)
+"""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from jsna.analysis.prevalence import (
 )
 from jsna.exceptions import DataValidationError
 from jsna.io.datapack import DataPack
+from jsna.meta import meta, note
 from jsna.stats import intervals
 from jsna.stats.rates import crude_rate
 
@@ -165,7 +169,7 @@ def test_apportion_missing_practice_reported_not_dropped():
     frame = pd.DataFrame({"practice_code": ["P1", "P2"], "register": [8, 5]})
     with pytest.warns(UserWarning, match="P2"):
         out = apportion(frame, patients, values="register")
-    assert out.attrs["unallocated_practices"] == ["P2"]
+    assert meta(out, "unallocated_practices") == ["P2"]
     assert out["register"].sum() == 13
     assert out[out["practice_code"] == "P2"]["lsoa21_code"].isna().all()
     assert out.set_index("lsoa21_code").loc[["A", "B"], "register"].tolist() == [6, 2]
@@ -252,9 +256,10 @@ def test_hypertension_gap_nine_authorities(real):
         gaps = authority_gaps(real, "HYP")
     assert gaps["area_code"].tolist() == CM
     sefton = gaps.set_index("area_code").loc["E08000014"]
-    # Checked by hand from the CSVs: mid-2020 Sefton population by age; HSE 2022 rates, the three
-    # hypertensive groups summed and averaged over men and women (16-34 4.5%, 35-44 14.5%, 45-54 26%,
-    # 55-64 40.5%, 65-74 57.5%, 75+ 68.5%) -> 73,938.155 expected of 275,899 residents = 26.799%;
+    # Checked by hand from the CSVs: mid-2020 Sefton population by age; HSE 2022 rates, the
+    # three hypertensive groups summed and averaged over men and women (16-34 4.5%, 35-44 14.5%,
+    # 45-54 26%, 55-64 40.5%, 65-74 57.5%, 75+ 68.5%) -> 73,938.155 expected of 275,899
+    # residents = 26.799%;
     # applied to the 2019/20 list of 291,034.55 -> E = 77,994.33 against a register of 50,071.16.
     assert sefton["resident_population"] == 275_899
     assert sefton["expected_pct"] == pytest.approx(26.7989934722489, abs=1e-9)
@@ -270,11 +275,11 @@ def test_hypertension_gap_nine_authorities(real):
     assert gaps.set_index("area_code").loc["E08000012", "value"] == pytest.approx(0.687, abs=5e-4)
     assert gaps.set_index("area_code").loc["E06000049", "rank"] == 1
     assert gaps["undiagnosed"].sum() == pytest.approx(229_064.85, abs=0.01)
-    assert "mean of the male and female rates" in gaps.attrs["note"]
-    assert "2019/20" in gaps.attrs["note"] and "mid-2020" in gaps.attrs["note"]
+    assert "mean of the male and female rates" in note(gaps)
+    assert "2019/20" in note(gaps) and "mid-2020" in note(gaps)
 
 
-# ----------------------------------------------------------------- demo pack: planted under-diagnosis
+# ---------------------------------------------------------- demo pack: planted under-diagnosis
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,277 @@
+"""Age Well: dementia diagnosis and life expectancy, what each section of chapter 04 shows.
+
+Each function takes the :class:`~jsna.publish.chapter.Chapter`, draws and saves
+its figures, and returns a :class:`~jsna.publish.chapters.live_well.Section`.
+
+Examples
+--------
+>>> import tempfile
+>>> from jsna.publish.chapter import Chapter
+>>> out = tempfile.mkdtemp()
+>>> chapter = Chapter.start("04_age_well", None, None, out + "/f", out + "/r")
+>>> section = life_expectancy(chapter)
+>>> len(section.messages)  # the range across wards and the gap across deciles, by sex
+4
+>>> import matplotlib.pyplot as plt; plt.close("all")
+"""
+
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+from jsna.analysis import prevalence as prev
+from jsna.analysis.geography import area_wards
+from jsna.analysis.mortality import area_life_expectancy
+from jsna.meta import meta, note
+from jsna.plots import bars_by_quintile, ranked_bars, ward_map
+from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
+from jsna.publish.chapters.live_well import Section, intro
+from jsna.publish.notes import collect_notes, notes_markdown
+from jsna.reference.ambitions import DEMENTIA_AMBITION
+
+__all__ = ["intro", "dementia", "life_expectancy", "NO_MESSAGES"]
+
+#: The key message of a pack that can give neither section.
+NO_MESSAGES = "This data pack has neither dementia models nor deaths by LSOA."
+
+_PERCENT = {"rate": "value", "lo": "lower_ci95", "hi": "upper_ci95"}
+
+
+def _as_percent(frame):
+    return frame.assign(**{new: 100 * frame[old] for new, old in _PERCENT.items()})
+
+
+def dementia(chapter: Chapter) -> Section:
+    """The estimated dementia diagnosis rate by practice and by quintile, against the ambition.
+
+    Without practice registers, patients by LSOA and modelled dementia rates,
+    recorded dementia prevalence by authority (when the pack has it).
+    """
+    if not prev.supports_practice_gaps(chapter.pack, "DEM"):
+        return _recorded_dementia(chapter)
+    ambition = DEMENTIA_AMBITION
+    dem, notes = collect_notes(prev.practice_gaps, chapter.pack, chapter.area, ["DEM"])
+    outputs = [Markdown(notes_markdown(notes))] if notes else []
+    whole = dem["area"].iloc[0]
+    rate, lo, hi = 100 * whole["value"], 100 * whole["lower_ci95"], 100 * whole["upper_ci95"]
+    practice = _as_percent(dem["practice"])
+    ax = ranked_bars(
+        practice,
+        label="practice_name",
+        value="rate",
+        lower="lo",
+        upper="hi",
+        value_label="Estimated dementia diagnosis rate (%)",
+        reference=ambition,
+        reference_label="National ambition",
+        sort="ascending",
+    )
+    ax.set_title(f"Estimated dementia diagnosis rate by GP practice, {chapter.area_name}")
+    chapter.figure(
+        ax.figure,
+        "dementia_practices",
+        title=f"Estimated dementia diagnosis rate by GP practice, {chapter.area_name}",
+        alt_text=(
+            f"Bar chart of the dementia diagnosis rate of {len(practice)} practices with 95% "
+            f"intervals and a line at the national ambition of {ambition}%."
+        ),
+        data=practice[
+            ["practice_code", "practice_name", "observed", "expected", "rate", "lo", "hi"]
+        ],
+        count_columns=["observed"],
+    )
+    versus = (
+        "below"
+        if hi < ambition
+        else "above"
+        if lo > ambition
+        else "not significantly different from"
+    )
+    messages = [
+        f"An estimated {fmt_pct(rate)} of people living with dementia in {chapter.area_name} "
+        f"have a diagnosis (95% CI {fmt_pct(lo)} to {fmt_pct(hi)}), {versus} the national "
+        f"ambition of {ambition}%: about {fmt_number(whole['undiagnosed'])} people (95% CI "
+        f"{fmt_number(whole['undiagnosed_lower_ci95'])} to "
+        f"{fmt_number(whole['undiagnosed_upper_ci95'])}) are living with dementia without a "
+        "diagnosis.",
+        f"{int((practice['hi'] < ambition).sum())} of {len(practice)} practices are "
+        "significantly below the ambition.",
+    ]
+    grad = dem["gradient"]
+    by_q = _as_percent(grad[grad["imd_quintile"] != "5 minus 1"]).assign(
+        q=lambda d: d["imd_quintile"].astype(int)
+    )
+    ax = bars_by_quintile(
+        by_q,
+        quintile="q",
+        value="rate",
+        lower="lo",
+        upper="hi",
+        value_label="Estimated dementia diagnosis rate (%), modelled by where patients live",
+        benchmark=ambition,
+        benchmark_label="National ambition",
+    )
+    ax.set_title(f"Dementia diagnosis rate by deprivation quintile, {chapter.area_name}")
+    chapter.figure(
+        ax.figure,
+        "dementia_quintile",
+        title=(
+            "Estimated dementia diagnosis rate by IMD quintile of residence (modelled), "
+            f"{chapter.area_name}"
+        ),
+        alt_text=(
+            "Bar chart of the modelled dementia diagnosis rate in each IMD quintile with 95% "
+            "intervals."
+        ),
+        data=by_q[["q", "rate", "lo", "hi"]],
+    )
+    q1, q5 = by_q.set_index("q").loc[1], by_q.set_index("q").loc[5]
+    messages.append(
+        f"Modelled by where patients live, the dementia diagnosis rate is {fmt_pct(q1['rate'])} "
+        f"in the most deprived quintile and {fmt_pct(q5['rate'])} in the least deprived."
+    )
+    outputs.append(
+        Markdown(
+            "The expected number uses the pack's modelled dementia prevalence rates by age and "
+            "sex applied to each practice's patients through the LSOAs they live in (see the Live "
+            "Well chapter for the method). The official measure counts people aged 65 and over "
+            "with CFAS II rates; the rates in this pack may differ. " + note(dem["area"])
+        )
+    )
+    return Section(outputs, messages, dem)
+
+
+def _recorded_dementia(chapter: Chapter) -> Section:
+    outputs = [
+        Markdown(
+            "This data pack cannot give a dementia diagnosis rate: it needs GP dementia registers "
+            "by practice, patients registered by LSOA and modelled dementia prevalence rates by "
+            "age and sex (for example CFAS II, as role `prevalence.model` with condition `DEM`)."
+        )
+    ]
+    if not prev.supports_authority_gaps(chapter.pack):
+        return Section(outputs)
+    mine = prev.authority_recorded(chapter.pack, "DEM", chapter.pack.areas or [chapter.area])
+    if not len(mine):
+        return Section(outputs)
+    period = meta(mine, "period")
+    ax = ranked_bars(
+        mine,
+        label="lad_name",
+        value="recorded_pct",
+        highlight=chapter.area_name,
+        value_label="Recorded dementia prevalence (% of registered patients)",
+    )
+    ax.set_title(f"Recorded dementia prevalence by authority, QOF {period}")
+    chapter.figure(
+        ax.figure,
+        "dementia_recorded_authorities",
+        title=f"Recorded dementia prevalence by local authority (QOF {period})",
+        alt_text=f"Bar chart of recorded dementia prevalence for {len(mine)} authorities.",
+        data=mine[["lad_code", "lad_name", "register", "list_size", "recorded_pct"]],
+    )
+    row = mine[mine["lad_code"] == chapter.area]
+    if not len(row):
+        return Section(outputs)
+    message = (
+        f"{fmt_pct(row['recorded_pct'].iloc[0], 2)} of {chapter.area_name}'s registered patients "
+        f"had a recorded dementia diagnosis (QOF {period}); a diagnosis rate against the "
+        f"{DEMENTIA_AMBITION}% ambition needs modelled dementia prevalence, which this pack does "
+        "not have."
+    )
+    return Section(outputs, [message])
+
+
+def life_expectancy(chapter: Chapter) -> Section:
+    """Life expectancy at birth by ward (maps) and by national IMD decile (bars), by sex."""
+    pack, area = chapter.pack, chapter.area
+    if not pack.has("deaths.lsoa"):
+        return Section(
+            [
+                Markdown(
+                    "This data pack has no deaths by LSOA (role `deaths.lsoa`), so life expectancy "
+                    "by ward and by deprivation cannot be calculated here. ONS registered deaths "
+                    "by LSOA, sex and five-year age band (from the local Primary Care Mortality "
+                    "Database or ONS) added to the pack would give it."
+                )
+            ]
+        )
+    by_ward, ward_notes = collect_notes(area_life_expectancy, pack, area, by="ward")
+    by_decile, decile_notes = collect_notes(area_life_expectancy, pack, area, by="imd_decile")
+    notes = ward_notes + decile_notes
+    outputs = [Markdown(notes_markdown(notes))] if notes else []
+    messages = []
+    wards = area_wards(pack, area)
+    for sex in ("Female", "Male"):
+        part = by_ward[by_ward["sex"] == sex]
+        mapped = wards.merge(
+            part.rename(columns={"group": "ward_code"}).drop(columns="group_name"),
+            on="ward_code",
+            how="left",
+        )
+        ax = ward_map(
+            mapped,
+            "value",
+            legend_title=f"{sex} life expectancy at birth (years)",
+            scheme="quantiles",
+            k=5,
+            labels="ward_name",
+            attribution=pack.attribution,
+            synthetic=chapter.synthetic,
+        )
+        ax.set_title(f"{sex} life expectancy at birth by ward, {chapter.area_name}")
+        columns = ["group", "group_name", "deaths", "person_years", "value"]
+        chapter.figure(
+            ax.figure,
+            f"le_ward_{sex.lower()}",
+            title=f"{sex} life expectancy at birth by ward, {chapter.area_name}",
+            alt_text=(
+                f"Map of {len(mapped)} wards shaded by {sex.lower()} life expectancy at birth."
+            ),
+            data=part[[*columns, "lower_ci95", "upper_ci95"]],
+        )
+        low, high = part.nsmallest(1, "value").iloc[0], part.nlargest(1, "value").iloc[0]
+        messages.append(
+            f"{sex} life expectancy at birth ranges from {low['value']:.1f} years in "
+            f"{low['group_name']} to {high['value']:.1f} years in {high['group_name']}."
+        )
+    deciles = by_decile.assign(
+        label=lambda d: d["group_name"].where(d["group"] != 1, "Decile 1 (most deprived)")
+    )
+    deciles["label"] = deciles["label"].where(deciles["group"] != 10, "Decile 10 (least deprived)")
+    for sex in ("Female", "Male"):
+        part = deciles[deciles["sex"] == sex].sort_values("group")
+        ax = ranked_bars(
+            part,
+            label="label",
+            value="value",
+            lower="lower_ci95",
+            upper="upper_ci95",
+            sort=None,
+            value_label=f"{sex} life expectancy at birth (years)",
+        )
+        ax.set_title(f"{sex} life expectancy by national IMD decile, {chapter.area_name}")
+        columns = ["group", "sex", "deaths", "person_years", "value", "lower_ci95", "upper_ci95"]
+        chapter.figure(
+            ax.figure,
+            f"le_decile_{sex.lower()}",
+            title=f"{sex} life expectancy at birth by IMD decile, {chapter.area_name}",
+            alt_text=(
+                f"Bar chart of {sex.lower()} life expectancy at birth in each national IMD decile."
+            ),
+            data=part[columns],
+        )
+    for row in meta(by_decile, "gap"):
+        messages.append(
+            f"{row['sex']}s in the most deprived neighbourhoods (decile "
+            f"{row['most_deprived_decile']}) can expect to live {row['gap_years']:.1f} years less "
+            f"than those in the least deprived (decile {row['least_deprived_decile']}): "
+            f"{row['most_deprived_le']:.1f} against {row['least_deprived_le']:.1f} years."
+        )
+    outputs.append(
+        Markdown(
+            note(by_decile) + " Life expectancy by the Chiang II abridged life table "
+            "(jsna.stats.life_expectancy); groups of 5,000 person-years or fewer are not shown."
+        )
+    )
+    return Section(outputs, messages)

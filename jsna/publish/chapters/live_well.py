@@ -1,0 +1,546 @@
+"""Live Well: prevalence gaps, what each section of chapter 03 shows.
+
+Each function takes the :class:`~jsna.publish.chapter.Chapter`, draws and saves
+its figures and tables, and returns a :class:`Section`: what to display (in
+order), the key messages it adds and the data later sections use. A section the
+pack cannot give returns what the reader should be told instead (or nothing).
+
+Examples
+--------
+>>> import tempfile
+>>> from jsna.publish.chapter import Chapter
+>>> out = tempfile.mkdtemp()
+>>> chapter = Chapter.start("03_live_well_prevalence_gaps", None, None, out + "/f", out + "/r")
+>>> section = condition_gaps(chapter)
+>>> sorted(section.data), len(section.messages)
+(['area', 'cells', 'gradient', 'pcn', 'practice', 'quintile', 'ward'], 2)
+>>> import matplotlib.pyplot as plt; plt.close("all")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown
+
+from jsna.analysis import prevalence as prev
+from jsna.analysis.funnel import funnel
+from jsna.analysis.geography import area_wards
+from jsna.meta import meta, note
+from jsna.plots import bars_by_quintile, ranked_bars, ward_map
+from jsna.plots.prevalence import funnel_plot
+from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
+from jsna.publish.labels import labelled
+from jsna.publish.notes import collect_notes, notes_markdown
+
+__all__ = [
+    "Section",
+    "intro",
+    "formatted",
+    "condition_gaps",
+    "practice_funnel",
+    "ward_maps",
+    "deprivation",
+    "reading_deprivation",
+    "authorities",
+    "recorded_funnel",
+]
+
+#: Table headers of this chapter that differ from :data:`jsna.publish.labels.LABELS`.
+RATIO_HEADERS = {"value": "Diagnosis ratio (O/E)"}
+AUTHORITY_HEADERS = {**RATIO_HEADERS, "area_name": "Authority"}
+
+
+@dataclass
+class Section:
+    """What a section shows: ``outputs`` to display in order, key ``messages``, ``data``."""
+
+    outputs: list[Any] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    data: Any = None
+
+
+def intro(chapter: Chapter) -> Markdown:
+    """The line under a chapter's title: area, data pack and, for the demo, "synthetic"."""
+    return Markdown(
+        f"**Area:** {chapter.area_name} ({chapter.area}). **Data pack:** {chapter.pack.name}."
+        + (" **Synthetic data**: not real figures for any place." if chapter.synthetic else "")
+    )
+
+
+def formatted(table):
+    """A table for display: thousands separators for whole numbers, 3 decimals otherwise.
+
+    ``table`` is what :meth:`Chapter.table` returns (a Styler, or a DataFrame
+    for long tables, which is returned as it is).
+    """
+    if isinstance(table, pd.DataFrame):
+        return table
+    data = table.data
+    whole = [
+        c
+        for c in data.columns
+        if pd.api.types.is_float_dtype(data[c]) and (data[c].dropna() % 1 == 0).all()
+    ]
+    return table.format(precision=3, thousands=",", na_rep="").format(
+        "{:,.0f}", subset=whole, na_rep=""
+    )
+
+
+def _focus(gaps: dict) -> str:
+    """The condition the practice, ward and deprivation sections show (hypertension if there)."""
+    conditions = list(dict.fromkeys(gaps["area"]["condition"]))
+    return "HYP" if "HYP" in conditions else conditions[0]
+
+
+def condition_gaps(chapter: Chapter) -> Section:
+    """Recorded against expected prevalence for every condition: a table and a chart.
+
+    ``data`` is :func:`jsna.analysis.prevalence.practice_gaps` of the area (``None``
+    when the pack has no practice registers and patients by LSOA).
+    """
+    if not prev.supports_practice_gaps(chapter.pack):
+        return Section(
+            [
+                Markdown(
+                    "This data pack has no practice-level patients-by-LSOA file (NHS Digital, "
+                    "*Patients registered at a GP practice*, LSOA breakdown), so registers cannot "
+                    "be placed in wards or deprivation quintiles, and the practices' lists have no "
+                    "age structure from which to model expected cases. What the pack does allow is "
+                    "shown below: the hypertension gap for each authority from registers already "
+                    "summed to authorities, and recorded prevalence by practice."
+                )
+            ]
+        )
+    gaps, notes = collect_notes(prev.practice_gaps, chapter.pack, chapter.area)
+    outputs: list[Any] = [Markdown(notes_markdown(notes))] if notes else []
+    summary = gaps["area"].assign(condition_name=lambda d: d["condition"].map(prev.CONDITIONS))
+    columns = [
+        "condition_name",
+        "observed",
+        "expected",
+        "recorded_pct",
+        "expected_pct",
+        "value",
+        "lower_ci95",
+        "upper_ci95",
+        "undiagnosed",
+        "undiagnosed_lower_ci95",
+        "undiagnosed_upper_ci95",
+    ]
+    digits = {"expected": 0, "recorded_pct": 2, "expected_pct": 2, "value": 3}
+    digits |= {"lower_ci95": 3, "upper_ci95": 3, "undiagnosed": 0}
+    digits |= {"undiagnosed_lower_ci95": 0, "undiagnosed_upper_ci95": 0}
+    shown = labelled(summary[columns].round(digits), RATIO_HEADERS)
+    table = chapter.table(
+        shown,
+        "condition_gaps",
+        title=f"Recorded against expected prevalence, {chapter.area_name}",
+        count_columns=["Recorded (register)"],
+        note=note(gaps["area"]),
+    )
+    outputs.append(formatted(table))
+    ax = ranked_bars(
+        summary,
+        label="condition_name",
+        value="value",
+        lower="lower_ci95",
+        upper="upper_ci95",
+        value_label="Diagnosis ratio (observed / expected)",
+        reference=1.0,
+        reference_label="All expected cases diagnosed",
+        sort="ascending",
+    )
+    ax.set_title(f"Diagnosis ratio by condition, {chapter.area_name}")
+    chapter.figure(
+        ax.figure,
+        "diagnosis_ratio_by_condition",
+        title=f"Diagnosis ratio by condition, {chapter.area_name}",
+        alt_text=(
+            "Bar chart of the ratio of recorded to expected cases for "
+            f"{len(summary)} conditions in {chapter.area_name}, with 95% confidence intervals."
+        ),
+        data=summary[["condition", "observed", "expected", "value", "lower_ci95", "upper_ci95"]],
+        count_columns=["observed"],
+    )
+    worst = summary.sort_values("undiagnosed", ascending=False).iloc[0]
+    low = summary.sort_values("value").iloc[0]
+    messages = [
+        f"Across {len(summary)} conditions an estimated {fmt_number(summary['undiagnosed'].sum())} "
+        "cases are not on GP registers; the largest number is for "
+        f"{worst['condition_name'].lower()} ({fmt_number(worst['undiagnosed'])}, 95% CI "
+        f"{fmt_number(worst['undiagnosed_lower_ci95'])} to "
+        f"{fmt_number(worst['undiagnosed_upper_ci95'])}).",
+        f"The lowest diagnosis ratio is for {low['condition_name'].lower()}: {low['value']:.2f} "
+        f"(95% CI {low['lower_ci95']:.2f} to {low['upper_ci95']:.2f}), about "
+        f"{fmt_pct(100 * (1 - low['value']), 0)} of expected cases unrecorded.",
+    ]
+    outputs.append(Markdown(note(gaps["area"])))
+    return Section(outputs, messages, gaps)
+
+
+def practice_funnel(chapter: Chapter, gaps: dict | None) -> Section:
+    """Funnel plot of the focus condition's diagnosis ratio by practice (nothing without gaps)."""
+    if gaps is None:
+        return Section()
+    focus = _focus(gaps)
+    name = prev.CONDITIONS[focus].lower()
+    practice = gaps["practice"][gaps["practice"]["condition"] == focus]
+    shape = funnel(practice, "observed", "expected", statistic="ratio")
+    ax = funnel_plot(
+        shape.points,
+        shape.limits,
+        centre=shape.centre,
+        label="practice_name",
+        value_label="Diagnosis ratio (observed / expected)",
+        x_label="Expected cases (number)",
+    )
+    ax.set_title(f"{prev.CONDITIONS[focus]}: diagnosis ratio by GP practice, {chapter.area_name}")
+    chapter.figure(
+        ax.figure,
+        f"funnel_{focus.lower()}",
+        title=(
+            f"{prev.CONDITIONS[focus]} diagnosis ratio by practice (funnel plot), "
+            f"{chapter.area_name}"
+        ),
+        alt_text=(
+            f"Funnel plot of {len(practice)} GP practices: diagnosis ratio for {name} against "
+            "expected cases, with 95% and 99.8% control limits around the area average."
+        ),
+        data=practice[["practice_code", "practice_name", "observed", "expected", "value"]],
+        count_columns=["observed"],
+    )
+    message = (
+        f"{shape.count('Low')} of {len(practice)} practices record {name} significantly less "
+        "often than the area average given their patients' age and sex (below the 95% funnel "
+        "limit): candidates for case finding."
+    )
+    return Section(messages=[message])
+
+
+def ward_maps(chapter: Chapter, gaps: dict | None) -> Section:
+    """Maps of the focus condition's estimated undiagnosed and diagnosis ratio by ward."""
+    if gaps is None:
+        return Section()
+    focus = _focus(gaps)
+    condition, name = prev.CONDITIONS[focus], prev.CONDITIONS[focus].lower()
+    ward = gaps["ward"][gaps["ward"]["condition"] == focus]
+    mapped = area_wards(chapter.pack, chapter.area).merge(
+        ward.drop(columns=["ward_name"]), on="ward_code", how="left"
+    )
+    maps = {
+        "undiagnosed": (
+            "Estimated undiagnosed (number)",
+            f"{condition}: estimated undiagnosed by ward",
+            f"ward_undiagnosed_{focus.lower()}",
+            f"Estimated undiagnosed {name} by ward, {chapter.area_name}",
+            f"Map of {len(mapped)} wards shaded by the estimated number of people with "
+            f"undiagnosed {name}.",
+            ["ward_code", "ward_name", "observed", "expected", "undiagnosed"],
+        ),
+        "value": (
+            "Diagnosis ratio (O/E)",
+            f"{condition}: diagnosis ratio by ward",
+            f"ward_ratio_{focus.lower()}",
+            f"{condition} diagnosis ratio by ward, {chapter.area_name}",
+            f"Map of {len(mapped)} wards shaded by the ratio of recorded to expected {name}.",
+            ["ward_code", "ward_name", "observed", "expected", "value", "lower_ci95", "upper_ci95"],
+        ),
+    }
+    for column, (legend, heading, file, title, alt_text, data) in maps.items():
+        ax = ward_map(
+            mapped,
+            column,
+            legend_title=legend,
+            scheme="quantiles",
+            k=5,
+            labels="ward_name",
+            attribution=chapter.pack.attribution,
+            synthetic=chapter.synthetic,
+        )
+        ax.set_title(f"{heading}, {chapter.area_name}")
+        chapter.figure(
+            ax.figure,
+            file,
+            title=title,
+            alt_text=alt_text,
+            data=ward[data],
+            count_columns=["observed"],
+        )
+    top = ward.sort_values("undiagnosed", ascending=False).head(3)
+    message = (
+        f"The wards with most estimated undiagnosed {name} are "
+        + ", ".join(f"{r.ward_name} ({fmt_number(r.undiagnosed)})" for r in top.itertuples())
+        + "."
+    )
+    return Section(messages=[message])
+
+
+def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
+    """The focus condition's ratio by IMD quintile (shared, and modelled by residence)."""
+    if gaps is None:
+        return Section()
+    focus = _focus(gaps)
+    condition, name = prev.CONDITIONS[focus], prev.CONDITIONS[focus].lower()
+    quint = gaps["quintile"][gaps["quintile"]["condition"] == focus]
+    ax = bars_by_quintile(
+        quint,
+        quintile="imd_quintile",
+        value="value",
+        lower="lower_ci95",
+        upper="upper_ci95",
+        value_label="Diagnosis ratio (observed / expected), registers shared by practice",
+        benchmark=float(gaps["area"].set_index("condition").loc[focus, "value"]),
+        benchmark_label=chapter.area_name,
+    )
+    ax.set_title(
+        f"{condition}: diagnosis ratio by deprivation quintile (practice registers shared)"
+    )
+    chapter.figure(
+        ax.figure,
+        f"quintile_ratio_{focus.lower()}",
+        title=f"{condition} diagnosis ratio by IMD quintile (apportioned), {chapter.area_name}",
+        alt_text=(
+            f"Bar chart of the {name} diagnosis ratio in each national IMD quintile, "
+            "with 95% intervals."
+        ),
+        data=quint[["imd_quintile", "observed", "expected", "value", "lower_ci95", "upper_ci95"]],
+        count_columns=["observed"],
+    )
+    grad = gaps["gradient"][gaps["gradient"]["condition"] == focus]
+    by_q = grad[grad["imd_quintile"] != "5 minus 1"].assign(
+        q=lambda d: d["imd_quintile"].astype(int)
+    )
+    ax = bars_by_quintile(
+        by_q,
+        quintile="q",
+        value="value",
+        lower="lower_ci95",
+        upper="upper_ci95",
+        value_label="Diagnosis ratio (observed / expected), modelled by where patients live",
+    )
+    ax.set_title(f"{condition}: diagnosis ratio by quintile of residence (modelled)")
+    chapter.figure(
+        ax.figure,
+        f"quintile_gradient_{focus.lower()}",
+        title=(
+            f"{condition} diagnosis ratio by IMD quintile of residence (modelled), "
+            f"{chapter.area_name}"
+        ),
+        alt_text=(
+            f"Bar chart of the modelled {name} diagnosis ratio in each IMD quintile, "
+            "with 95% intervals."
+        ),
+        data=by_q[["q", "value", "lower_ci95", "upper_ci95"]],
+    )
+    diff = grad[grad["imd_quintile"] == "5 minus 1"].iloc[0]
+    q1, q5 = by_q.set_index("q").loc[1], by_q.set_index("q").loc[5]
+    significant = diff["lower_ci95"] > 0 or diff["upper_ci95"] < 0
+    message = (
+        f"Modelled by where patients live, the {name} diagnosis ratio is {q1['value']:.2f} in the "
+        f"most deprived quintile and {q5['value']:.2f} in the least deprived (difference "
+        f"{diff['value']:.2f}, 95% CI {diff['lower_ci95']:.2f} to {diff['upper_ci95']:.2f}; "
+        + (
+            "a significant gradient)."
+            if significant
+            else "not significantly different from no gradient)."
+        )
+    )
+    gradients = gaps["gradient"][gaps["gradient"]["imd_quintile"] == "5 minus 1"].assign(
+        condition_name=lambda d: d["condition"].map(prev.CONDITIONS)
+    )
+    columns = ["condition_name", "value", "lower_ci95", "upper_ci95", "practices"]
+    table = chapter.table(
+        labelled(gradients[columns].round(3), RATIO_HEADERS),
+        "deprivation_gradient",
+        title="Difference in diagnosis ratio, least minus most deprived quintile (modelled)",
+    )
+    return Section([formatted(table)], [message])
+
+
+def reading_deprivation(chapter: Chapter, gaps: dict | None) -> Section:
+    """How to read the two deprivation charts (or why they are missing)."""
+    if gaps is None:
+        return Section(
+            [
+                Markdown(
+                    "Not available in this data pack (no patients by LSOA): see recorded "
+                    "prevalence by practice below."
+                )
+            ]
+        )
+    text = (
+        "**Reading the two deprivation charts.** QOF registers are counted per practice, so "
+        "sharing a practice's register among the LSOAs its patients live in (the first chart) "
+        "can only show differences *between practices*: every LSOA gets its practice's ratio. "
+        "The second chart separates where patients live from the practice they are registered "
+        "with: each practice's register is modelled as the sum over its patients' LSOAs of "
+        "expected cases times a diagnosis ratio that changes linearly across deprivation "
+        "quintiles (a Poisson regression on the practices, identity link; Wald limits). It "
+        "assumes a linear trend and that practices differ only through where their patients live."
+    )
+    return Section([Markdown(text)])
+
+
+def _ages_text(band_map: pd.DataFrame, condition: str) -> str:
+    """ "Model band -> ages" for each band, and the ages outside the model."""
+    oldest = band_map["age"].iloc[-1]
+    inside = band_map[band_map["in_model"]]
+    bands = inside.groupby("age_band", sort=False)["age"].agg(
+        lambda a: f"{a.iloc[0]}-{a.iloc[-1]}" if a.iloc[-1] != oldest else f"{a.iloc[0]}-{oldest}+"
+    )
+    text = "**Age bands.** Model band -> population single years of age: " + "; ".join(
+        f"{b} -> {ages}" for b, ages in bands.items()
+    )
+    outside = band_map.loc[~band_map["in_model"], "age"]
+    if len(outside):
+        text += (
+            f". Ages {outside.iloc[0]}-{outside.iloc[-1]} are outside the survey (adults "
+            f"{inside['age'].iloc[0]}+) and count as having no {condition}"
+        )
+    return text + "."
+
+
+def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
+    """The gap of each authority from registers summed to authorities: table, chart, caveats."""
+    if not prev.supports_authority_gaps(chapter.pack):
+        return Section()
+    auth = prev.authority_gaps(chapter.pack, condition)
+    name = prev.CONDITIONS[condition]
+    columns = [
+        "area_name",
+        "resident_population",
+        "list_size",
+        "observed",
+        "expected",
+        "recorded_pct",
+        "expected_pct",
+        "value",
+        "lower_ci95",
+        "upper_ci95",
+        "undiagnosed",
+        "rank",
+    ]
+    digits = {"resident_population": 0, "list_size": 0, "observed": 0, "expected": 0}
+    digits |= {"recorded_pct": 2, "expected_pct": 2, "value": 3, "lower_ci95": 3}
+    digits |= {"upper_ci95": 3, "undiagnosed": 0}
+    table = chapter.table(
+        labelled(auth[columns].round(digits), AUTHORITY_HEADERS),
+        f"{name.lower()}_authorities",
+        title=f"{name}: recorded against expected, by authority",
+        note=note(auth),
+    )
+    ax = ranked_bars(
+        auth,
+        label="area_name",
+        value="value",
+        lower="lower_ci95",
+        upper="upper_ci95",
+        value_label=f"{name} diagnosis ratio (observed / expected)",
+        highlight=chapter.area_name,
+        sort="ascending",
+    )
+    ax.set_title(f"{name} diagnosis ratio by authority")
+    chapter.figure(
+        ax.figure,
+        f"{name.lower()}_authorities",
+        title=f"{name} diagnosis ratio by local authority",
+        alt_text=(
+            f"Bar chart of the {name.lower()} diagnosis ratio for {len(auth)} authorities, "
+            f"{chapter.area_name} highlighted."
+        ),
+        data=auth[
+            ["area_code", "area_name", "observed", "expected", "value", "lower_ci95", "upper_ci95"]
+        ],
+    )
+    mine = auth.set_index("area_code").loc[chapter.area]
+    message = (
+        f"In {chapter.area_name} {fmt_pct(mine['recorded_pct'])} of registered patients were on "
+        f"the {name.lower()} register ({meta(auth, 'register_period')}) against an expected "
+        f"{fmt_pct(mine['expected_pct'])}: a diagnosis ratio of {mine['value']:.2f} (95% CI "
+        f"{mine['lower_ci95']:.2f} to {mine['upper_ci95']:.2f}) and an estimated "
+        f"{fmt_number(mine['undiagnosed'])} adults with undiagnosed high blood pressure, ranked "
+        f"{int(mine['rank'])} of {len(auth)} (1 = lowest ratio)."
+    )
+    band_map = pd.DataFrame(meta(auth, "band_map")[condition])
+    caveats = (
+        "**Caveats.** The registers are QOF "
+        + meta(auth, "register_period")
+        + " (summed to authorities by sharing practice registers among LSOAs), the prevalence "
+        "rates are from the "
+        + (meta(auth, "survey") or "pack's model")
+        + " and the population is the ONS "
+        + meta(auth, "population_period")
+        + " estimate: three different years. "
+        + (
+            "The population is published for persons only, so the mean of the male and female "
+            "rates is used, which ignores differences in the sex ratio by age. "
+            if meta(auth, "persons_only")
+            else ""
+        )
+        + "Survey hypertension includes everyone whose measured blood pressure is high or who is "
+        "treated for it; some of the gap is people who would not yet meet the diagnostic "
+        "threshold on repeat measurement. " + note(auth)
+    )
+    text = _ages_text(band_map, name.lower()) + "\n\n" + caveats
+    return Section([formatted(table), Markdown(text)], [message])
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
+    """Recorded prevalence by practice (funnel), for a pack without patients by LSOA."""
+    pack = chapter.pack
+    if prev.supports_practice_gaps(pack) or not pack.entries_for(
+        "prevalence.recorded", level="practice"
+    ):
+        return Section()
+    local = prev.practice_recorded(pack, chapter.area, condition)
+    if not len(local):
+        return Section()
+    name, period = prev.CONDITIONS[condition].lower(), meta(local, "period")
+    shape = funnel(local, "register", "list_size", statistic="proportion")
+    ax = funnel_plot(
+        shape.points,
+        shape.limits,
+        centre=shape.centre,
+        label="practice_name",
+        value_label=f"Recorded {name} prevalence (%)",
+        x_label="Registered patients (number)",
+    )
+    ax.set_title(f"Recorded {name} by GP practice, {period}")
+    chapter.figure(
+        ax.figure,
+        f"funnel_recorded_{condition.lower()}",
+        title=(
+            f"Recorded {name} prevalence by practice ({period}), sub-ICB locations of "
+            f"{chapter.area_name}"
+        ),
+        alt_text=(
+            f"Funnel plot of recorded {name} prevalence for {len(local)} practices against "
+            "list size."
+        ),
+        data=local[["practice_code", "practice_name", "register", "list_size"]],
+    )
+    shared = prev.shared_sub_icb_locations(pack, chapter.area)
+    text = (
+        f"The {len(local)} practices of the sub-ICB location(s) covering {chapter.area_name} (QOF "
+        f"{period}) recorded {name} for "
+        f"{fmt_pct(100 * local['register'].sum() / local['list_size'].sum())} of their patients. "
+        "Without each practice's age structure, differences between practices mix "
+        "under-diagnosis with older or younger lists, so this chart shows recorded prevalence "
+        "only."
+        + "".join(
+            f" {_names(row.authorities)} share one sub-ICB location ({row.sicbl_ods})."
+            for row in shared.itertuples()
+        )
+    )
+    message = (
+        f"{shape.count('Low')} of {len(local)} local practices record {name} significantly less "
+        "often than their neighbours (not adjusted for age)."
+    )
+    return Section([Markdown(text)], [message])
