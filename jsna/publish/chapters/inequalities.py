@@ -28,8 +28,9 @@ from jsna.meta import meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.chapters import population
+from jsna.publish.chapters.population import with_notes
 from jsna.publish.labels import labelled
-from jsna.publish.notes import collect_notes, notes_markdown
+from jsna.publish.notes import collect_notes
 
 __all__ = [
     "header",
@@ -78,11 +79,6 @@ SUMMARY_COLUMNS = [
     "distance_to_ambition",
     "note",
 ]
-
-
-def _with_notes(outputs: list, notes: list[str]) -> list:
-    """The outputs, then the warnings as a Markdown note (when there were any)."""
-    return [*outputs, Markdown(notes_markdown(notes))] if notes else outputs
 
 
 def header(chapter: Chapter) -> Markdown:
@@ -161,7 +157,7 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
         ),
     )
     outputs.append(shown)
-    return dep, _with_notes(outputs, notes)
+    return dep, with_notes(outputs, notes)
 
 
 def core20_by_authority(chapter: Chapter) -> list:
@@ -193,7 +189,7 @@ def core20_by_authority(chapter: Chapter) -> list:
         title="Share of LSOAs and of residents in Core20 by authority",
         note=" ".join(note(f) for f in frames),
     )
-    return _with_notes([shown], notes)
+    return with_notes([shown], notes)
 
 
 def _indicators(chapter: Chapter) -> pd.DataFrame | None:
@@ -220,7 +216,7 @@ def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | 
             "area type 8) Fingertips data into the pack to add it. The national gradient across "
             "England's areas, where the pack's Fingertips files give it, is shown below."
         )
-        return by_quintile, _with_notes([Markdown(text)], notes)
+        return by_quintile, with_notes([Markdown(text)], notes)
     for key, part in by_quintile.groupby(["indicator_id", "sex"], sort=True):
         label = part["indicator_name"].iloc[0]
         period = part["period"].iloc[0]
@@ -248,7 +244,7 @@ def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | 
             count_columns=["count"] if part["count"].notna().all() else None,
         )
         plt.show()
-    return by_quintile, _with_notes([], notes)
+    return by_quintile, with_notes([], notes)
 
 
 def _decile_figures(chapter: Chapter, deciles: pd.DataFrame) -> None:
@@ -308,7 +304,7 @@ def inequality_table(
         )
     if sii_table is None or sii_table.empty:
         shown = [Markdown("*No indicator in this pack can be broken down by deprivation.*")]
-        return sii_table, _with_notes(shown, notes)
+        return sii_table, with_notes(shown, notes)
     table = chapter.table(
         labelled(sii_table, columns=SII_COLUMNS).round(2),
         "sii_rii",
@@ -319,7 +315,7 @@ def inequality_table(
             "their ratio. Limits simulated (10,000 draws, seeded)."
         ),
     )
-    return sii_table, _with_notes([table], notes)
+    return sii_table, with_notes([table], notes)
 
 
 def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
@@ -353,7 +349,7 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             note="From jsna's Core20PLUS5 registry; sources and caveats are recorded there.",
         )
     )
-    return c20, _with_notes(outputs, notes)
+    return c20, with_notes(outputs, notes)
 
 
 def _gradient_lines(sii_table: pd.DataFrame, where: str) -> list[str]:

@@ -26,6 +26,7 @@ from jsna.publish.notes import collect_notes, notes_markdown
 __all__ = [
     "header",
     "sources",
+    "with_notes",
     "population_by_age",
     "population_summary",
     "population_by_ward",
@@ -35,8 +36,14 @@ __all__ = [
 ]
 
 
-def _with_notes(outputs: list, notes: list[str]) -> list:
-    """The outputs, then the warnings as a Markdown note (when there were any)."""
+def with_notes(outputs: list, notes: list[str]) -> list:
+    """The outputs, then the warnings as a Markdown note (when there were any).
+
+    Examples
+    --------
+    >>> with_notes(["table"], []), with_notes([], ["2 LSOAs did not match"])[0].data
+    (['table'], '*Note: 2 LSOAs did not match*')
+    """
     return [*outputs, Markdown(notes_markdown(notes))] if notes else outputs
 
 
@@ -94,7 +101,7 @@ def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
         )
     if note(pop):
         outputs.append(Markdown(f"*{note(pop)}*"))
-    return pop, _with_notes(outputs, notes)
+    return pop, with_notes(outputs, notes)
 
 
 def _shares(pop: pd.DataFrame) -> dict[str, float]:
@@ -148,7 +155,7 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
         )
     table = labelled(wards, columns=["ward_code", "ward_name", "n_lsoas", POPULATION])
     outputs.append(chapter.table(table, "ward_population", title=f"Residents by ward, {name}"))
-    return wards, _with_notes(outputs, notes)
+    return wards, with_notes(outputs, notes)
 
 
 def _ward_map(chapter: Chapter, mapped, column: str, **kwargs):
@@ -241,7 +248,7 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
             "Core20: national IMD deciles 1-2."
         ),
     )
-    return dep, _with_notes([shown], notes)
+    return dep, with_notes([shown], notes)
 
 
 def _oldest_table(pop: pd.DataFrame, lsoas: pd.DataFrame, ward_code: str) -> pd.DataFrame:
