@@ -72,6 +72,8 @@ KEYS: dict[str, str] = {
     "decile_by": "the columns within which local deciles were formed",
     "quartile_by": "the columns within which local quartiles were formed",
     "tertile_by": "the columns within which local tertiles were formed",
+    "local_quintile_by": "the column local quintiles ranked by (imd_score or imd_rank)",
+    "local_decile_by": "the column local deciles ranked by (imd_score or imd_rank)",
     "gap": "records of the gap between the most and least deprived groups",
 }
 

@@ -29,8 +29,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jsna.columns import POLARITIES
+from jsna.analysis.deprivation import (
+    area_deprivation,
+    gap,
+    inequality_summary,
+    ward_indicators_by_deprivation,
+)
+from jsna.analysis.indicator_kind import implied_multiplier
+from jsna.analysis.indicator_rows import SERIES_KEYS, area_rows, latest_rows, period_order
+from jsna.columns import PERSONS, POLARITIES, SEX
 from jsna.exceptions import DataValidationError, SourceError, first_values
+from jsna.meta import meta, with_meta
+from jsna.stats.trend import recent_trend
 
 __all__ = ["REGISTRY_FILE", "load_registry", "registry_table", "match_indicators", "summary"]
 
@@ -131,7 +141,8 @@ def _check(reg: dict, where: str) -> dict:
             raise DataValidationError(f"{where}: area {name!r} ambition lacks {missing}")
         if ambition["status"] not in STATUSES:
             raise DataValidationError(
-                f"{where}: area {name!r} ambition status {ambition['status']!r} is not one of {STATUSES}"
+                f"{where}: area {name!r} ambition status {ambition['status']!r} "
+                f"is not one of {STATUSES}"
             )
         if ("value" in ambition) != ("unit" in ambition):
             raise DataValidationError(
@@ -147,21 +158,25 @@ def _check(reg: dict, where: str) -> dict:
                 )
             if metric["role"] not in ROLES:
                 raise DataValidationError(
-                    f"{where}: metric {metric['name']!r} role {metric['role']!r} is not one of {ROLES}"
+                    f"{where}: metric {metric['name']!r} role {metric['role']!r} "
+                    f"is not one of {ROLES}"
                 )
             if metric["polarity"] not in POLARITIES:
                 raise DataValidationError(
-                    f"{where}: metric {metric['name']!r} polarity {metric['polarity']!r} is not one of {POLARITIES}"
+                    f"{where}: metric {metric['name']!r} polarity {metric['polarity']!r} "
+                    f"is not one of {POLARITIES}"
                 )
             try:
                 re.compile(metric["name_pattern"])
             except re.error as exc:
                 raise DataValidationError(
-                    f"{where}: metric {metric['name']!r} name_pattern is not a regular expression: {exc}"
+                    f"{where}: metric {metric['name']!r} name_pattern "
+                    f"is not a regular expression: {exc}"
                 ) from exc
             if metric["measures_ambition"] and "value" not in ambition:
                 raise DataValidationError(
-                    f"{where}: metric {metric['name']!r} measures the ambition but area {name!r} ambition has no value"
+                    f"{where}: metric {metric['name']!r} measures the ambition "
+                    f"but area {name!r} ambition has no value"
                 )
     return reg
 
@@ -217,7 +232,8 @@ def match_indicators(indicators: pd.DataFrame, registry: dict | None = None) -> 
 
     Examples
     --------
-    >>> ind = pd.DataFrame({"indicator_id": [93085, 1], "indicator_name": ["Smoking status at time of delivery", "x"]})
+    >>> ind = pd.DataFrame({"indicator_id": [93085, 1],
+    ...                     "indicator_name": ["Smoking status at time of delivery", "x"]})
     >>> match_indicators(ind)[["indicator_id", "area_key", "matched_by"]].values.tolist()
     [[93085, 'maternity', 'id'], [93085, 'smoking', 'id']]
     """
@@ -294,7 +310,7 @@ def summary(
         ``ambition``, ``ambition_value`` and ``distance_to_ambition`` (how far
         the latest value is short of the ambition, in its units, where the
         indicator measures it: positive = not yet met); ``note``. Empty (with
-        these columns) when no indicator matches; ``attrs["note"]`` says why.
+        these columns) when no indicator matches; the ``note`` metadata says why.
 
     Examples
     --------
@@ -306,13 +322,6 @@ def summary(
     >>> "Smoking cessation" in set(table["clinical_area"])
     True
     """
-    from jsna.analysis.deprivation import (
-        area_deprivation,
-        gap,
-        inequality_summary,
-        ward_indicators_by_deprivation,
-    )
-
     columns = [
         "programme",
         "clinical_area",
@@ -353,18 +362,20 @@ def summary(
     ]
     pack.check_area(area)
     if not pack.has("indicators.fingertips"):
-        out = pd.DataFrame(columns=columns)
-        out.attrs["note"] = "The pack has no Fingertips indicators."
-        return out
+        return with_meta(
+            pd.DataFrame(columns=columns), note="The pack has no Fingertips indicators."
+        )
     indicators = pack.read("indicators.fingertips")
     matched = match_indicators(indicators, registry)
     if matched.empty:
-        out = pd.DataFrame(columns=columns)
-        out.attrs["note"] = (
-            "None of the pack's Fingertips indicators "
-            f"({first_values(indicators['indicator_id'].unique().tolist())}) is a Core20PLUS5 metric."
+        return with_meta(
+            pd.DataFrame(columns=columns),
+            note=(
+                "None of the pack's Fingertips indicators "
+                f"({first_values(indicators['indicator_id'].unique().tolist())}) "
+                "is a Core20PLUS5 metric."
+            ),
         )
-        return out
     ids = matched["indicator_id"].unique()
     mine = indicators[indicators["indicator_id"].isin(ids)]
     latest = _area_latest(mine, area, matched)
@@ -457,34 +468,33 @@ def summary(
         .reset_index(drop=True)
     )
     n_ward = int(out["sii"].notna().sum())
-    out.attrs["note"] = (
-        f"{out['indicator_id'].nunique()} of the pack's indicators match Core20PLUS5 metrics; "
-        f"{n_ward} row(s) have ward data for the within-area inequality columns. "
-        f"Ward deprivation: {dep['ward'].attrs.get('imd_edition')}, local quintiles of ward population-weighted "
-        "IMD scores; Core20 wards have at least half their residents in Core20 LSOAs."
+    return with_meta(
+        out,
+        note=(
+            f"{out['indicator_id'].nunique()} of the pack's indicators match Core20PLUS5 metrics; "
+            f"{n_ward} row(s) have ward data for the within-area inequality columns. "
+            f"Ward deprivation: {meta(dep['ward'], 'imd_edition')}, local quintiles of ward "
+            "population-weighted IMD scores; Core20 wards have at least half their residents "
+            "in Core20 LSOAs."
+        ),
     )
-    return out
 
 
 def _area_latest(indicators: pd.DataFrame, area: str, matched: pd.DataFrame) -> pd.DataFrame:
-    """The authority's latest value and recent trend per indicator, sex and age, with registry columns."""
-    from jsna.analysis.deprivation import _summable
-    from jsna.stats.trend import recent_trend
+    """The authority's latest value and recent trend per indicator, sex and age.
 
-    rows = indicators[(indicators["area_code"] == area)]
-    if "category_type" in rows.columns:
-        rows = rows[rows["category_type"].isna() | rows["category_type"].eq("")]
-    if "compared_to_parent_type" in rows.columns:
-        rows = rows.drop_duplicates(["indicator_id", "sex", "age", "period"])
-    persons = rows.groupby("indicator_id")["sex"].transform(lambda s: (s == "Persons").any())
-    rows = rows[~persons | (rows["sex"] == "Persons")]
-    order = "period_sortable" if "period_sortable" in rows.columns else "period"
-    keys = ["indicator_id", "sex", "age"]
+    With the registry columns of ``matched``.
+    """
+    rows = area_rows(indicators, area)
+    persons = rows.groupby("indicator_id")[SEX].transform(lambda s: (s == PERSONS).any())
+    rows = rows[~persons | (rows[SEX] == PERSONS)]
+    order = period_order(rows)
+    keys = list(SERIES_KEYS)
     first = matched.drop_duplicates(["indicator_id", "area_key"])
     trends = []
     for key, part in rows.groupby(keys, sort=True):
         polarity = first.loc[first["indicator_id"] == key[0], "polarity"].iloc[0]
-        kind = "proportion" if _summable(part) == 100 else "rate"
+        kind = "proportion" if implied_multiplier(part) == 100 else "rate"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             trend = recent_trend(part, by=keys, period=order, kind=kind, polarity=polarity)
@@ -494,7 +504,8 @@ def _area_latest(indicators: pd.DataFrame, area: str, matched: pd.DataFrame) -> 
         if trends
         else pd.DataFrame(columns=[*keys, "recent_trend"])
     )
-    newest = rows[rows[order] == rows.groupby(keys)[order].transform("max")]
-    newest = newest[[*keys, "indicator_name", "period", "value", "lower_ci95", "upper_ci95"]]
+    newest = latest_rows(rows, keys)[
+        [*keys, "indicator_name", "period", "value", "lower_ci95", "upper_ci95"]
+    ]
     out = first.drop(columns=["indicator_name"]).merge(newest, on="indicator_id", how="inner")
     return out.merge(trend, on=keys, how="left")

@@ -33,6 +33,7 @@ import pandas as pd
 
 from jsna.columns import CHANGE_INDICATOR, code_column
 from jsna.exceptions import DataValidationError, GeographyError, first_values
+from jsna.meta import meta, with_meta
 
 __all__ = [
     "LEVELS",
@@ -130,7 +131,7 @@ def hierarchy(pack, area: str | None = None) -> pd.DataFrame:
         lookup = lookup[lookup[lad] == area]
         if lookup.empty:
             raise GeographyError(
-                f"area {area!r} has no LSOAs in the best-fit lookup ({lookup.attrs.get('source')})"
+                f"area {area!r} has no LSOAs in the best-fit lookup ({meta(lookup, 'source')})"
             )
     if pack.has("lookup.lsoa_icb"):
         icb = pack.read("lookup.lsoa_icb")
@@ -205,7 +206,8 @@ def aggregate(
     repeated = pairs[right].duplicated(keep=False)
     if repeated.any():
         raise GeographyError(
-            f"the lookup puts LSOAs in more than one {to}: {first_values(pairs.loc[repeated, right])}; "
+            f"the lookup puts LSOAs in more than one {to}: "
+            f"{first_values(pairs.loc[repeated, right])}; "
             "use a best-fit lookup (one row per LSOA)"
         )
     for column in values:
@@ -218,8 +220,10 @@ def aggregate(
             )
         if (numbers < 0).any():
             raise DataValidationError(
-                f"values column {column!r} has negative counts {first_values(numbers[numbers < 0])} "
-                f"for {first_values(frame.loc[numbers < 0, left])}; counts cannot be negative - fix the input"
+                f"values column {column!r} has negative counts "
+                f"{first_values(numbers[numbers < 0])} "
+                f"for {first_values(frame.loc[numbers < 0, left])}; "
+                "counts cannot be negative - fix the input"
             )
     matched = frame[left].isin(lookup[right])
     report_unmatched(frame.loc[~matched, left].unique(), what=f"{left} codes", unmatched=unmatched)
@@ -228,7 +232,8 @@ def aggregate(
     if missing.any():
         warnings.warn(
             f"{int(missing.sum())} rows have missing values in {values} (LSOAs "
-            f"{first_values(used.loc[missing, left])}); the {to} totals they belong to are NaN, not understated",
+            f"{first_values(used.loc[missing, left])}); "
+            f"the {to} totals they belong to are NaN, not understated",
             UserWarning,
             stacklevel=2,
         )
@@ -278,7 +283,7 @@ def bridge_lsoa11_to_lsoa21(
     pandas.DataFrame
         ``lsoa21_code``, the ``by`` columns and the values; the sum of each
         value column equals the input's sum over matched rows.
-        ``attrs["bridging"]`` counts the 2011 LSOAs by change type.
+        Its ``bridging`` metadata counts the 2011 LSOAs by change type.
 
     Examples
     --------
@@ -332,8 +337,8 @@ def bridge_lsoa11_to_lsoa21(
     merged[values] = scaled
     out = merged.groupby(["lsoa21_code", *by], sort=True, dropna=False)[values].sum().reset_index()
     kinds = pairs[pairs["lsoa11_code"].isin(used["lsoa11_code"])].drop_duplicates("lsoa11_code")
-    out.attrs["bridging"] = kinds[CHANGE_INDICATOR].value_counts().sort_index().to_dict()
-    return out
+    bridging = kinds[CHANGE_INDICATOR].value_counts().sort_index().to_dict()
+    return with_meta(out, bridging=bridging)
 
 
 def area_wards(pack, area: str):
@@ -347,7 +352,7 @@ def area_wards(pack, area: str):
     -------
     geopandas.GeoDataFrame
         ``ward_code, ward_name, n_lsoas, no_lsoa, geometry`` in EPSG:27700,
-        sorted by ward name. ``attrs`` record the vintages of lookup and boundaries.
+        sorted by ward name. The metadata records the vintages of lookup and boundaries.
 
     Examples
     --------
@@ -392,14 +397,15 @@ def area_wards(pack, area: str):
     out["no_lsoa"] = out["n_lsoas"] == 0
     out = out.sort_values("ward_name", kind="stable").reset_index(drop=True)
     vintages = {re.sub(r"_code$", "", ward_lu).upper(), re.sub(r"_code$", "", ward_b).upper()}
-    out.attrs.update(
+    return with_meta(
+        out,
         lookup_vintage=ward_lu.split("_")[0].upper(),
         boundary_vintage=ward_b.split("_")[0].upper(),
         note=(
             f"Wards from {ward_b.split('_')[0].upper()} boundaries and the "
-            f"{ward_lu.split('_')[0].upper()} LSOA best-fit lookup (every lookup ward has a boundary)."
+            f"{ward_lu.split('_')[0].upper()} LSOA best-fit lookup "
+            "(every lookup ward has a boundary)."
             if len(vintages) > 1
             else ""
         ),
     )
-    return out

@@ -4,7 +4,7 @@ The pack's population file may be on LSOA 2011 (the real mid-2020 SAPE
 sheet) or LSOA 2021. LSOA 2011 populations are bridged to LSOA 2021 with
 :func:`jsna.analysis.geography.bridge_lsoa11_to_lsoa21` (split 2011 LSOAs shared
 equally among their 2021 LSOAs, since no 2021 population is in the pack; the
-rule is said in ``attrs["note"]``).
+rule is said in the ``note`` metadata).
 """
 
 from __future__ import annotations
@@ -12,8 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.analysis.geography import aggregate, bridge_lsoa11_to_lsoa21, hierarchy, lsoa_column
+from jsna.analysis.geography import (
+    aggregate,
+    area_wards,
+    bridge_lsoa11_to_lsoa21,
+    hierarchy,
+    lsoa_column,
+)
 from jsna.columns import AGE, POPULATION, SEX
+from jsna.meta import join_notes, meta, with_meta
 
 __all__ = ["lsoa_population", "ward_population", "age_profile"]
 
@@ -32,8 +39,8 @@ def lsoa_population(pack, area: str | None = None) -> pd.DataFrame:
     ['Female', 'Male']
     """
     pop = pack.read("population.lsoa")
-    persons_only = pop.attrs.get("persons_only", False)
-    period = pop.attrs.get("period", "")
+    persons_only = meta(pop, "persons_only", False)
+    period = meta(pop, "period", "")
     lookup = hierarchy(pack, area)
     notes = []
     if lsoa_column(pop) == "lsoa11_code":
@@ -41,17 +48,17 @@ def lsoa_population(pack, area: str | None = None) -> pd.DataFrame:
         wanted = bridge[bridge["lsoa21_code"].isin(lookup["lsoa21_code"])]["lsoa11_code"]
         pop = pop[pop["lsoa11_code"].isin(wanted)]
         pop = bridge_lsoa11_to_lsoa21(pop, bridge, POPULATION, by=[SEX, AGE])
-        counts = pop.attrs["bridging"]
+        counts = meta(pop, "bridging")
         notes.append(
             "Population estimates on 2011 LSOAs were moved to 2021 LSOAs with the ONS lookup "
-            f"({counts.get('U', 0)} unchanged, {counts.get('M', 0)} merged, {counts.get('S', 0)} split "
+            f"({counts.get('U', 0)} unchanged, {counts.get('M', 0)} merged, "
+            f"{counts.get('S', 0)} split "
             f"and {counts.get('X', 0)} irregular 2011 LSOAs; split LSOAs shared equally)."
         )
     pop = pop[pop["lsoa21_code"].isin(lookup["lsoa21_code"])].reset_index(drop=True)
     if persons_only:
         notes.append("The population file has persons only (no split by sex).")
-    pop.attrs.update(persons_only=persons_only, note=" ".join(notes), period=period)
-    return pop
+    return with_meta(pop, persons_only=persons_only, note=" ".join(notes), period=period)
 
 
 def ward_population(pack, area: str) -> pd.DataFrame:
@@ -67,18 +74,13 @@ def ward_population(pack, area: str) -> pd.DataFrame:
     >>> bool(wards["population"].gt(0).all())
     True
     """
-    from jsna.analysis.geography import area_wards
-
     wards = area_wards(pack, area)
     pop = lsoa_population(pack, area)
     lookup = hierarchy(pack, area)
     sums = aggregate(pop, "ward", lookup=lookup, values=POPULATION)
     ward_col = [c for c in sums.columns if c.endswith("_code")][0]
     wards[POPULATION] = wards["ward_code"].map(sums.set_index(ward_col)[POPULATION])
-    wards.attrs.update(
-        note=" ".join(x for x in (wards.attrs.get("note"), pop.attrs.get("note")) if x)
-    )
-    return wards
+    return with_meta(wards, note=join_notes(meta(wards, "note"), meta(pop, "note")))
 
 
 def age_profile(pop: pd.DataFrame, *, band_width: int = 5) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from jsna.analysis.core20plus5 import (
 from jsna.demo.pack import DEMO_AREA_CODE
 from jsna.exceptions import DataValidationError, SourceError
 from jsna.io.datapack import DataPack
+from jsna.meta import note
 
 
 @pytest.fixture(scope="module")
@@ -139,11 +140,12 @@ def test_demo_summary_latest_values_trend_and_ambition(pack):
     assert table.loc[table["role"] == "related", "distance_to_ambition"].isna().all()
     # maternity's ambition was withdrawn: said in the note
     assert "withdrawn" in table.loc[table["clinical_area"] == "Maternity", "note"].iloc[0]
-    assert "match Core20PLUS5" in table.attrs["note"]
+    assert "match Core20PLUS5" in note(table)
 
 
 def test_summary_with_ward_rows_gives_core20_gap_and_sii(pack):
-    # a registry whose "cyp injuries" area uses a planted ward indicator, to exercise the ward columns
+    # a registry whose "cyp injuries" area uses a planted ward indicator,
+    # to exercise the ward columns
     reg = copy.deepcopy(load_registry())
     area = copy.deepcopy(reg["area"][-1])
     area.update(key="test_injuries", name="Injuries (test)")
@@ -176,7 +178,7 @@ def test_summary_with_ward_rows_gives_core20_gap_and_sii(pack):
 def test_real_pack_summary_is_empty_with_a_reason(real_pack):
     table = summary(real_pack, "E08000014")
     assert table.empty and "sii" in table.columns
-    assert "90284" in table.attrs["note"] and "is a Core20PLUS5 metric" in table.attrs["note"]
+    assert "90284" in note(table) and "is a Core20PLUS5 metric" in note(table)
 
 
 def test_real_england_deprivation_decile_gradient(real_pack):
@@ -189,7 +191,8 @@ def test_real_england_deprivation_decile_gradient(real_pack):
         "County & UA deprivation deciles in England (IMD2019, 4/23 geography)"
     ]
     assert injuries["decile"].tolist() == list(range(1, 11))
-    # published values: most deprived 83.40796, least deprived 65.33877 per 10,000 (count 8830 / 1,058,652)
+    # published values: most deprived 83.40796, least deprived 65.33877 per 10,000
+    # (count 8830 / 1,058,652)
     assert injuries["value"].iloc[[0, -1]].tolist() == pytest.approx([83.40796, 65.33877])
     assert injuries["value_type"].unique().tolist() == ["rate"]
     s = inequality_summary(injuries, group="decile").set_index("sex").loc["Persons"]

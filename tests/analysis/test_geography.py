@@ -11,6 +11,7 @@ from jsna.analysis.geography import aggregate, area_wards, bridge_lsoa11_to_lsoa
 from jsna.analysis.population import lsoa_population, ward_population
 from jsna.exceptions import GeographyError
 from jsna.io.datapack import DataPack
+from jsna.meta import meta, note, with_meta
 
 LOOKUP = pd.DataFrame(
     {
@@ -56,7 +57,7 @@ def test_mixed_vintage_join_is_an_error():
     with pytest.raises(GeographyError, match="LSOA11 codes and the other LSOA21; bridge"):
         aggregate(frame, "ward", lookup=LOOKUP, values="n")
     imd = pd.DataFrame({"lsoa21_code": ["L1"], "imd_score": [1.0], "imd_decile": [1]})
-    imd.attrs["edition"] = "IoD2025"
+    with_meta(imd, edition="IoD2025")
     with pytest.raises(GeographyError, match="IoD2025 is on LSOA21 but the data are on LSOA11"):
         attach_imd(frame, imd)
 
@@ -112,7 +113,7 @@ def test_liverpool_wards_keep_waterfront_north(real_pack):
     assert len(wards) == 64
     empty = wards[wards["no_lsoa"]]
     assert empty[["ward_code", "ward_name"]].values.tolist() == [["E05015332", "Waterfront North"]]
-    assert wards.attrs["lookup_vintage"] == "WD24" and wards.attrs["boundary_vintage"] == "WD25"
+    assert meta(wards, "lookup_vintage") == "WD24" and meta(wards, "boundary_vintage") == "WD25"
     pop = ward_population(real_pack, "E08000012")
     assert np.isnan(pop.loc[pop["ward_code"] == "E05015332", "population"].item())
     assert pop["population"].sum() == pytest.approx(500_474)
@@ -125,7 +126,7 @@ def test_sefton_hierarchy_and_population(real_pack):
     pop = lsoa_population(real_pack, "E08000014")
     assert pop["lsoa21_code"].nunique() == 191
     assert pop["population"].sum() == pytest.approx(275_899)
-    assert "split" in pop.attrs["note"]
+    assert "split" in note(pop)
     wards = ward_population(real_pack, "E08000014")
     assert len(wards) == 22 and wards["population"].notna().all()
 

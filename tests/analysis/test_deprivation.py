@@ -18,6 +18,7 @@ from jsna.analysis.deprivation import (
 )
 from jsna.exceptions import DataValidationError, GeographyError
 from jsna.io.datapack import DataPack
+from jsna.meta import meta, note, with_meta
 
 # SOURCES.md: share of LSOAs in national IMD deciles 1-2 per authority, and mid-2020 totals.
 IOD2025 = {
@@ -69,11 +70,11 @@ def _imd(codes, deciles, scores=None, edition="IoD2025", vintage="lsoa21"):
             "imd_decile": deciles,
         }
     )
-    imd.attrs["edition"] = edition
+    with_meta(imd, edition=edition)
     return imd
 
 
-# ----------------------------------------------------------------------------- real pack: Core20 shares
+# ------------------------------------------------------------------------ real pack: Core20 shares
 @pytest.mark.parametrize(("edition", "expected"), [("IoD2025", IOD2025), ("IoD2019", IOD2019)])
 def test_core20_lsoa_shares_match_sources_with_population_shares_beside(
     real_pack, edition, expected
@@ -90,7 +91,7 @@ def test_core20_lsoa_shares_match_sources_with_population_shares_beside(
     )
     assert shares["core20_population_share"].between(1, 99).all()
     assert (shares["core20_population_share"] - shares["core20_lsoa_share"]).abs().max() < 5
-    assert "Welsh LSOAs" in shares.attrs["note"]
+    assert "Welsh LSOAs" in note(shares)
 
 
 def test_core20_shares_cover_every_english_authority(real_pack):
@@ -183,7 +184,7 @@ def test_lsoa_missing_from_imd_is_reported_and_left_out_of_shares():
         deprivation_profile(lookup, imd, unmatched="raise")
 
 
-# ----------------------------------------------------------------------------- profiles and quantiles
+# -------------------------------------------------------------------------- profiles and quantiles
 def test_profile_of_a_ward_whose_lsoas_are_all_in_one_quintile():
     lookup = pd.DataFrame(
         {
@@ -249,11 +250,11 @@ def test_local_quantiles_use_scores_or_ranks():
     frame = pd.DataFrame({"imd_score": np.arange(10.0, 0, -1), "imd_rank": np.arange(1, 11)})
     by_score = local_quantiles(frame, 5)
     assert by_score["local_quintile"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-    assert by_score.attrs["local_quintile_by"] == "imd_score"
+    assert meta(by_score, "local_quintile_by") == "imd_score"
     no_scores = frame.assign(imd_score=np.nan)
     by_rank = local_quantiles(no_scores, 10)
     assert by_rank["local_decile"].tolist() == list(range(1, 11))
-    assert by_rank.attrs["local_decile_by"] == "imd_rank"
+    assert meta(by_rank, "local_decile_by") == "imd_rank"
     with pytest.raises(DataValidationError, match="imd_score"):
         local_quantiles(pd.DataFrame({"x": [1]}))
 
@@ -363,12 +364,13 @@ def test_sii_for_rates_by_decile_with_by_groups():
     )
     out = inequality_indices(table, group="imd_decile", by="period")
     sii = out[out["statistic"] == "sii"].set_index("period")["value"]
-    # the fitted slope across deciles 1..10 spans ranks 0.05..0.95: -slope / 0.9 over the whole scale
+    # the fitted slope across deciles 1..10 spans ranks 0.05..0.95:
+    # -slope / 0.9 over the whole scale
     assert sii["2022"] == pytest.approx(-200 / 0.9)
     assert sii["2023"] == pytest.approx(-100 / 0.9)
 
 
-# ----------------------------------------------------------------------------- demo: planted gradients
+# ------------------------------------------------------------------------- demo: planted gradients
 def _planted(truth):
     """(indicator id, sex, true SII) for every planted ward gradient in the demo's truth.json."""
     out = []

@@ -1,0 +1,421 @@
+"""Chapter 05, Core20PLUS5 and inequalities: what each section computes, draws, saves and shows.
+
+Each function takes the :class:`~jsna.publish.chapter.Chapter`, saves its figures and
+tables through it, and returns what the notebook displays, with any warnings raised on
+the way turned into notes (:mod:`jsna.publish.notes`). Figures are shown with
+``plt.show()`` as they are saved.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown
+
+from jsna.analysis.core20plus5 import registry_table, summary
+from jsna.analysis.deprivation import (
+    area_deprivation,
+    core20_shares,
+    fingertips_deprivation_deciles,
+    inequality_summary,
+    ward_indicators_by_deprivation,
+)
+from jsna.analysis.geography import area_wards
+from jsna.columns import POPULATION, code_column
+from jsna.meta import meta, note
+from jsna.plots import bars_by_quintile, ranked_bars, ward_map
+from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
+from jsna.publish.chapters import population
+from jsna.publish.chapters.population import with_notes
+from jsna.publish.labels import labelled
+from jsna.publish.notes import collect_notes
+
+__all__ = [
+    "header",
+    "core20_by_ward",
+    "core20_by_authority",
+    "indicators_by_quintile",
+    "inequality_table",
+    "core20plus5_areas",
+    "key_messages",
+]
+
+SII_COLUMNS = [
+    "indicator_name",
+    "sex",
+    "period",
+    "most_value",
+    "least_value",
+    "absolute_gap",
+    "absolute_lower_ci95",
+    "absolute_upper_ci95",
+    "relative_gap",
+    "sii",
+    "sii_lower_ci95",
+    "sii_upper_ci95",
+    "rii",
+    "rii_lower_ci95",
+    "rii_upper_ci95",
+]
+SUMMARY_COLUMNS = [
+    "programme",
+    "clinical_area",
+    "indicator_name",
+    "role",
+    "sex",
+    "period",
+    "value",
+    "lower_ci95",
+    "upper_ci95",
+    "recent_trend",
+    "core20_value",
+    "rest_value",
+    "absolute_gap",
+    "sii",
+    "ambition_value",
+    "ambition_date",
+    "distance_to_ambition",
+    "note",
+]
+
+
+def header(chapter: Chapter) -> Markdown:
+    """House plot style, tables to one decimal place; the area and the data pack."""
+    pd.set_option("styler.format.precision", 1)
+    return population.header(chapter)
+
+
+def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
+    """Map and table of the share of residents in Core20 LSOAs by ward.
+
+    Returns the :func:`jsna.analysis.deprivation.area_deprivation` result and what to show.
+    """
+    dep, notes = collect_notes(area_deprivation, chapter.pack, chapter.area)
+    edition = meta(dep["area"], "imd_edition")
+    whole = dep["area"].iloc[0]
+    ward_dep = dep["ward"]
+    ward_code = code_column(ward_dep, "wd")
+    ward_name = ward_code.replace("_code", "_name")
+    name = chapter.area_name
+    wards = area_wards(chapter.pack, chapter.area)[["ward_code", "geometry"]]
+    mapped = wards.merge(ward_dep, left_on="ward_code", right_on=ward_code, how="left")
+    ax = ward_map(
+        mapped,
+        "core20_population_share",
+        legend_title="Residents in Core20 LSOAs (%)",
+        scheme="user_defined",
+        bins=[0, 20, 40, 60, 80, 100],
+        labels=ward_name,
+        attribution=chapter.pack.attribution,
+        synthetic=chapter.synthetic,
+    )
+    title = f"Share of residents living in Core20 neighbourhoods by ward ({edition}), {name}"
+    ax.set_title(textwrap.fill(title, 60))
+    chapter.figure(
+        ax.figure,
+        "ward_core20_population_share",
+        title=title,
+        alt_text=(
+            f"Map of the {len(mapped)} wards of {name} shaded by the percentage of residents "
+            f"living in LSOAs in the most deprived 20% in England ({edition}), in 20-point "
+            f"bands; {fmt_pct(whole['core20_population_share'])} of all residents live in "
+            "Core20 LSOAs."
+        ),
+        data=mapped.drop(columns="geometry"),
+    )
+    plt.show()
+    outputs = []
+    no_data = ward_dep.loc[ward_dep["no_lsoa"], ward_name].tolist()
+    if no_data:
+        outputs.append(
+            Markdown(
+                f"*{', '.join(no_data)}: no LSOA is best-fitted to this ward in the ONS lookup, "
+                "so it has no deprivation figures and shows as 'no data'.*"
+            )
+        )
+    columns = [
+        ward_code,
+        ward_name,
+        "n_lsoas",
+        "core20_lsoas",
+        "core20_lsoa_share",
+        POPULATION,
+        "core20_population_share",
+        "imd_score",
+        "local_quintile",
+    ]
+    table = labelled(ward_dep, {ward_code: "Ward code", ward_name: "Ward"}, columns=columns)
+    shown = chapter.table(
+        table.round(1),
+        "ward_core20",
+        title=f"Core20 LSOAs and residents by ward ({edition}), {name}",
+        note=(
+            "Core20: national IMD deciles 1-2. Local quintiles rank the area's wards by "
+            "population-weighted IMD score. " + note(dep["ward"])
+        ),
+    )
+    outputs.append(shown)
+    return dep, with_notes(outputs, notes)
+
+
+def core20_by_authority(chapter: Chapter) -> list:
+    """Table of Core20 shares of LSOAs and residents for the pack's authorities, per IMD edition."""
+    pack = chapter.pack
+    editions = sorted(
+        {e.get("edition") for e in pack.entries_for("imd") if e.get("edition")}, reverse=True
+    )
+    places = pack.areas or [chapter.area]
+    frames, notes = [], []
+    for edition in editions:
+        frame, caught = collect_notes(core20_shares, pack, edition, areas=places)
+        frames.append(frame)
+        notes += caught
+    shares = (
+        frames[0]
+        if len(frames) == 1
+        else frames[0].merge(
+            frames[1],
+            on=["area_code", "area_name"],
+            suffixes=(f" {editions[0]}", f" {editions[1]}"),
+        )
+    )
+    wanted = ("area_", "core20_lsoa_share", "core20_population_share", "n_lsoas", POPULATION)
+    keep = [c for c in shares.columns if c.startswith(wanted)]
+    shown = chapter.table(
+        shares[keep].round(1),
+        "authority_core20_shares",
+        title="Share of LSOAs and of residents in Core20 by authority",
+        note=" ".join(note(f) for f in frames),
+    )
+    return with_notes([shown], notes)
+
+
+def _indicators(chapter: Chapter) -> pd.DataFrame | None:
+    pack = chapter.pack
+    return pack.read("indicators.fingertips") if pack.has("indicators.fingertips") else None
+
+
+def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | None, list]:
+    """Bar charts of ward indicators by local deprivation quintile (or why there are none).
+
+    Returns the :func:`jsna.analysis.deprivation.ward_indicators_by_deprivation` table
+    (``None`` without indicators) and what to show.
+    """
+    indicators = _indicators(chapter)
+    notes = []
+    by_quintile = None
+    if indicators is not None:
+        by_quintile, notes = collect_notes(ward_indicators_by_deprivation, indicators, dep["ward"])
+    name = chapter.area_name
+    if by_quintile is None or by_quintile.empty:
+        text = (
+            f"**This data pack has no indicator values for {name}'s wards**, so the gradient by "
+            "deprivation within the area cannot be shown here. Download ward-level (Local Health, "
+            "area type 8) Fingertips data into the pack to add it. The national gradient across "
+            "England's areas, where the pack's Fingertips files give it, is shown below."
+        )
+        return by_quintile, with_notes([Markdown(text)], notes)
+    for key, part in by_quintile.groupby(["indicator_id", "sex"], sort=True):
+        label = part["indicator_name"].iloc[0]
+        period = part["period"].iloc[0]
+        ax = bars_by_quintile(
+            part,
+            quintile="local_quintile",
+            value="value",
+            lower="lower_ci95",
+            upper="upper_ci95",
+            value_label=f"{part['statistic'].iloc[0]} ({period}, {key[1]})",
+            quintile_label="Local ward deprivation quintile",
+        )
+        ax.set_title(textwrap.fill(f"{label}, {key[1]}, by ward deprivation quintile", 60))
+        chapter.figure(
+            ax.figure,
+            f"quintile_{key[0]}_{key[1].lower()}",
+            title=f"{label} ({key[1]}) by local ward deprivation quintile, {name}",
+            alt_text=(
+                f"Bar chart of {label} ({key[1]}, {period}) in five groups of "
+                f"{name}'s wards from most to least deprived: "
+                + ", ".join(f"{v:,.1f}" for v in part["value"])
+                + "."
+            ),
+            data=part,
+            count_columns=["count"] if part["count"].notna().all() else None,
+        )
+        plt.show()
+    return by_quintile, with_notes([], notes)
+
+
+def _decile_figures(chapter: Chapter, deciles: pd.DataFrame) -> None:
+    """England by deprivation decile of areas, one bar chart per indicator and sex."""
+    for key, part in deciles.groupby(["indicator_id", "sex"], sort=True):
+        ends = {1: " (most deprived)", 10: " (least deprived)"}
+        part = part.assign(group=[f"Decile {d}" + ends.get(d, "") for d in part["decile"]])
+        label = part["indicator_name"].iloc[0]
+        period = part["period"].iloc[0]
+        ax = ranked_bars(
+            part,
+            label="group",
+            value="value",
+            lower="lower_ci95",
+            upper="upper_ci95",
+            value_label=f"{part['statistic'].iloc[0]} ({period}, {key[1]})",
+            sort=None,
+        )
+        ax.set_title(textwrap.fill(f"{label}: England by deprivation decile of areas", 60))
+        chapter.figure(
+            ax.figure,
+            f"england_deciles_{key[0]}_{key[1].lower()}",
+            title=f"{label} ({key[1]}), England by deprivation decile of areas",
+            alt_text=(
+                f"Bar chart of {label} for England's areas grouped into ten deprivation "
+                f"deciles ({part['category_type'].iloc[0]}), {period}."
+            ),
+            data=part,
+        )
+        plt.show()
+
+
+def inequality_table(
+    chapter: Chapter, by_quintile: pd.DataFrame | None
+) -> tuple[pd.DataFrame | None, list]:
+    """Gap, SII and RII per indicator: within the area's wards, else England's decile gradient.
+
+    Returns the :func:`jsna.analysis.deprivation.inequality_summary` table (``None``
+    when nothing can be broken down by deprivation) and what to show.
+    """
+    has_wards = by_quintile is not None and not by_quintile.empty
+    if has_wards:
+        sii_table, notes = collect_notes(inequality_summary, by_quintile)
+        source_note = "Wards grouped into local deprivation quintiles."
+    else:
+        indicators = _indicators(chapter)
+        sii_table, notes = None, []
+        if indicators is not None:
+            deciles, notes = collect_notes(fingertips_deprivation_deciles, indicators)
+            if not deciles.empty:
+                sii_table, more = collect_notes(inequality_summary, deciles, group="decile")
+                notes += more
+                _decile_figures(chapter, deciles)
+        source_note = (
+            "England, areas grouped by their IMD decile (Fingertips category rows): "
+            "a national gradient."
+        )
+    if sii_table is None or sii_table.empty:
+        shown = [Markdown("*No indicator in this pack can be broken down by deprivation.*")]
+        return sii_table, with_notes(shown, notes)
+    table = chapter.table(
+        labelled(sii_table, columns=SII_COLUMNS).round(2),
+        "sii_rii",
+        title=f"Inequality by deprivation, {chapter.area_name}",
+        note=(
+            source_note + " Gap: most minus least deprived. SII: fitted difference from the "
+            "most to the least deprived end (negative = higher in the most deprived); RII: "
+            "their ratio. Limits simulated (10,000 draws, seeded)."
+        ),
+    )
+    return sii_table, with_notes([table], notes)
+
+
+def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
+    """The Core20PLUS5 indicators of the pack and the registry's clinical areas and ambitions.
+
+    Returns the :func:`jsna.analysis.core20plus5.summary` table and what to show.
+    """
+    c20, notes = collect_notes(summary, chapter.pack, chapter.area)
+    outputs = [Markdown(f"*{note(c20)}*")]
+    if not c20.empty:
+        outputs.append(
+            chapter.table(
+                c20[SUMMARY_COLUMNS].round(2),
+                "core20plus5_summary",
+                title=f"Core20PLUS5 indicators, {chapter.area_name}",
+                note=(
+                    "Core20 wards: at least half the residents in Core20 LSOAs. Gap: local "
+                    "quintile 1 minus 5. Distance to ambition: how far short of the national "
+                    "ambition, in its units, where the indicator measures it."
+                ),
+            )
+        )
+    areas = registry_table().drop_duplicates("area_key")[
+        ["programme", "clinical_area", "ambition", "ambition_date", "ambition_status"]
+    ]
+    outputs.append(
+        chapter.table(
+            areas,
+            "core20plus5_ambitions",
+            title="Core20PLUS5 clinical areas and national ambitions",
+            note="From jsna's Core20PLUS5 registry; sources and caveats are recorded there.",
+        )
+    )
+    return c20, with_notes(outputs, notes)
+
+
+def _gradient_lines(sii_table: pd.DataFrame, where: str) -> list[str]:
+    clear = sii_table[(sii_table["sii_lower_ci95"] > 0) | (sii_table["sii_upper_ci95"] < 0)]
+    lines = []
+    for _, row in clear.iterrows():
+        direction = "higher" if row["sii"] < 0 else "lower"
+        lines.append(
+            f"{row['indicator_name']} ({row['sex']}, {row['period']}) is {direction} in more "
+            f"deprived places {where}: {row['most_value']:,.1f} in the most deprived group "
+            f"against {row['least_value']:,.1f} in the least (slope index of inequality "
+            f"{row['sii']:,.1f}, 95% CI {row['sii_lower_ci95']:,.1f} to "
+            f"{row['sii_upper_ci95']:,.1f})."
+        )
+    unclear = len(sii_table) - len(clear)
+    if unclear:
+        lines.append(
+            f"For {unclear} indicator(s) the gradient by deprivation is not statistically clear."
+        )
+    return lines
+
+
+def key_messages(
+    chapter: Chapter,
+    dep: dict,
+    by_quintile: pd.DataFrame | None,
+    sii_table: pd.DataFrame | None,
+    c20: pd.DataFrame,
+) -> Markdown:
+    """The chapter's key messages, written from its numbers."""
+    name = chapter.area_name
+    edition = meta(dep["area"], "imd_edition")
+    whole = dep["area"].iloc[0]
+    ward_dep = dep["ward"]
+    ward_name = code_column(ward_dep, "wd").replace("_code", "_name")
+    has_wards = by_quintile is not None and not by_quintile.empty
+    lines = [
+        f"{fmt_pct(whole['core20_population_share'])} of {name}'s residents "
+        f"({fmt_number(whole['core20_population'])}) live in the most deprived 20% of "
+        f"neighbourhoods in England ({int(whole['core20_lsoas'])} of "
+        f"{int(whole['lsoas_with_imd'])} LSOAs, {fmt_pct(whole['core20_lsoa_share'])}; "
+        f"{edition}).",
+    ]
+    core_wards = ward_dep[ward_dep["core20_ward"].fillna(False).astype(bool)]
+    if len(core_wards):
+        leading = core_wards.sort_values("core20_population_share", ascending=False)[ward_name]
+        lines.append(
+            f"{len(core_wards)} of {int((~ward_dep['no_lsoa']).sum())} wards have at least half "
+            "their residents in Core20 neighbourhoods, led by " + ", ".join(leading.head(3)) + "."
+        )
+    if sii_table is not None and not sii_table.empty:
+        where = "across the area's wards" if has_wards else "across England's areas"
+        lines += _gradient_lines(sii_table, where)
+    if not has_wards:
+        lines.append(
+            f"No ward-level indicators are in this data pack, so inequalities within {name} "
+            "cannot yet be measured here; the chapter shows Core20 populations and what the "
+            "pack holds."
+        )
+    if not c20.empty:
+        for _, row in c20[c20["distance_to_ambition"].notna()].iterrows():
+            distance = row["distance_to_ambition"]
+            status = "met" if distance <= 0 else f"{distance:,.1f} short"
+            lines.append(
+                f"{row['indicator_name']}: {row['value']:,.1f} in {row['period']} against the "
+                f"national ambition of {row['ambition_value']:,.0f} by {row['ambition_date']} "
+                f"({status}); recent trend: {str(row['recent_trend']).lower()}."
+            )
+    return chapter.messages(lines)
