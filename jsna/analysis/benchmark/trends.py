@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from jsna import columns as S
+from jsna.analysis.indicator_kind import indicator_kinds
 from jsna.exceptions import DataValidationError, first_values
 from jsna.stats import recent_trend
 
@@ -31,22 +32,7 @@ def trend_kinds(df: pd.DataFrame, trend_kind) -> pd.Series:
             f"trend_kind={trend_kind!r} must be 'auto', 'rate', 'proportion' or a mapping of "
             "indicator id to those"
         )
-    if S.COUNT not in df or S.DENOMINATOR not in df:
-        return pd.Series("rate", index=df.index, dtype="str")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = 100 * df[S.COUNT].to_numpy(float) / df[S.DENOMINATOR].to_numpy(float)
-    value = df[S.VALUE].to_numpy(float)
-    known = np.isfinite(share) & np.isfinite(value)
-    fits = np.abs(share - value) <= 1e-6 * np.maximum(np.abs(value), 1e-9)
-    fits &= df[S.COUNT].to_numpy(float) <= df[S.DENOMINATOR].to_numpy(float)
-    per = pd.DataFrame({"id": df[S.INDICATOR_ID].to_numpy(), "known": known, "bad": known & ~fits})
-    sums = per.groupby("id").sum()
-    proportion = sums.index[(sums["known"] > 0) & (sums["bad"] == 0)]
-    return pd.Series(
-        np.where(df[S.INDICATOR_ID].isin(proportion), "proportion", "rate"),
-        index=df.index,
-        dtype="str",
-    )
+    return indicator_kinds(df)
 
 
 def add_trends(out: pd.DataFrame, kinds: pd.Series, group: np.ndarray, time: np.ndarray) -> None:
