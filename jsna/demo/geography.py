@@ -195,7 +195,7 @@ def simulate_geography(rng: np.random.Generator) -> Geography:
     --------
     >>> import numpy as np
     >>> geo = simulate_geography(np.random.default_rng(1))
-    >>> len(geo.lsoa_code), len(geo.ward_code), geo.lsoa_name[0]
+    >>> len(geo.lsoa_code), len(geo.ward_code), str(geo.lsoa_name[0])
     (150, 22, 'Demoshire 001A')
     """
     outline = _outline(rng)

@@ -51,8 +51,8 @@ def lookup_files(geo: Geography) -> dict[str, pd.DataFrame]:
     >>> tables = lookup_files(simulate_geography(np.random.default_rng(1)))
     >>> sorted(tables)
     ['lookup_best_fit', 'lookup_icb', 'lookup_lsoa11', 'lookup_ward_lad']
-    >>> tables["lookup_lsoa11"]["CHGIND"].value_counts().to_dict()
-    {'U': 139, 'M': 6, 'S': 4}
+    >>> sorted(set(tables["lookup_lsoa11"]["CHGIND"]))
+    ['M', 'S', 'U']
     """
     ward = geo.lsoa_ward
     best_fit = pd.DataFrame(

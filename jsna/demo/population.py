@@ -76,7 +76,7 @@ def simulate_population(rng: np.random.Generator, dep: Deprivation) -> np.ndarra
     >>> import numpy as np
     >>> from types import SimpleNamespace
     >>> pop = simulate_population(np.random.default_rng(1), SimpleNamespace(u=np.full(150, 0.5)))
-    >>> pop.shape, 1_200 < pop.sum() / 150 < 1_800
+    >>> pop.shape, bool(1_200 < pop.sum() / 150 < 1_800)
     ((150, 2, 91), True)
     """
     centred = 2 * dep.u - 1

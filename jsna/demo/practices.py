@@ -132,7 +132,7 @@ def simulate_practices(
     >>> dep = simulate_deprivation(np.random.default_rng(2), geo)
     >>> pop = simulate_population(np.random.default_rng(3), dep)
     >>> practices = simulate_practices(np.random.default_rng(4), geo, dep, pop)
-    >>> practices.qof.shape, practices.code[0]
+    >>> practices.qof.shape, str(practices.code[0])
     ((140, 5), 'Z99001')
     """
     density = pop.sum(axis=(1, 2)) / shapely.area(geo.lsoa_geom)
