@@ -17,7 +17,7 @@ region ``E12999001``, England ``E92999901``, neighbours ``E06999002`` to
 ``E06999011``, ICB ``E54999001``, sub-ICB ``E38999001``; practices
 ``Z99001``..., PCNs ``U99001``...), and every name is obviously fictional.
 
-The package, one concern per module (each draws from its own random stream):
+The package, one concern per module (each simulation draws from its own random stream):
 
 * :mod:`~jsna.demo.place` the fictional codes, names and sizes;
 * :mod:`~jsna.demo.planted` the effects planted (a table of facts);
