@@ -1,4 +1,4 @@
-"""Atomic writes (jsna.io.atomic): the target is never half-written; a failure keeps the old file."""
+"""Atomic writes (jsna.io.atomic): never a half-written target; a failure keeps the old file."""
 
 from __future__ import annotations
 
