@@ -36,7 +36,7 @@ ALLOWED = {
     "io": {"jsna.reference"},
     "records": {"jsna.reference", "jsna.io", "jsna.stats", "jsna.analysis.suppression"},
     "analysis": {"jsna.reference", "jsna.stats", "jsna.io.datapack", "jsna.io!"},
-    "plots": {"jsna.reference", "jsna.analysis.suppression"},
+    "plots": {"jsna.reference", "jsna.analysis.suppression", "jsna.io.atomic"},
     "demo": {"jsna.reference", "jsna.stats", "jsna.io", "jsna.analysis", "jsna.plots"},
     "publish": {
         "jsna.reference",

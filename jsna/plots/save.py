@@ -5,16 +5,16 @@ Each figure is written as ``<name>.png`` (300 dpi), ``<name>.svg`` and
 same folder (file, title, alt_text, source, synthetic), which the document
 builders read for captions and alt text. Bytes are stable from run to run: no
 dates or software versions in the PNG, no date and a fixed hash salt in the
-SVG, a fixed float format in the CSVs. Every file is written to a temporary
-name in the folder and then moved into place, so a reader never sees half a file.
+SVG, a fixed float format in the CSVs. Every file is written atomically
+(:func:`jsna.io.atomic.write_atomic`: a temporary name in the folder, then moved
+into place), so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from jsna.exceptions import DataValidationError, SourceError, first_values
+from jsna.io.atomic import write_atomic
 from jsna.plots.style import add_synthetic_stamp, has_synthetic_stamp, use_style
 
 __all__ = ["MANIFEST", "MANIFEST_COLUMNS", "FLOAT_FORMAT", "PNG_DPI", "SavedFigure", "save_figure"]
@@ -96,20 +97,8 @@ def _plotted_data(data) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _write_atomic(path: Path, write: Callable[[str], None]) -> None:
-    """Write through ``write(temporary_path)`` then move into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    _write_atomic(
+    write_atomic(
         path,
         lambda tmp: table.to_csv(
             tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8"
@@ -122,8 +111,8 @@ def _update_manifest(path: Path, row: dict[str, str]) -> None:
         manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
         if tuple(manifest.columns) != MANIFEST_COLUMNS:
             raise SourceError(
-                f"{path} has columns {first_values(manifest.columns)}, not {', '.join(MANIFEST_COLUMNS)}; "
-                "move it aside and save the figures again"
+                f"{path} has columns {first_values(manifest.columns)}, "
+                f"not {', '.join(MANIFEST_COLUMNS)}; move it aside and save the figures again"
             )
         manifest = manifest[manifest["file"] != row["file"]]
     else:
@@ -202,7 +191,8 @@ def save_figure(
         )
     if not isinstance(name, str) or not _NAME.match(name):
         raise DataValidationError(
-            f"name={name!r} is not a file stem; use letters, digits, '-' and '_' only, with no extension"
+            f"name={name!r} is not a file stem; use letters, digits, '-' and '_' only, "
+            "with no extension"
         )
     title = _required_text(title, "title", "'Emergency admissions by ward, Sefton, 2024/25'")
     alt_text = _required_text(
@@ -218,7 +208,7 @@ def save_figure(
     if synthetic and not has_synthetic_stamp(fig):
         add_synthetic_stamp(fig)
     with use_style():
-        _write_atomic(
+        write_atomic(
             paths.png,
             lambda tmp: fig.savefig(
                 tmp,
@@ -227,7 +217,7 @@ def save_figure(
                 metadata={"Software": None, "Title": title, "Description": alt_text},
             ),
         )
-        _write_atomic(
+        write_atomic(
             paths.svg,
             lambda tmp: fig.savefig(
                 tmp, format="svg", metadata={"Date": None, "Title": title, "Description": alt_text}

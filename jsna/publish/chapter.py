@@ -16,13 +16,13 @@ row in ``tables.csv`` (title, source, note) for the Word and Excel exports.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from jsna.config import project_paths
+from jsna.io.atomic import write_atomic
 from jsna.io.datapack import DataPack
 
 __all__ = ["Chapter", "fmt_number", "fmt_pct"]
@@ -164,10 +164,10 @@ class Chapter:
         self.last_table = out
         folder = self.reports / "tables" / self.name
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}.csv"
-        tmp = path.with_suffix(".csv.tmp")
-        out.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n")
-        os.replace(tmp, path)
+        path = write_atomic(
+            folder / f"{name}.csv",
+            lambda tmp: out.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"),
+        )
         notes = " ".join(
             x
             for x in (
@@ -219,9 +219,11 @@ def _upsert(path: Path, row: dict[str, str]) -> None:
             rows = [r for r in csv.DictReader(handle) if r["file"] != row["file"]]
     rows.append(row)
     rows.sort(key=lambda r: r["file"])
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(row), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, path)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(row), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    write_atomic(path, write)

@@ -1,4 +1,4 @@
-"""save_figure: the files, the manifest, required alt text, and bytes that do not change between runs."""
+"""save_figure: the files, the manifest, required alt text, and bytes stable between runs."""
 
 from __future__ import annotations
 
@@ -88,7 +88,9 @@ def test_writes_png_svg_csv_and_manifest(tmp_path, quintiles):
         {
             "file": "admissions_by_quintile.png",
             "title": "Emergency admissions by deprivation quintile",
-            "alt_text": "Bar chart: admissions fall from 900 per 100,000 in the most deprived fifth.",
+            "alt_text": (
+                "Bar chart: admissions fall from 900 per 100,000 in the most deprived fifth."
+            ),
             "source": "Source: OHID; Hospital Episode Statistics",
             "synthetic": "False",
         }
@@ -212,8 +214,10 @@ def test_two_processes_write_the_same_bytes(tmp_path):
         from jsna.plots import save_figure, significance_map
         wards = gpd.GeoDataFrame(
             {"name": [f"Ward {i}" for i in range(8)],
-             "vs": ["Better", "Similar", "Worse", "Higher", "Lower", "Not compared", None, "Better"]},
-            geometry=[shapely.box(300000 + i * 900, 400000, 300900 + i * 900, 401000) for i in range(8)],
+             "vs": ["Better", "Similar", "Worse", "Higher", "Lower", "Not compared", None,
+                    "Better"]},
+            geometry=[shapely.box(300000 + i * 900, 400000, 300900 + i * 900, 401000)
+                      for i in range(8)],
             crs=27700)
         ax = significance_map(wards, "vs", legend_title="Compared with England", labels="name",
                               attribution="Contains OS data")

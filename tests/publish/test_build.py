@@ -29,7 +29,8 @@ NOTEBOOK_OK = {
             "id": "work",
             "cell_type": "code",
             "metadata": {},
-            "source": "import pathlib, time\nSLEEP = 0\ntime.sleep(SLEEP)\npathlib.Path(FIGURES, 'x.csv').write_text('a\\n1\\n')",
+            "source": "import pathlib, time\nSLEEP = 0\ntime.sleep(SLEEP)\n"
+            "pathlib.Path(FIGURES, 'x.csv').write_text('a\\n1\\n')",
             "outputs": [],
             "execution_count": None,
         },
@@ -162,7 +163,7 @@ def test_rebuild_is_byte_identical(demo_pack, tmp_path):
 
 
 def test_real_sefton_oldest_residents_suppressed_and_not_recoverable(shared_data, tmp_path):
-    """Issue 7 acceptance: real Sefton ward table and map show suppressed cells, none recoverable."""
+    """Issue 7 acceptance: the real Sefton ward table and map suppress cells; none recoverable."""
     import pandas as pd
 
     result = build(shared_data, "E08000014", tmp_path, chapters=["01"], progress=lambda _: None)

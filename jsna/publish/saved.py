@@ -1,0 +1,363 @@
+"""What a chapter saved, read back for its Word and Excel versions.
+
+Only what a chapter *saved* is published: figures from the figures folder's
+``manifest.csv`` (written by :func:`jsna.plots.save_figure`, with alt text) and
+tables from ``tables/<chapter>/tables.csv`` (written by
+:meth:`jsna.publish.chapter.Chapter.table`, after small-number suppression).
+This module reads them back and turns table cells into what a reader sees:
+suppressed cells as ``[c]``, other missing cells as ``[x]``, numbers as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jsna.analysis.suppression import CONFIDENTIAL_MARKER, MARKER_COLUMN
+from jsna.exceptions import SourceError, first_values
+
+__all__ = [
+    "NOT_AVAILABLE_MARKER",
+    "SYNTHETIC_NOTICE",
+    "ChapterFigure",
+    "ChapterTable",
+    "read_chapter_figures",
+    "read_chapter_tables",
+    "table_cells",
+    "thousands_columns",
+    "cell_text",
+    "split_note",
+    "unique_lines",
+]
+
+# "[x] = not available": Government Analysis Function, "Using symbols and
+# shorthand in tables" (https://analysisfunction.civilservice.gov.uk/
+# policy-store/symbols-in-tables-definitions-and-help/). Suppressed cells are
+# "[c]" (jsna.analysis.suppression.CONFIDENTIAL_MARKER, same guidance).
+NOT_AVAILABLE_MARKER = "[x]"
+
+#: The notice under the title of a document built from a synthetic pack.
+SYNTHETIC_NOTICE = (
+    "Synthetic data: this chapter was built from a synthetic data pack. "
+    "The figures are not real statistics for any place."
+)
+
+_SUPPRESSION_NOTE = re.compile(r"Counts of [^:]*? are shown as .*?\.(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class ChapterFigure:
+    """A saved figure of a chapter, as listed in the figures manifest."""
+
+    path: Path
+    stem: str  # without the chapter prefix
+    title: str
+    alt_text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ChapterTable:
+    """A saved table of a chapter, as listed in ``tables.csv``, with its data."""
+
+    name: str  # file stem
+    title: str
+    source: str
+    note: str
+    frame: pd.DataFrame  # as read from the CSV, marker column kept
+
+
+def _read_csv(path: Path, columns: Sequence[str], what: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"cannot read {what} {path}: {exc}; rebuild the chapter") from exc
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SourceError(
+            f"{what} {path} lacks columns {first_values(missing)}; "
+            f"it needs {', '.join(columns)} - rebuild the chapter with jsna build"
+        )
+    return frame
+
+
+def read_chapter_figures(figures: Path, prefix: str) -> list[ChapterFigure]:
+    """Figures of one chapter (file names starting ``prefix``) from ``manifest.csv``, in its order.
+
+    Parameters
+    ----------
+    figures : path
+        The figures folder holding ``manifest.csv`` and the PNGs.
+    prefix : str
+        The chapter's file prefix, e.g. ``"01_"``; it is left out of each ``stem``.
+
+    Returns
+    -------
+    list of ChapterFigure
+        Empty when there is no manifest.
+
+    Raises
+    ------
+    SourceError
+        The manifest lacks columns, names a missing PNG, or a figure has no alt text.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "01_ages.png").write_bytes(b"")
+    >>> _ = (folder / "manifest.csv").write_text(
+    ...     "file,title,alt_text,source,synthetic\\n01_ages.png,Ages,Bar chart.,ONS,False\\n")
+    >>> [(f.stem, f.title, f.alt_text) for f in read_chapter_figures(folder, "01_")]
+    [('ages', 'Ages', 'Bar chart.')]
+    """
+    manifest = Path(figures) / "manifest.csv"
+    if not manifest.exists():
+        return []
+    rows = _read_csv(manifest, ("file", "title", "alt_text", "source"), "figure manifest")
+    rows = rows[rows["file"].str.startswith(prefix) & rows["file"].str.lower().str.endswith(".png")]
+    found = []
+    for file, title, alt, source in rows[["file", "title", "alt_text", "source"]].itertuples(
+        index=False
+    ):
+        path = Path(figures) / file
+        if not path.is_file():
+            raise SourceError(
+                f"figure {file!r} is in {manifest} but {path} is missing; rebuild the chapter"
+            )
+        if not alt.strip():
+            raise SourceError(
+                f"figure {file!r} has no alt text in {manifest}; save it again with alt_text="
+            )
+        found.append(ChapterFigure(path, Path(file).stem[len(prefix) :], title, alt, source))
+    return found
+
+
+def read_chapter_tables(tables: Path) -> list[ChapterTable]:
+    """Tables listed in ``tables.csv`` in ``tables`` (none when the folder or list is absent).
+
+    Parameters
+    ----------
+    tables : path
+        A chapter's tables folder (``reports/<area>/tables/<chapter>``).
+
+    Returns
+    -------
+    list of ChapterTable
+        In ``tables.csv`` order. Only empty cells are missing values, so a
+        ward called "NA" stays a ward.
+
+    Raises
+    ------
+    SourceError
+        ``tables.csv`` lacks columns or names a missing CSV.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "wards.csv").write_text("ward,count\\nNA,12\\nB,\\n")
+    >>> _ = (folder / "tables.csv").write_text("file,title,source,note\\nwards.csv,Wards,ONS,\\n")
+    >>> (table,) = read_chapter_tables(folder)
+    >>> table.name, table.title, table.frame["ward"].tolist(), table.frame["count"].isna().tolist()
+    ('wards', 'Wards', ['NA', 'B'], [False, True])
+    """
+    listing = Path(tables) / "tables.csv"
+    if not listing.exists():
+        return []
+    rows = _read_csv(listing, ("file", "title", "source", "note"), "table list")
+    found = []
+    for file, title, source, note in rows[["file", "title", "source", "note"]].itertuples(
+        index=False
+    ):
+        path = Path(tables) / file
+        if not path.is_file():
+            raise SourceError(
+                f"table {file!r} is in {listing} but {path} is missing; rebuild the chapter"
+            )
+        # Only empty cells are missing values: a ward called "NA" stays a ward.
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        found.append(ChapterTable(Path(file).stem, title, source, note, frame))
+    return found
+
+
+def table_cells(frame: pd.DataFrame) -> tuple[list[str], list[list[object]], list[bool]]:
+    """Header, rows (Python values, markers for missing cells) and which columns are numeric.
+
+    A missing cell in a row the suppression column marks is confidential
+    ("[c]"); any other missing cell is not available ("[x]"). The marker column
+    itself is dropped: the markers are in the cells.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A saved table (:attr:`ChapterTable.frame`).
+
+    Returns
+    -------
+    tuple
+        ``(header, rows, numeric)``: column names as text, one list of values
+        per row, and one flag per column (numbers, not True/False).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"area": ["A", "B"], "count": [None, 10.0],
+    ...                       "suppression": ["[c]", ""]})
+    >>> table_cells(frame)
+    (['area', 'count'], [['A', '[c]'], ['B', 10.0]], [False, True])
+    """
+    suppressed = (
+        frame[MARKER_COLUMN].astype("string").fillna("").str.strip() == CONFIDENTIAL_MARKER
+        if MARKER_COLUMN in frame.columns
+        else pd.Series(False, index=frame.index)
+    ).to_numpy()
+    shown = frame.drop(columns=[MARKER_COLUMN], errors="ignore")
+    columns, numeric = [], []
+    marker = np.where(suppressed, CONFIDENTIAL_MARKER, NOT_AVAILABLE_MARKER)
+    for name in shown.columns:
+        column = shown[name]
+        missing = column.isna().to_numpy().copy()
+        if pd.api.types.is_float_dtype(column):
+            # infinities (a division by zero) are not values either
+            missing |= ~np.isfinite(column.to_numpy(dtype=float, na_value=np.nan))
+        values = np.asarray(column.astype(object).tolist(), dtype=object)
+        values[missing] = marker[missing]
+        columns.append(values)
+        numeric.append(
+            pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        )
+    rows = np.column_stack(columns).tolist() if columns and len(shown) else []
+    return [str(c) for c in shown.columns], rows, numeric
+
+
+def thousands_columns(frame: pd.DataFrame) -> list[bool]:
+    """Columns shown with thousands separators: whole numbers reaching 10,000.
+
+    So years (2024) are left alone, while populations (275,899) are grouped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A saved table; the suppression marker column is left out.
+
+    Returns
+    -------
+    list of bool
+        One flag per shown column.
+
+    Examples
+    --------
+    >>> thousands_columns(pd.DataFrame({"year": [2024], "people": [275899], "rate": [12000.5]}))
+    [False, True, False]
+    """
+    shown = frame.drop(columns=[MARKER_COLUMN], errors="ignore")
+    out = []
+    for name in shown.columns:
+        column = shown[name]
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            out.append(False)
+            continue
+        values = column.dropna().to_numpy(dtype=float)
+        out.append(
+            bool(len(values))
+            and bool(np.all(values == np.round(values)))
+            and float(np.abs(values).max()) >= 10_000
+        )
+    return out
+
+
+def cell_text(value: object, thousands: bool) -> str:
+    """A cell value as text: Yes/No, whole numbers without ``.0``, no float noise.
+
+    Parameters
+    ----------
+    value : object
+        A value from :func:`table_cells` rows.
+    thousands : bool
+        Group whole numbers with commas (see :func:`thousands_columns`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cell_text(275899.0, True), cell_text(2024, False), cell_text(0.1 + 0.2, False)
+    ('275,899', '2024', '0.30000000000000004')
+    >>> cell_text(True, False), cell_text("[c]", False)
+    ('Yes', '[c]')
+    """
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return f"{int(value):,}" if thousands else str(int(value))
+        return np.format_float_positional(float(value), trim="-")
+    return str(value)
+
+
+def split_note(note: str) -> list[str]:
+    """A table's note as separate notes: the analyst's, then the suppression sentence.
+
+    The closing "Synthetic data." flag that :meth:`Chapter.table` adds is dropped
+    (the documents say so once, elsewhere).
+
+    Parameters
+    ----------
+    note : str
+        The ``note`` of a row of ``tables.csv``.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> split_note("Rates are crude. Counts of 1 to 4 are shown as [c]. Synthetic data.")
+    ['Rates are crude.', 'Counts of 1 to 4 are shown as [c].']
+    """
+    text = note.strip()
+    if text.endswith("Synthetic data."):
+        text = text[: -len("Synthetic data.")].strip()
+    parts = []
+    match = _SUPPRESSION_NOTE.search(text)
+    if match:
+        before, after = text[: match.start()].strip(), text[match.end() :].strip()
+        parts = [p for p in (before, after) if p] + [match.group(0)]
+    elif text:
+        parts = [text]
+    return parts
+
+
+def unique_lines(items: Iterable[str]) -> list[str]:
+    """Distinct source lines; a line made only of lines already listed (joined) is left out.
+
+    Parameters
+    ----------
+    items : iterable of str
+        Source lines, e.g. the pack's attribution then each figure's and table's source.
+
+    Returns
+    -------
+    list of str
+        In first-seen order, stripped.
+
+    Examples
+    --------
+    >>> unique_lines(["ONS", "MHCLG", "ONS MHCLG", "ONS", "NHS England"])
+    ['ONS', 'MHCLG', 'NHS England']
+    """
+    seen: list[str] = []
+    for item in items:
+        item = item.strip()
+        rest = item
+        for known in sorted(seen, key=len, reverse=True):
+            rest = rest.replace(known, "")
+        if item and rest.strip(" .;,"):
+            seen.append(item)
+    return seen

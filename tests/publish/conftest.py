@@ -1,0 +1,183 @@
+"""Fixtures for the publish tests: a small saved chapter and its executed notebook.
+
+A small chapter is made with the real :class:`jsna.publish.chapter.Chapter` against the
+demo pack (figures through save_figure, tables through suppression) and an
+executed notebook is put together with nbformat, with the outputs a run would
+have produced.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import matplotlib
+import nbformat
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+PNG_1PX = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+).decode()
+
+
+def _figure(text: str):
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.bar(["a", "b"], [1, 2])
+    ax.set_title(text)
+    ax.set_ylabel("Count (people)")
+    return fig
+
+
+def _code(source: str, outputs: list) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.outputs = outputs
+    return cell
+
+
+def _markdown_output(text: str, kind: str = "display_data"):
+    if kind == "execute_result":
+        return nbformat.v4.new_output(
+            "execute_result",
+            data={"text/markdown": text, "text/plain": "<Markdown>"},
+            execution_count=1,
+        )
+    return nbformat.v4.new_output(
+        "display_data", data={"text/markdown": text, "text/plain": "<Markdown>"}
+    )
+
+
+def _image_output():
+    return nbformat.v4.new_output(
+        "display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}
+    )
+
+
+def _html_table(title: str):
+    html = f"<table id='T_1'><caption>{title}</caption><thead><tr><th>x</th></tr></thead></table>"
+    return nbformat.v4.new_output(
+        "execute_result", data={"text/html": html, "text/plain": "<Styler>"}, execution_count=2
+    )
+
+
+@pytest.fixture(scope="session")
+def small_chapter(demo_pack, tmp_path_factory):
+    """A two-figure, two-table chapter saved through Chapter, and its executed notebook."""
+    from jsna.publish.chapter import Chapter
+
+    root = tmp_path_factory.mktemp("chapter")
+    figures, reports = root / "figures", root / "reports"
+    chapter = Chapter.start("07_small_example", demo_pack, None, figures, reports)
+    # Saved in the opposite order to their names, so notebook order differs from manifest order.
+    fig = _figure("Zeta")
+    chapter.figure(
+        fig,
+        "zeta_bars",
+        title="Zeta: people by group",
+        alt_text="Bar chart: group b has twice group a.",
+        data=pd.DataFrame({"group": ["a", "b"], "people": [10, 20]}),
+        count_columns="people",
+    )
+    plt.close(fig)
+    for sex in ("Female", "Male"):
+        fig = _figure(sex)
+        chapter.figure(
+            fig,
+            f"alpha_{sex.lower()}",
+            title=f"Alpha for {sex.lower()}s",
+            alt_text=f"Bar chart of alpha for {sex.lower()}s: b is higher.",
+            data=pd.DataFrame({"group": ["a", "b"], "value": [1.5, 2.5]}),
+        )
+        plt.close(fig)
+    other = Chapter.start("02_other_chapter", demo_pack, None, figures, reports)
+    fig = _figure("Other")
+    other.figure(
+        fig,
+        "zzz_not_mine",
+        title="Another chapter's figure",
+        alt_text="Not in this chapter.",
+        data=pd.DataFrame({"x": [1]}),
+    )
+    plt.close(fig)
+    counts = pd.DataFrame(
+        {
+            "ward": ["Amet Hill", "Bogus Bridge", "Copyton", "Dolor Bank", "NA"],
+            "count": [3, 12, 40, 25, 18],
+            "denominator": [1000, 1200, 3900, 2600, 1500],
+            "period": [2024] * 5,
+        }
+    )
+    counts["value"] = 100 * counts["count"] / counts["denominator"]
+    chapter.table(
+        counts,
+        "ward_counts",
+        title="Admissions by ward, 2024",
+        count_columns="count",
+        note="Rates are crude, per 100 people.",
+    )
+    chapter.table(
+        pd.DataFrame({"indicator": ["Smoking", "Obesity"], "england": [11.6, None]}),
+        "a_england_values",
+        title="England values",
+    )
+    tables = reports / "tables" / chapter.name
+
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Small example chapter\n\nAn introduction with **bold**, *italic* and a "
+            "[link to the ONS](https://www.ons.gov.uk).\n\n- first point\n- second point\n"
+            "  continues here"
+        ),
+        _code("PACK = None", []),
+        nbformat.v4.new_markdown_cell(
+            "## People by group\n\n### Detail\n\nText under the detail heading."
+        ),
+        _code(
+            'chapter.figure(fig, "zeta_bars", title="Zeta: people by group", alt_text="...",\n'
+            "               data=d)\n"
+            "plt.show()\n"
+            'display(Markdown("The groups **differ**."))',
+            [_image_output(), _markdown_output("The groups **differ**.")],
+        ),
+        _code(
+            "plt.plot([1, 2])\nplt.show()  # shown, never saved: not published", [_image_output()]
+        ),
+        nbformat.v4.new_markdown_cell("## By sex"),
+        _code(
+            'for sex in ("Female", "Male"):\n'
+            '    chapter.figure(ax.figure, f"alpha_{sex.lower()}", title=f"Alpha {sex}",\n'
+            '                   alt_text="...",\n'
+            "                   data=d)\n"
+            "    plt.show()\n"
+            'chapter.table(df[["ward", "count"]], "ward_counts",\n'
+            '              title="Admissions by ward, 2024",\n'
+            '              count_columns="count")',
+            [_image_output(), _image_output(), _html_table("Admissions by ward, 2024")],
+        ),
+        nbformat.v4.new_markdown_cell("## Key messages"),
+        _code(
+            "chapter.messages(lines)",
+            [
+                _markdown_output(
+                    chapter.messages(["Group b has 20 people.", "Alpha is higher in b."]).data,
+                    "execute_result",
+                )
+            ],
+        ),
+        _code('chapter.table(england, "a_england_values", title="England values")', []),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    executed = reports / "07_small_example.ipynb"
+    nbformat.write(notebook, executed)
+    return {
+        "root": root,
+        "figures": figures,
+        "reports": reports,
+        "tables": tables,
+        "notebook": executed,
+    }
