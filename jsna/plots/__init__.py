@@ -8,6 +8,7 @@ from jsna.plots.charts import age_profile, bars_by_quintile, population_pyramid,
 from jsna.plots.classes import classify
 from jsna.plots.maps import significance_map, small_multiples, ward_map
 from jsna.plots.save import SavedFigure, save_figure
+from jsna.plots.spine import spine_chart, tartan_rug
 from jsna.plots.style import (
     AF_CATEGORICAL,
     AF_FOCUS,
@@ -21,13 +22,7 @@ from jsna.plots.style import (
     sequential_colors,
     use_style,
 )
-from jsna.plots.trends import (
-    SIGNIFICANCE_MARKERS,
-    neighbour_bars,
-    spine_chart,
-    tartan_rug,
-    trend_chart,
-)
+from jsna.plots.trends import SIGNIFICANCE_MARKERS, neighbour_bars, trend_chart
 
 __all__ = [
     "trend_chart",

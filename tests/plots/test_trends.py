@@ -11,13 +11,8 @@ from matplotlib.colors import to_hex
 
 from jsna.exceptions import DataValidationError
 from jsna.plots import SIGNIFICANCE
-from jsna.plots.trends import (
-    SIGNIFICANCE_MARKERS,
-    neighbour_bars,
-    spine_chart,
-    tartan_rug,
-    trend_chart,
-)
+from jsna.plots.spine import spine_chart, tartan_rug
+from jsna.plots.trends import SIGNIFICANCE_MARKERS, neighbour_bars, trend_chart
 
 
 def by_gid(ax, gid):

@@ -36,7 +36,8 @@ from jsna.analysis.benchmark import (
     series,
 )
 from jsna.exceptions import SourceError
-from jsna.plots.trends import neighbour_bars, spine_chart, tartan_rug, trend_chart
+from jsna.plots.spine import spine_chart, tartan_rug
+from jsna.plots.trends import neighbour_bars, trend_chart
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.publish.prose import sentence, units_label
 
