@@ -1,0 +1,1 @@
+"""Analysis: domain functions composing the statistics over data pack frames."""

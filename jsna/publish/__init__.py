@@ -1,0 +1,1 @@
+"""Publishing: the chapter runtime, chapter sections, prose, Word, Excel, the build and the CLI."""
