@@ -320,6 +320,9 @@ def test_missing_population_and_part_of_england_give_nan_with_warnings():
     assert np.isnan(out.loc["A", "average_score"]) and np.isnan(out.loc["A", "population"])
     assert out.loc["B", "average_score"] == pytest.approx(np.mean(100 - np.arange(11, 21) * 0.5))
     assert out.loc["A", "proportion_most_deprived_10"] == 0.2  # needs no population
+    # ranks among all authorities only where every authority has a value
+    assert out["rank_of_average_score"].isna().all() and out["rank_of_extent"].isna().all()
+    assert out["rank_of_proportion_most_deprived_10"].tolist() == [1, 2]
     with pytest.warns(UserWarning, match="ranks among authorities need the whole England"):
         part = authority_summaries(
             imd.iloc[:12], pd.Series(1.0, index=imd["lsoa21_code"]), n_national=20

@@ -188,7 +188,8 @@ def authority_summaries(
         One row per authority, sorted by code: ``lad<YY>_code`` (and ``_name``),
         ``n_lsoas``, ``n_most_deprived_10``, ``population`` (sum of the weights),
         then each of :data:`SUMMARY_MEASURES` followed by ``rank_of_<measure>``
-        (nullable integers; missing when ``imd`` is not the whole of England).
+        (nullable integers; missing when ``imd`` is not the whole of England, and
+        for the population-weighted measures when any authority lacks population).
         Average rank and local concentration use reversed LSOA ranks (N = most
         deprived), as published. Metadata: ``edition`` and ``note`` (the weights
         used).
@@ -313,7 +314,7 @@ def authority_summaries(
         warnings.warn(
             f"authority_summaries: {int(empty.sum())} authorities have LSOAs without population "
             f"(or none at all): {first_values(uniques[empty])}; their population-weighted "
-            "measures are NaN",
+            "measures are NaN, and so are every authority's ranks on those measures",
             UserWarning,
             stacklevel=2,
         )
@@ -336,7 +337,8 @@ def authority_summaries(
         )
     for measure, v in values.items():
         out[measure] = v
-        out[f"rank_of_{measure}"] = _rank(v) if ranked else pd.array([pd.NA] * g, dtype="Int64")
+        rankable = ranked and not (empty.any() and measure != "proportion_most_deprived_10")
+        out[f"rank_of_{measure}"] = _rank(v) if rankable else pd.array([pd.NA] * g, dtype="Int64")
     note = (
         f"{used} Summary measures as MHCLG's local authority district summaries (File 10); "
         "rank 1 = most deprived."
