@@ -5,7 +5,11 @@ Two layouts are read: the published IoD File 7 (``LSOA code (2021)``,
 deprived)``, ``... Decile (where 1 is most deprived 10% of LSOAs)`` and the
 domains), and the compact ``lsoa21_code,IMD_decile,IMD_rank,IMD_score,...``
 layout. Editions: IoD2019 (on LSOA 2011) and IoD2025 (on LSOA 2021). Ranks
-and deciles are national (1 = most deprived).
+and deciles are national (1 = most deprived). Where File 7 carries them, the
+local authority columns (``Local Authority District code (2024)``) and the
+population denominator of the release (``Total population: mid 2022`` in
+IoD2025, ``Total population: mid 2015 (excluding prisoners)`` in IoD2019) are
+kept as ``lad<YY>_code``, ``lad<YY>_name`` and ``population``.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from jsna.columns import POPULATION
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import normalise_header, numbers, read_entry
+from jsna.io._read import non_negative_numbers, normalise_header, numbers, read_entry
 from jsna.meta import with_meta
 from jsna.reference.imd import EDITION_LSOA
 
@@ -58,6 +63,19 @@ def _lsoa_column(columns) -> tuple[str, str]:
     )
 
 
+def _extra_columns(raw: pd.DataFrame, where: str) -> dict[str, object]:
+    """File 7's local authority and population-denominator columns, where present."""
+    out: dict[str, object] = {}
+    for column in raw.columns:
+        text = normalise_header(column)
+        match = re.fullmatch(r"local authority district (code|name) \((20\d\d)\)", text)
+        if match:
+            out[f"lad{match.group(2)[-2:]}_{match.group(1)}"] = raw[column].str.strip()
+        elif re.fullmatch(r"total population: mid 20\d\d( \(excluding prisoners\))?", text):
+            out[POPULATION] = non_negative_numbers(raw[column], column, where)
+    return out
+
+
 def read_imd(entry: FileEntry) -> pd.DataFrame:
     """Read an IoD file into a tidy frame of LSOA scores, ranks and deciles.
 
@@ -67,7 +85,9 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
         ``lsoa21_code`` (IoD2025) or ``lsoa11_code`` (IoD2019), then
         ``imd_score`` (NaN where the file has no scores), ``imd_rank``,
         ``imd_decile`` and ``<domain>_score/_rank/_decile`` for the domains
-        present. Its ``edition`` metadata (:func:`jsna.meta.meta`) names the edition.
+        present; ``lad<YY>_code``, ``lad<YY>_name`` and ``population`` (the
+        release's population denominator) last, when the file has them. Its
+        ``edition`` metadata (:func:`jsna.meta.meta`) names the edition.
 
     Examples
     --------
@@ -125,6 +145,8 @@ def read_imd(entry: FileEntry) -> pd.DataFrame:
         )
     first = [f"{vintage}_code", "imd_score", "imd_rank", "imd_decile"]
     out = out[[c for c in first if c in out.columns] + [c for c in out.columns if c not in first]]
+    for name, values in _extra_columns(raw, where).items():
+        out[name] = np.asarray(values)
     return with_meta(
         out, edition=edition, source=where, has_scores=bool(out["imd_score"].notna().any())
     )

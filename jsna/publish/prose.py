@@ -9,8 +9,10 @@ import pandas as pd
 
 from jsna import columns as S
 from jsna.analysis.benchmark import KNOWN_UNITS
+from jsna.exceptions import DataValidationError
+from jsna.meta import meta
 
-__all__ = ["units_label", "sentence"]
+__all__ = ["units_label", "sentence", "rank_sentence"]
 
 
 def units_label(indicator_id: int) -> str:
@@ -114,4 +116,70 @@ def sentence(row: pd.Series, *, digits: int = 1) -> str:
         text += f"; recent trend: {trend[:1].lower() + trend[1:]}"
     elif isinstance(trend, str):
         text += "; too few recent points to test the trend"
+    return text + "."
+
+
+def rank_sentence(summary: pd.DataFrame, area: str) -> str:
+    """How deprived an authority is among all authorities in England, from its IoD summaries.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`jsna.analysis.deprivation.authority_summaries` for the whole of England.
+    area : str
+        The authority's code (e.g. ``"E08000011"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jsna.meta import with_meta
+    >>> summary = with_meta(pd.DataFrame({
+    ...     "lad24_code": ["E1", "E2", "E3"], "lad24_name": ["Ayton", "Beeby", "Ceeford"],
+    ...     "n_lsoas": [100, 80, 60], "n_most_deprived_10": [40, 0, 3],
+    ...     "average_score": [36.2, 12.0, 20.5], "rank_of_average_score": [1, 3, 2],
+    ...     "proportion_most_deprived_10": [0.4, 0.0, 0.05],
+    ...     "rank_of_proportion_most_deprived_10": [1, 3, 2],
+    ...     "extent": [0.515, 0.0, 0.1], "rank_of_extent": [1, 3, 2]}), edition="IoD2025")
+    >>> print(rank_sentence(summary, "E3"))  # doctest: +NORMALIZE_WHITESPACE
+    Ceeford is the 2nd most deprived of 3 local authorities in England on the Index of
+    Multiple Deprivation (IoD2025, rank of average score; 1 = most deprived). 3 of its 60
+    neighbourhoods (LSOAs, 5.0%) are among the most deprived 10% in England (2nd highest
+    share); its extent (the share of residents in the most deprived 30% of areas, weighted
+    towards the most deprived 10%) is 10.0% (2nd highest).
+    """
+    code = next((c for c in summary.columns if c.startswith("lad") and c.endswith("_code")), None)
+    if code is None or area not in set(summary[code]):
+        raise DataValidationError(
+            f"rank_sentence: no authority {area!r} in the summaries (column {code!r}); pass the "
+            "authority_summaries frame of the whole of England and an authority code"
+        )
+    row = summary.loc[summary[code] == area].iloc[0]
+    ranked = summary["rank_of_average_score"].notna()
+    if pd.isna(row["rank_of_average_score"]):
+        raise DataValidationError(
+            f"rank_sentence: {area} has no rank of average score (no IMD scores, or summaries "
+            "of part of England); compute authority_summaries from the whole England file"
+        )
+
+    def nth(rank) -> str:
+        rank = int(rank)
+        tail = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+        return f"{rank}{tail}"
+
+    name = row.get(code.replace("_code", "_name"), area)
+    edition = meta(summary, "edition", "")
+    text = (
+        f"{name} is the {nth(row['rank_of_average_score'])} most deprived of {int(ranked.sum())} "
+        "local authorities in England on the Index of Multiple Deprivation "
+        f"({edition + ', ' if edition else ''}rank of average score; 1 = most deprived). "
+        f"{int(row['n_most_deprived_10'])} of its {int(row['n_lsoas'])} neighbourhoods (LSOAs, "
+        f"{100 * row['proportion_most_deprived_10']:.1f}%) are among the most deprived 10% in "
+        f"England ({nth(row['rank_of_proportion_most_deprived_10'])} highest share)"
+    )
+    if pd.notna(row.get("extent")):
+        text += (
+            f"; its extent (the share of residents in the most deprived 30% of areas, weighted "
+            f"towards the most deprived 10%) is {100 * row['extent']:.1f}% "
+            f"({nth(row['rank_of_extent'])} highest)"
+        )
     return text + "."

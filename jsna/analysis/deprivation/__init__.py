@@ -10,6 +10,8 @@ One concern per module:
   counts, the gap, the SII and RII and their summary per indicator;
 - :mod:`~jsna.analysis.deprivation.wards`: indicators published for wards, regrouped by
   the wards' deprivation;
+- :mod:`~jsna.analysis.deprivation.summary`: the IoD local-authority summary measures
+  (average score and rank, extent, local concentration...) from the LSOA file;
 - :mod:`~jsna.analysis.deprivation.fingertips_deciles`: England by deprivation decile of
   areas, from Fingertips' category rows.
 
@@ -40,6 +42,7 @@ from jsna.analysis.deprivation.profile import (
     deprivation_profile,
     lsoa_population_totals,
 )
+from jsna.analysis.deprivation.summary import SUMMARY_MEASURES, authority_summaries
 from jsna.analysis.deprivation.wards import ward_indicators_by_deprivation
 
 __all__ = [
@@ -58,4 +61,6 @@ __all__ = [
     "ward_indicators_by_deprivation",
     "inequality_summary",
     "fingertips_deprivation_deciles",
+    "SUMMARY_MEASURES",
+    "authority_summaries",
 ]
