@@ -209,13 +209,40 @@ def check_columns(df: pd.DataFrame, columns: dict[str, str | Sequence[str] | Non
 def numeric_column(df: pd.DataFrame, column: str, argument: str) -> np.ndarray:
     """A column as a float array, or an error naming the text values found.
 
+    True/false, date and duration columns are refused (as are text columns
+    holding Python booleans): True is not a count of 1, nor a date a number of
+    nanoseconds.
+
     Examples
     --------
     >>> numeric_column(pd.DataFrame({"n": [1, 2]}), "n", "count")
     array([1., 2.])
+    >>> numeric_column(pd.DataFrame({"n": [True]}), "n", "count")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.DataValidationError: count column 'n' holds true/false values, not numbers; ...
     """
     series = df[column]
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+    kind = series.dtype
+    holds = None
+    if pd.api.types.is_bool_dtype(kind):
+        holds = "true/false values"
+    elif pd.api.types.is_datetime64_any_dtype(kind) or isinstance(kind, pd.PeriodDtype):
+        holds = "dates"
+    elif pd.api.types.is_timedelta64_dtype(kind):
+        holds = "durations"
+    elif pd.api.types.is_object_dtype(kind):
+        inferred = pd.api.types.infer_dtype(series, skipna=True)  # one fast pass, in C
+        if inferred == "boolean" or (
+            inferred.startswith("mixed") and series.map(type).isin([bool, np.bool_]).any()
+        ):
+            holds = "true/false values"
+    if holds is not None:
+        raise DataValidationError(
+            f"{argument} column {column!r} holds {holds}, not numbers; convert it to counts "
+            f"(e.g. df[{column!r}].astype(int) if that is what it means) or pass the right column"
+        )
+    if pd.api.types.is_numeric_dtype(kind):
         return series.to_numpy(dtype=float, na_value=np.nan)
     values = pd.to_numeric(series, errors="coerce")
     bad = values.isna() & series.notna()

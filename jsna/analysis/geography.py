@@ -43,6 +43,8 @@ __all__ = [
     "bridge_lsoa11_to_lsoa21",
     "area_wards",
     "report_unmatched",
+    "require_population",
+    "warn_unplaced_residents",
 ]
 
 #: user-facing level name -> code kind in column names
@@ -96,6 +98,81 @@ def report_unmatched(codes: Sequence[str], *, what: str, unmatched: str) -> None
         warnings.warn(message + "; they are left out of the result", UserWarning, stacklevel=3)
         return
     raise DataValidationError(f"unmatched={unmatched!r}; use 'raise' or 'warn'")
+
+
+def require_population(lsoas, covered, *, area: str, source: str) -> None:
+    """Raise if an LSOA of ``area`` has no population estimate.
+
+    The residents of such an LSOA cannot be counted, so every population total
+    of the area would be short: a clear error, never a partial sum or a NaN
+    headline ("nan% of residents").
+
+    Parameters
+    ----------
+    lsoas : sequence of str
+        The area's LSOA codes (from the best-fit lookup).
+    covered : sequence of str
+        The LSOA codes that have a population estimate.
+    area, source : str
+        The area code and the population file, for the message.
+
+    Examples
+    --------
+    >>> require_population(["A", "B"], ["A", "B", "C"], area="E06999001", source="pop.csv")
+    >>> require_population(["A", "B"], ["A"], area="E06999001", source="pop.csv")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.DataValidationError: the population file (pop.csv) has no population ...
+    """
+    needed = pd.unique(pd.Series(lsoas, dtype=object))
+    missing = needed[~pd.Series(needed).isin(pd.Series(covered, dtype=object)).to_numpy()]
+    if len(missing):
+        raise DataValidationError(
+            f"the population file ({source}) has no population estimate for {len(missing)} of "
+            f"{len(needed)} LSOAs of {area} in the best-fit lookup: {first_values(missing)}; "
+            f"their residents cannot be counted, so every population total of {area} would be "
+            "short - use a population file covering every LSOA of the area (of the lookup's "
+            "LSOA vintage, or LSOA 2011 with the lookup.lsoa11_lsoa21 lookup)"
+        )
+
+
+def warn_unplaced_residents(codes: pd.Series, residents, placed, *, source: str) -> None:
+    """Warn, naming the LSOAs and their residents, about population rows in no area of the lookup.
+
+    Parameters
+    ----------
+    codes : pandas.Series
+        LSOA code of each population row.
+    residents : array-like
+        Residents of each row.
+    placed : sequence of str
+        LSOA codes the lookup places in an authority.
+    source : str
+        The population file, for the message.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_unplaced_residents(pd.Series(["A", "B", "B"]), [10, 5, 6], ["A"], source="p.csv")
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    LSOAs 'B' (1 in all) of the population file (p.csv), 11 residents, are in no authority ...
+    """
+    codes = pd.Series(codes).reset_index(drop=True)
+    outside = ~codes.isin(pd.Series(placed, dtype=object)).to_numpy()
+    if not outside.any():
+        return
+    people = float(np.nansum(np.asarray(residents, dtype=float)[outside]))
+    warnings.warn(
+        f"LSOAs {first_values(pd.unique(codes[outside]))} of the population file ({source}), "
+        f"{people:,.0f} residents, are in no authority of the best-fit lookup; they are left "
+        "out of every area's population - use a lookup that lists them (of the population's "
+        "LSOA vintage)",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def hierarchy(pack, area: str | None = None) -> pd.DataFrame:

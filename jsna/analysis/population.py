@@ -18,6 +18,8 @@ from jsna.analysis.geography import (
     bridge_lsoa11_to_lsoa21,
     hierarchy,
     lsoa_column,
+    require_population,
+    warn_unplaced_residents,
 )
 from jsna.columns import AGE, POPULATION, SEX
 from jsna.meta import join_notes, meta, with_meta
@@ -27,6 +29,12 @@ __all__ = ["lsoa_population", "ward_population", "age_profile"]
 
 def lsoa_population(pack, area: str | None = None) -> pd.DataFrame:
     """Long LSOA 2021 population (``lsoa21_code, sex, age, population``) for an area.
+
+    Nothing is dropped silently: an LSOA of ``area`` with no population estimate
+    is a :class:`~jsna.exceptions.DataValidationError` (its residents cannot be
+    counted), and residents of the population file whose LSOA is in no authority
+    of the best-fit lookup are left out with a warning naming the LSOAs and how
+    many residents.
 
     Examples
     --------
@@ -42,9 +50,14 @@ def lsoa_population(pack, area: str | None = None) -> pd.DataFrame:
     persons_only = meta(pop, "persons_only", False)
     period = meta(pop, "period", "")
     lookup = hierarchy(pack, area)
+    source = pack.entry("population.lsoa").describe()
+    full = pack.read("lookup.lsoa_ward_lad")
+    placed = full[lsoa_column(full)]
     notes = []
     if lsoa_column(pop) == "lsoa11_code":
         bridge = pack.read("lookup.lsoa11_lsoa21")
+        placed11 = bridge.loc[bridge["lsoa21_code"].isin(placed), "lsoa11_code"]
+        warn_unplaced_residents(pop["lsoa11_code"], pop[POPULATION], placed11, source=source)
         wanted = bridge[bridge["lsoa21_code"].isin(lookup["lsoa21_code"])]["lsoa11_code"]
         pop = pop[pop["lsoa11_code"].isin(wanted)]
         pop = bridge_lsoa11_to_lsoa21(pop, bridge, POPULATION, by=[SEX, AGE])
@@ -55,7 +68,11 @@ def lsoa_population(pack, area: str | None = None) -> pd.DataFrame:
             f"{counts.get('S', 0)} split "
             f"and {counts.get('X', 0)} irregular 2011 LSOAs; split LSOAs shared equally)."
         )
+    else:
+        warn_unplaced_residents(pop["lsoa21_code"], pop[POPULATION], placed, source=source)
     pop = pop[pop["lsoa21_code"].isin(lookup["lsoa21_code"])].reset_index(drop=True)
+    if area is not None:
+        require_population(lookup["lsoa21_code"], pop["lsoa21_code"], area=area, source=source)
     if persons_only:
         notes.append("The population file has persons only (no split by sex).")
     return with_meta(pop, persons_only=persons_only, note=" ".join(notes), period=period)

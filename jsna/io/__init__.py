@@ -77,7 +77,16 @@ class FileEntry:
     root: Path | None = None
 
     def resolve(self, key: str) -> Path | None:
-        """The path a setting names, relative to the pack folder (``None`` if unset)."""
+        """The file a setting names, inside the pack folder (``None`` if unset).
+
+        The setting is a path (or glob matching one file) relative to the pack
+        folder; one leading outside the folder, by an absolute path, ``..`` or a
+        symlink, is a :class:`~jsna.exceptions.SourceError`, as is one that
+        matches no file or several.
+        """
+        from jsna.exceptions import SourceError
+        from jsna.io.paths import pack_files
+
         value = self.settings.get(key)
         if value is None:
             return None
@@ -86,7 +95,12 @@ class FileEntry:
             if self.root is not None
             else (self.paths[0].parent if self.paths else Path("."))
         )
-        return base / str(value)
+        found = pack_files(base, value, where=f"{self.describe()} {key}")
+        if len(found) > 1:
+            raise SourceError(
+                f"{self.describe()} {key}: {value!r} matches {len(found)} files; name one"
+            )
+        return found[0]
 
     def get(self, key: str, default: Any = None) -> Any:
         """A setting of the entry, or ``default``."""

@@ -13,6 +13,7 @@ publishers' sex labels.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,8 @@ from jsna.columns import FEMALE, MALE, PERSONS
 from jsna.exceptions import DataValidationError, JSNAError, SourceError, first_values
 
 __all__ = [
+    "text_encoding",
+    "read_text",
     "read_csv",
     "normalise_header",
     "find_column",
@@ -46,6 +49,44 @@ def normalise_header(name: str) -> str:
     return str(name).replace("\ufeff", "").strip().strip('"').strip().lower()
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def text_encoding(path: str | Path) -> str:
+    """The encoding of a text file by its byte-order mark: UTF-16/32, else UTF-8.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_bytes("a,b\\n".encode("utf-16"))
+    >>> text_encoding(p)
+    'utf-16'
+    """
+    with Path(path).open("rb") as handle:
+        head = handle.read(4)
+    return next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8-sig")
+
+
+def read_text(path: str | Path) -> str:
+    """A text file's contents in its encoding (:func:`text_encoding`); undecodable bytes replaced.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_bytes("a,é\\n".encode("utf-16"))
+    >>> read_text(p)
+    'a,é\\n'
+    """
+    return Path(path).read_text(encoding=text_encoding(path), errors="replace")
+
+
 def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd.DataFrame:
     """Read a publisher's CSV file with tolerant headers.
 
@@ -60,6 +101,10 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
         their leading zeros.
     usecols : list, optional
         Columns to keep, after normalisation of the header.
+
+    A file with a UTF-16 (or UTF-32) byte-order mark, as Excel's "Unicode Text"
+    saves, is decoded as such (comma- or tab-separated); other files are read as
+    UTF-8, falling back to Windows-1252.
 
     Returns
     -------
@@ -87,11 +132,26 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
             f"{where} is an Excel workbook, not a CSV file; open it in Excel and save the sheet "
             "as 'CSV UTF-8 (Comma delimited)', then point datapack.toml at that file"
         )
+    source: object = path
+    encoding = "utf-8-sig" if path.name.endswith(".gz") else text_encoding(path)
+    sep = ","
+    if encoding != "utf-8-sig":
+        try:
+            text = path.read_text(encoding=encoding)
+        except UnicodeError as exc:
+            raise SourceError(
+                f"cannot read {where}: it starts with a {encoding.upper()} byte-order mark but "
+                f"is not valid {encoding.upper()}; save the file as UTF-8 CSV"
+            ) from exc
+        first = text.lstrip("\ufeff").split("\n", 1)[0]
+        sep = "\t" if "\t" in first and "," not in first else ","
+        source, encoding = io.StringIO(text.lstrip("\ufeff")), None
     try:
         frame = pd.read_csv(
-            path,
+            source,
+            sep=sep,
             dtype=dtype,
-            encoding="utf-8-sig",
+            encoding=encoding,
             keep_default_na=False,
             na_values=[""],
             skipinitialspace=False,
@@ -180,6 +240,7 @@ def numbers(
     fix: str = "",
     required: bool = False,
     error: type[JSNAError] = DataValidationError,
+    finite: bool = True,
 ) -> pd.Series:
     """A column as float64 numbers, or an error naming the column and the values that are not.
 
@@ -197,6 +258,9 @@ def numbers(
         If true, an empty cell is an error too (shown as ``<empty>``).
     error : type
         The :class:`~jsna.exceptions.JSNAError` subclass to raise.
+    finite : bool
+        If true (the default), ``inf``/``Infinity``/``-inf`` are errors too: no
+        publisher's count, rate or limit is infinite.
 
     Examples
     --------
@@ -207,7 +271,14 @@ def numbers(
     ...
     jsna.exceptions.DataValidationError: x.csv: column 'n' has values that are not numbers: 'c' ...
     """
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(
+        values.dtype
+    ):
+        raise error(
+            f"{where}: column {column!r} holds {values.dtype} values, not numbers"
+            + (f"; {fix}" if fix else "")
+        )
+    if pd.api.types.is_numeric_dtype(values.dtype):
         result = values
     else:
         result = pd.to_numeric(values, errors="coerce")
@@ -218,7 +289,14 @@ def numbers(
         else:
             what = f"values that are not numbers: {first_values(values[bad])}"
         raise error(f"{where}: column {column!r} has {what}" + (f"; {fix}" if fix else ""))
-    return result.astype("float64")
+    result = result.astype("float64")
+    infinite = np.isinf(result.to_numpy())
+    if finite and infinite.any():
+        raise error(
+            f"{where}: column {column!r} has infinite values {first_values(values[infinite])}"
+            + (f"; {fix}" if fix else "; replace them with numbers, or leave the cells empty")
+        )
+    return result
 
 
 def non_negative_numbers(values: pd.Series, column: str, where: str) -> np.ndarray:

@@ -128,7 +128,37 @@ def column_numbers(frame: pd.DataFrame, column: str, where: str) -> pd.Series:
         column,
         where,
         fix="replace them with numbers, or leave the cell empty for a missing value",
+        finite=False,  # each check says what an infinite value means for it
     )
+
+
+def _rows(frame: pd.DataFrame, mask, label: str | None) -> str:
+    """The offending rows for a message: by ``label`` column values, else row numbers."""
+    mask = np.asarray(mask, dtype=bool)
+    if label is not None and label in frame.columns:
+        return f" for {label} {first_values(frame.loc[mask, label].tolist(), 3)}"
+    return f" (rows {first_values(frame.index[mask].tolist(), 3)})"
+
+
+def _at_most(
+    frame: pd.DataFrame,
+    values: pd.Series,
+    column: str,
+    where: str,
+    at_most: float | None,
+    label: str | None,
+    what: str,
+) -> None:
+    if at_most is None:
+        return
+    big = (values > at_most).to_numpy()
+    if big.any():
+        raise DataValidationError(
+            f"{where}: column {column!r} has {what} above {at_most:,.0f}: "
+            f"{first_values(values[big].tolist())}{_rows(frame, big, label)}; no {what[:-1]} of "
+            "this file can be that large - a misplaced exponent, a total in the wrong column or "
+            "an overflow: fix the file or download it again"
+        )
 
 
 def _keys_text(frame: pd.DataFrame, columns: Sequence[str], mask) -> list[str]:
@@ -231,8 +261,17 @@ def unique(*patterns: str, what: str = "") -> Check:
     return check
 
 
-def counts(*columns: str, whole: bool = True, missing_ok: bool = False) -> Check:
-    """Counts are numbers, non-negative and (if ``whole``) whole; missing only if ``missing_ok``.
+def counts(
+    *columns: str,
+    whole: bool = True,
+    missing_ok: bool = False,
+    at_most: float | None = None,
+    label: str | None = None,
+) -> Check:
+    """Counts are finite numbers, non-negative, (if ``whole``) whole and at most ``at_most``.
+
+    Missing counts are allowed only if ``missing_ok``. Messages name the rows by the
+    ``label`` column (e.g. ``area_code``) when the frame has it.
 
     Examples
     --------
@@ -260,10 +299,13 @@ def counts(*columns: str, whole: bool = True, missing_ok: bool = False) -> Check
                     "leave such cells empty"
                 )
             finite = np.isfinite(values)
-            if (~finite & values.notna()).any():
+            infinite = (~finite & values.notna()).to_numpy()
+            if infinite.any():
                 raise DataValidationError(
-                    f"{where}: column {column!r} has infinite counts; fix the file"
+                    f"{where}: column {column!r} has infinite counts"
+                    f"{_rows(frame, infinite, label)}; fix the file"
                 )
+            _at_most(frame, values, column, where, at_most, label, "counts")
             fractional = finite & (values != np.floor(values.where(finite, 0)))
             if whole and fractional.any():
                 raise DataValidationError(
@@ -275,8 +317,15 @@ def counts(*columns: str, whole: bool = True, missing_ok: bool = False) -> Check
     return check
 
 
-def positive(*columns: str, whole: bool = False, missing_ok: bool = False) -> Check:
-    """Denominators are numbers above zero (missing only if ``missing_ok``).
+def positive(
+    *columns: str,
+    whole: bool = False,
+    missing_ok: bool = False,
+    at_most: float | None = None,
+    label: str | None = None,
+) -> Check:
+    """Denominators are finite numbers above zero and at most ``at_most`` (missing if
+    ``missing_ok``).
 
     Examples
     --------
@@ -309,6 +358,14 @@ def positive(*columns: str, whole: bool = False, missing_ok: bool = False) -> Ch
                         else "correct it or remove those rows"
                     )
                 )
+            infinite = np.isinf(values.to_numpy())
+            if infinite.any():
+                raise DataValidationError(
+                    f"{where}: column {column!r} has infinite denominators"
+                    f"{_rows(frame, infinite, label)}; a rate needs a finite population or list "
+                    "size - fix the file or leave the cell empty if it is unknown"
+                )
+            _at_most(frame, values, column, where, at_most, label, "denominators")
             if whole:
                 counts(column, missing_ok=missing_ok)(frame, where)
 
@@ -343,7 +400,7 @@ def between(
                     f"{where}: column {column!r} has {int(values.isna().sum())} missing {what}; "
                     "fill them in or remove those rows"
                 )
-            bad = (values < low) | (values > high)
+            bad = (values < low) | (values > high) | np.isinf(values)
             if whole:
                 bad |= values.notna() & (values != np.floor(values))
             if bad.any():

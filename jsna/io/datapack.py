@@ -24,6 +24,7 @@ import pandas as pd
 
 from jsna.exceptions import GeographyError, SourceError, first_values
 from jsna.io import READERS, ROLES, FileEntry
+from jsna.io.paths import pack_files
 from jsna.io.validation import validate_frame
 from jsna.meta import copy_meta
 
@@ -56,6 +57,129 @@ def _load_readers() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != f"jsna.io.{name}":
                 raise
+
+
+def _load_manifest(manifest: Path) -> dict:
+    """The manifest's TOML; a file not in UTF-8 is refused with the fix."""
+    data = manifest.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(
+            f"{manifest} is saved as UTF-16 (Unicode); save it as UTF-8 "
+            "(in Notepad: Save as, Encoding: UTF-8)"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{manifest} is not UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start}, "
+            "perhaps saved as Windows-1252 / ANSI); save it as UTF-8 "
+            "(in Notepad: Save as, Encoding: UTF-8)"
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{manifest} is not valid TOML: {exc}; fix the manifest") from exc
+
+
+def _pack_name(manifest: Path, name: object) -> str:
+    if not isinstance(name, str):
+        raise SourceError(
+            f'{manifest}: [pack] name = {name!r} must be text, like name = "Sefton JSNA 2026"'
+        )
+    if not name.strip():
+        raise SourceError(f"{manifest}: [pack] name is empty; give the pack a name")
+    return name
+
+
+def _pack_synthetic(manifest: Path, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise SourceError(
+            f"{manifest}: [pack] synthetic = {value!r} must be true or false "
+            "(a TOML boolean, no quotes)"
+        )
+    return value
+
+
+def _pack_attribution(manifest: Path, value: object) -> list[str]:
+    lines = [value] if isinstance(value, str) else value
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise SourceError(
+            f"{manifest}: [pack] attribution must be text or a list of text "
+            f'(attribution = ["Source: ..."]), not {value!r}'
+        )
+    return list(lines)
+
+
+def _pack_areas(manifest: Path, value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise SourceError(
+            f'{manifest}: [pack] areas must be a list of area codes, like areas = ["E08000014"]; '
+            f"it is {value!r}"
+        )
+    not_text = [a for a in value if not isinstance(a, str)]
+    if not_text:
+        raise SourceError(
+            f"{manifest}: [pack] areas has {first_values(not_text)}, not codes in quotes; "
+            'write each code in quotes, like "E08000014"'
+        )
+    spaced = [a for a in value if a != a.strip() or not a]
+    if spaced:
+        raise SourceError(
+            f"{manifest}: [pack] areas has codes with spaces around them or empty: "
+            f"{first_values(spaced)}; remove the spaces"
+        )
+    return list(value)
+
+
+#: Settings of a [[file]] entry that must be text (a year may be a number).
+TEXT_SETTINGS = (
+    "edition",
+    "vintage",
+    "level",
+    "period",
+    "date",
+    "model",
+    "condition",
+    "source",
+    "unit",
+    "polarity",
+    "layout",
+    "mapping",
+)
+#: Settings that name a file of the pack (a glob, resolved inside the pack folder).
+FILE_SETTINGS = ("mapping",)
+#: Settings that tell two entries of one role apart.
+IDENTITY = ("edition", "vintage", "level", "period", "condition", "model")
+
+
+def _check_setting(where: str, key: str, value: object) -> None:
+    if key not in TEXT_SETTINGS:
+        return
+    year = key in ("edition", "vintage", "period", "date") and isinstance(value, int)
+    if isinstance(value, bool) or not (isinstance(value, str) or year):
+        raise SourceError(f'{where}: {key} = {value!r} must be text in quotes, like {key} = "..."')
+
+
+def _check_ambiguous(manifest: Path, entries: list[FileEntry]) -> None:
+    """Two entries of one role that nothing tells apart: refuse, naming both paths."""
+    seen: dict[tuple, FileEntry] = {}
+    for entry in entries:
+        if entry.role in COMBINED_ROLES:
+            continue
+        values = tuple(str(entry.get(k, "")).strip().lower() for k in IDENTITY)
+        key = (entry.role, values)
+        if key in seen:
+            first = seen[key]
+            same = ", ".join(
+                f"{k} = {first.get(k)!r}" for k, v in zip(IDENTITY, values, strict=True) if v
+            )
+            raise SourceError(
+                f"{manifest}: role {entry.role} has two ambiguous entries, "
+                f"path {first.get('path')!r} and path {entry.get('path')!r} ("
+                + (f"both {same}" if same else "neither names its edition, vintage or level")
+                + "); give each a different edition, vintage or level, or remove one"
+            )
+        seen[key] = entry
 
 
 def _recency(entry: FileEntry) -> int:
@@ -110,7 +234,17 @@ class DataPack:
 
     @classmethod
     def open(cls, path: str | Path) -> DataPack:
-        """Open the data pack in ``path`` (a folder holding ``datapack.toml``)."""
+        """Open the data pack in ``path`` (a folder holding ``datapack.toml``).
+
+        The manifest is checked as it is read, each mistake a one-line
+        :class:`~jsna.exceptions.SourceError`: it must be UTF-8 TOML; ``[pack]``
+        needs a text ``name``, ``synthetic`` is a boolean, ``areas`` a list of
+        codes and ``attribution`` text or a list of text; every ``[[file]]`` table
+        needs a text ``role`` and ``path``, its other settings are text (or a year);
+        two entries of one role may not share edition, vintage, level, period,
+        condition and model. Every path must match files inside the pack folder
+        (see :func:`jsna.io.paths.pack_files`): a pack reads nothing outside it.
+        """
         _load_readers()
         root = Path(path)
         manifest = root / MANIFEST if root.is_dir() or not root.suffix else root
@@ -120,51 +254,77 @@ class DataPack:
                 f"no {MANIFEST} in {root}; point --pack at a data pack folder, or run "
                 "`jsna demo` to write the synthetic demo pack as an example"
             )
-        try:
-            config = tomllib.loads(manifest.read_text(encoding="utf-8-sig"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SourceError(f"{manifest} is not valid TOML: {exc}; fix the manifest") from exc
+        config = _load_manifest(manifest)
         pack = config.get("pack")
         if not isinstance(pack, dict) or "name" not in pack:
             raise SourceError(f'{manifest}: needs a [pack] table with name = "..."')
-        entries = []
-        for number, item in enumerate(config.get("file", []), start=1):
-            entries.append(cls._entry(root, manifest, number, item))
+        files = config.get("file", [])
+        if isinstance(files, dict):
+            raise SourceError(
+                f"{manifest}: [file] must be written [[file]] (double brackets), one [[file]] "
+                "table for each file of the pack"
+            )
+        if not isinstance(files, list):
+            raise SourceError(
+                f"{manifest}: file = {files!r} is not a list of [[file]] tables; "
+                "describe each file in its own [[file]] table"
+            )
+        entries = [
+            cls._entry(root, manifest, number, item) for number, item in enumerate(files, start=1)
+        ]
         if not entries:
             raise SourceError(f"{manifest}: no [[file]] entries; list the pack's files")
-        attribution = pack.get("attribution", [])
-        if isinstance(attribution, str):
-            attribution = [attribution]
+        _check_ambiguous(manifest, entries)
         meta = {
             k: v for k, v in pack.items() if k not in ("name", "synthetic", "attribution", "areas")
         }
         return cls(
             root=root,
-            name=str(pack["name"]),
-            synthetic=bool(pack.get("synthetic", False)),
-            attribution=list(attribution),
-            areas=[str(a) for a in pack.get("areas", [])],
+            name=_pack_name(manifest, pack["name"]),
+            synthetic=_pack_synthetic(manifest, pack.get("synthetic", False)),
+            attribution=_pack_attribution(manifest, pack.get("attribution", [])),
+            areas=_pack_areas(manifest, pack.get("areas", [])),
             entries=entries,
             meta=meta,
         )
 
     @staticmethod
-    def _entry(root: Path, manifest: Path, number: int, item: dict) -> FileEntry:
+    def _entry(root: Path, manifest: Path, number: int, item: object) -> FileEntry:
+        if not isinstance(item, dict):
+            raise SourceError(
+                f"{manifest}: [[file]] number {number} must be a table with role and path, "
+                f"not {item!r}"
+            )
         role, pattern = item.get("role"), item.get("path")
-        if not role or not pattern:
+        if role is None or pattern is None or role == "" or pattern == "":
             raise SourceError(f"{manifest}: [[file]] number {number} needs both role and path")
+        if not isinstance(role, str):
+            raise SourceError(
+                f"{manifest}: [[file]] number {number}: role = {role!r} must be text, "
+                'like role = "imd"'
+            )
         if role not in ROLES:
             raise SourceError(
                 f"{manifest}: [[file]] number {number} has unknown role {role!r}; "
                 f"roles are {', '.join(ROLES)}"
             )
-        paths = tuple(sorted(root.glob(pattern)))
-        if not paths:
+        where = f"{manifest}: [[file]] number {number} (role {role})"
+        if not isinstance(pattern, str):
             raise SourceError(
-                f"{manifest}: role {role} path {pattern!r} matches no file in {root}; "
-                "fix the path or download the file"
+                f'{where}: path = {pattern!r} must be text, like path = "imd/File_7.csv"'
             )
         settings = {k: v for k, v in item.items() if k not in ("role", "path")}
+        for key, value in settings.items():
+            _check_setting(where, key, value)
+        paths = pack_files(root, pattern, where=where, allow_none=True)
+        if not paths:
+            raise SourceError(
+                f"{manifest}: [[file]] number {number}, role {role} path {pattern!r} matches no "
+                f"file in {root}; fix the path or download the file"
+            )
+        for key in FILE_SETTINGS:
+            if key in settings:  # checked again, for matches, when the reader opens it
+                pack_files(root, settings[key], where=f"{where} {key}", allow_none=True)
         settings["path"] = pattern
         return FileEntry(role=role, paths=paths, settings=settings, root=root)
 

@@ -55,7 +55,14 @@ def read_deaths(entry: FileEntry) -> pd.DataFrame:
         "period": find_column(raw.columns, r"period", where=where, what="period", required=False),
     }
     deaths = pd.to_numeric(raw[columns["deaths"]], errors="coerce")
-    bad = deaths.isna() | (deaths < 0) | (deaths != np.floor(deaths))
+    bad = deaths.isna() | (deaths < 0) | (deaths != np.floor(deaths)) | ~np.isfinite(deaths)
+    huge = ~bad & (deaths > 100_000)  # more than int64-safe and than any LSOA's people
+    if huge.any():
+        raise DataValidationError(
+            f"{where}: column {columns['deaths']!r} has counts above 100,000: "
+            f"{first_values(deaths[huge].tolist())} for LSOAs {first_values(raw.loc[huge, code])}; "
+            "no LSOA has that many deaths - fix the extract"
+        )
     if bad.any():
         raise DataValidationError(
             f"{where}: column {columns['deaths']!r} has values that are not whole non-negative "

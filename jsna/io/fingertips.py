@@ -39,7 +39,7 @@ import pandas as pd
 from jsna import columns as S
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import normalise_header, numbers, read_csv
+from jsna.io._read import normalise_header, numbers, read_csv, read_text
 from jsna.meta import with_meta
 
 __all__ = [
@@ -211,7 +211,7 @@ def _read_one(path: Path, polarity: Any) -> pd.DataFrame:
     frame = read_csv(path, role=ROLE)
     found, parent_column, parent_label = _find_columns(list(frame.columns), where)
     if not path.name.endswith(".gz"):
-        check_fingertips_csv(path.read_text(encoding="utf-8-sig", errors="replace"), where)
+        check_fingertips_csv(read_text(path), where)
     out = {}
     for header, tidy, kind, _ in _LAYOUT:
         if tidy not in found:

@@ -25,6 +25,7 @@ from jsna.columns import AGE, FEMALE, MALE, PERSONS, POPULATION, SEX
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
 from jsna.io._read import normalise_header, numbers, read_entry
+from jsna.io.validation import MAX_LSOA_PEOPLE
 from jsna.meta import with_meta
 
 __all__ = ["read_population", "MAX_AGE"]
@@ -97,6 +98,15 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
     code_col, vintage = _lsoa_column(raw.columns, entry)
     ages = {c: _age_of(c) for c in raw.columns}
     ages = {c: a for c, a in ages.items() if a is not None}
+    # read_csv renames a repeated header "45" to "45.1": two columns for one age
+    repeated = [c for c in raw.columns if c not in ages and _age_of(re.sub(r"\.\d+$", "", c))]
+    if repeated:
+        name = re.sub(r"\.\d+$", "", repeated[0])
+        times = 1 + sum(re.sub(r"\.\d+$", "", c) == name for c in repeated)
+        raise SourceError(
+            f"{where}: age column {name!r} appears {times} times; "
+            "keep one column per sex and single year of age (the file may have been edited)"
+        )
     sexes = {sex for sex, _ in ages.values()}
     if not ages:
         raise SourceError(f"{where}: no single-year-of-age columns (0 ... 90+, or F0 ... M90)")
@@ -119,6 +129,16 @@ def read_population(entry: FileEntry) -> pd.DataFrame:
         "or download the file again"
     )
     matrix = np.column_stack([numbers(raw[c], c, where, fix=fix) for c in columns])
+    huge = matrix > MAX_LSOA_PEOPLE
+    if huge.any():
+        col = int(np.argmax(huge.any(axis=0)))
+        rows = huge[:, col]
+        raise DataValidationError(
+            f"{where}: column {columns[col]!r} has populations above {MAX_LSOA_PEOPLE:,} "
+            f"{first_values(matrix[rows, col])} for LSOAs {first_values(raw.loc[rows, code_col])};"
+            " no LSOA has that many residents of one age (LSOAs hold about 1,000-3,000 people) "
+            "- fix the file or download it again"
+        )
     problems = np.isnan(matrix) | (matrix < 0)
     if problems.any():
         col = int(np.argmax(problems.any(axis=0)))

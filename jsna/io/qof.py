@@ -24,7 +24,14 @@ import pandas as pd
 
 from jsna.exceptions import DataValidationError, SourceError, first_values
 from jsna.io import FileEntry, reader
-from jsna.io._read import find_column, non_negative_numbers, normalise_header, read_csv, read_entry
+from jsna.io._read import (
+    find_column,
+    non_negative_numbers,
+    normalise_header,
+    read_csv,
+    read_entry,
+)
+from jsna.io.paths import pack_files
 from jsna.meta import with_meta
 from jsna.reference.qof import LIST_TYPE_MIN_AGE
 
@@ -53,8 +60,8 @@ def _mapping(entry: FileEntry) -> pd.DataFrame | None:
     name = entry.get("mapping")
     if not name:
         return None
-    root = _pack_root(entry)
-    paths = sorted(root.glob(str(name)))
+    root = entry.root if entry.root is not None else _pack_root(entry)
+    paths = pack_files(root, name, where=f"{entry.describe()} mapping", allow_none=True)
     if not paths:
         raise SourceError(
             f"{entry.describe()}: mapping {name!r} matches no file in {root}; "

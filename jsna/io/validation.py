@@ -36,12 +36,21 @@ from jsna.io.checks import (
 from jsna.io.fingertips_checks import area_types, limits_bracket_value, periods
 from jsna.meta import meta
 
-__all__ = ["validate_frame", "CHECKS"]
+__all__ = ["validate_frame", "CHECKS", "MAX_LSOA_PEOPLE", "MAX_PEOPLE", "MAX_INDICATOR_COUNT"]
 
 #: IMD ranks run 1..33,755 (LSOA 2021) or 1..32,844 (LSOA 2011); deciles 1..10.
 _MAX_RANK = 35_000
 
 _SEXES = (S.PERSONS, S.MALE, S.FEMALE)
+
+#: Upper bounds that no real value reaches; a larger one is a misplaced exponent, a total in
+#: the wrong column or an overflow. People of one LSOA (LSOAs hold about 1,000-3,000 residents;
+#: the largest in England about 10,000); people of the UK (about 69 million); counts and
+#: denominators of a Fingertips indicator (England's largest, prescription items, about 1.2
+#: billion a year).
+MAX_LSOA_PEOPLE = 20_000
+MAX_PEOPLE = 100_000_000
+MAX_INDICATOR_COUNT = 1e12
 
 
 # --------------------------------------------------------------------------- the rules, by role
@@ -112,7 +121,7 @@ CHECKS: dict[str, list[Check]] = {
         unique(_LSOA, S.SEX, r"age"),
         one_of(S.SEX, _SEXES),
         between(r"age", 0, 90, whole=True, what="ages"),
-        counts(S.POPULATION),
+        counts(S.POPULATION, at_most=MAX_LSOA_PEOPLE),
     ],
     "deaths.lsoa": [
         codes(
@@ -122,7 +131,7 @@ CHECKS: dict[str, list[Check]] = {
         codes({_LSOA: "lsoa"}),
         unique(_LSOA, S.SEX, "age_band", "period"),
         one_of(S.SEX, _SEXES),
-        counts("deaths"),
+        counts("deaths", at_most=MAX_LSOA_PEOPLE),
     ],
     "indicators.fingertips": [
         codes({S.AREA_CODE: "area", S.PARENT_CODE: "area"}, missing_ok=[S.PARENT_CODE]),
@@ -133,8 +142,10 @@ CHECKS: dict[str, list[Check]] = {
             what="indicator, parent comparison, area, parent, sex, age, category, period",
         ),
         periods,
-        counts(S.COUNT, whole=False, missing_ok=True),
-        positive(S.DENOMINATOR, missing_ok=True),
+        counts(
+            S.COUNT, whole=False, missing_ok=True, at_most=MAX_INDICATOR_COUNT, label=S.AREA_CODE
+        ),
+        positive(S.DENOMINATOR, missing_ok=True, at_most=MAX_INDICATOR_COUNT, label=S.AREA_CODE),
         limits_bracket_value,
     ],
     "neighbours.dfe": [
@@ -161,16 +172,16 @@ CHECKS: dict[str, list[Check]] = {
                         optional=["sicbl_code", "icb_code"],
                     ),
                     unique("practice_code", "condition"),
-                    counts("register"),
-                    positive("list_size", whole=True),
+                    counts("register", at_most=MAX_PEOPLE, label="practice_code"),
+                    positive("list_size", whole=True, at_most=MAX_PEOPLE, label="practice_code"),
                 ],
                 # The Commons Library authority file apportions practice registers to
                 # authorities, so its registers and list sizes are not whole.
                 "lad": [
                     codes({"lad_code": "lad"}),
                     unique("lad_code", "condition"),
-                    counts("register", whole=False),
-                    positive("list_size"),
+                    counts("register", whole=False, at_most=MAX_PEOPLE, label="lad_code"),
+                    positive("list_size", at_most=MAX_PEOPLE, label="lad_code"),
                 ],
             },
         )
@@ -208,7 +219,7 @@ CHECKS: dict[str, list[Check]] = {
         codes({_LSOA: "lsoa"}),
         unique("practice_code", _LSOA, S.SEX),
         one_of(S.SEX, _SEXES),
-        counts("patients"),
+        counts("patients", at_most=MAX_LSOA_PEOPLE),
     ],
 }
 

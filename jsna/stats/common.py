@@ -40,10 +40,15 @@ def confidence_levels(confidence) -> tuple[float, ...]:
     """Validate ``confidence`` and return it as a tuple of levels in (0, 1).
 
     A percentage such as 95 is refused with a message saying to give 0.95.
+    Levels are rounded to 10 significant digits (or the precision of their numpy
+    type, 6 for float32), so a ``numpy.float32(0.95)`` (0.949999988...) is 0.95
+    and names its columns ``lower_ci95``; a level given twice is refused.
 
     Examples
     --------
     >>> confidence_levels(0.95)
+    (0.95,)
+    >>> confidence_levels(np.float32(0.95))
     (0.95,)
     >>> confidence_levels((0.95, 0.998))
     (0.95, 0.998)
@@ -60,7 +65,24 @@ def confidence_levels(confidence) -> tuple[float, ...]:
                 f"confidence={level!r} is not a level between 0 and 1{hint} "
                 "(give 0.95 for 95%, 0.998 for 99.8%)"
             )
-    return tuple(float(level) for level in levels)
+    clean = tuple(_clean_level(level) for level in levels)
+    repeated = sorted({level for level in clean if clean.count(level) > 1})
+    if repeated:
+        raise DataValidationError(
+            f"confidence={confidence!r} gives the level {first_values(repeated)} more than once; "
+            "give each level once, e.g. (0.95, 0.998)"
+        )
+    return clean
+
+
+def _clean_level(level) -> float:
+    """A level as a plain float: rounded to 10 significant digits, or to the precision of its
+    numpy type if less (6 for float32, so float32 0.95 = 0.949999988... -> 0.95).
+    """
+    digits = 10
+    if isinstance(level, np.floating):
+        digits = min(digits, np.finfo(type(level)).precision)
+    return float(f"{float(level):.{digits}g}")
 
 
 def ci_columns(level: float) -> tuple[str, str]:
@@ -73,7 +95,7 @@ def ci_columns(level: float) -> tuple[str, str]:
     >>> ci_columns(0.998)
     ('lower_ci99_8', 'upper_ci99_8')
     """
-    pct = f"{level * 100:.10g}".replace(".", "_")
+    pct = f"{_clean_level(level) * 100:.10g}".replace(".", "_")
     return f"lower_ci{pct}", f"upper_ci{pct}"
 
 

@@ -26,6 +26,8 @@ from jsna.analysis.geography import (
     bridge_lsoa11_to_lsoa21,
     hierarchy,
     lsoa_column,
+    require_population,
+    warn_unplaced_residents,
 )
 from jsna.columns import (
     CORE20,
@@ -361,6 +363,13 @@ def area_deprivation(pack, area: str, *, edition: str | None = None) -> dict[str
         ward with a boundary but no LSOA in the best-fit lookup, kept as no
         data); ``"area"``: the same for the authority (one row).
 
+    Raises
+    ------
+    DataValidationError
+        If an LSOA of the area has no population estimate (its residents cannot
+        be counted). Residents of LSOAs in no authority of the lookup are left
+        out with a warning naming them.
+
     Examples
     --------
     >>> from jsna.demo.pack import ensure_demo_pack, DEMO_AREA_CODE
@@ -380,6 +389,13 @@ def area_deprivation(pack, area: str, *, edition: str | None = None) -> dict[str
     lad_name = lad.replace("_code", "_name")
     edition = meta(imd, "edition")
     population = lsoa_population_totals(pack, edition)
+    source = pack.entry("population.lsoa").describe()
+    if population.index.name == left:  # residents in no area of the lookup, and LSOAs of
+        full = pack.read("lookup.lsoa_ward_lad")  # the area with none: never silent
+        warn_unplaced_residents(
+            population.index.to_series(), population.to_numpy(), full[left], source=source
+        )
+        require_population(lookup[left], population.index, area=area, source=source)
     lsoas = attach_imd(lookup[[left, ward, ward_name, lad, lad_name]], imd)
     pop = lsoas[left].map(population).to_numpy(dtype=float, na_value=np.nan)
     lsoas[POPULATION] = np.nan_to_num(pop)
