@@ -213,7 +213,8 @@ def aggregate(
             found = runner.query(examples_sql(recipe, problem, **flags))
             examples[problem] = list(zip(found["value"], found["n"].astype(int), strict=True))
     finally:
-        runner.close()
+        if isinstance(engine, str):  # an engine object given by the caller stays open
+            runner.close()
     say(f"{total:,} records read in {time.perf_counter() - started:.1f} s")
 
     notes = []
