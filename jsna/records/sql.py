@@ -163,8 +163,8 @@ def aggregate_sql(recipe: Recipe, *, has_lookup: bool, has_lsoa11: bool) -> str:
     problem = "CASE " + " ".join(problems) + " END" if problems else "CAST(NULL AS STRING)"
     exclusion = "CASE " + " ".join(excluded) + " END" if excluded else "CAST(NULL AS STRING)"
     keys = [_OUTPUT[g] for g in recipe.group_by]
-    small = [t for t in ("bands", "geo", "lsoa11", "residence") if any(f"JOIN {t} " in j for j in joins)]
-    small += ["codes"] if any("JOIN codes" in j for j in joins) else []
+    tables = ("bands", "geo", "lsoa11", "residence", "codes")
+    small = [t for t in tables if any(f"JOIN {t} " in j for j in joins)]
     # a hint to Spark to broadcast the small tables (a comment to DuckDB)
     hint = f"/*+ BROADCAST({', '.join(small)}) */ " if small else ""
     lines = [
