@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jsna.columns import COUNT, LSOA21_CODE, code_column
@@ -249,7 +250,7 @@ def aggregate(
         counts = counts.set_index(group_by)[COUNT].reindex(index, fill_value=0).reset_index()
     else:
         order = [pd.Categorical(counts[c], categories=levels[c]).codes for c in group_by]
-        counts = counts.iloc[pd.DataFrame(order).T.sort_values(list(range(len(order)))).index]
+        counts = counts.iloc[np.lexsort(order[::-1])]
         counts = counts.reset_index(drop=True)
     counts[COUNT] = counts[COUNT].astype("int64")
     rename = {"lsoa": LSOA21_CODE}

@@ -57,6 +57,17 @@ def _check_columns(available: Sequence[str], columns: Mapping[str, str], paths) 
         )
 
 
+def _unmask(values: np.ndarray) -> np.ndarray:
+    """NULLs of a DuckDB column as None (text) or NaN (numbers), never a fill value."""
+    if not np.ma.isMaskedArray(values):
+        return values
+    if not values.mask.any():
+        return values.data
+    if values.dtype.kind in "iufb":
+        return values.astype(float).filled(np.nan)
+    return values.astype(object).filled(None)
+
+
 class DuckDBEngine:
     """Embedded DuckDB: no server, out-of-core over the files.
 

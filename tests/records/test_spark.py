@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(not spark_available(), reason="pyspark or Java i
 
 def test_demo_deaths_by_ward_are_identical_on_both_engines(spark, demo_records, demo_pack):
     engine = SparkEngine(session=spark)
-    for rule in ("none", "ehrql"):
+    for rule in ("project",):  # disclosure runs after the engine; one rule shows it matches
         on_duckdb = aggregate(demo_records / "deaths_by_ward.toml", pack=demo_pack, disclosure=rule)
         on_spark = aggregate(
             demo_records / "deaths_by_ward.toml", pack=demo_pack, engine=engine, disclosure=rule
