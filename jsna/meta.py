@@ -75,6 +75,7 @@ KEYS: dict[str, str] = {
     "local_quintile_by": "the column local quintiles ranked by (imd_score or imd_rank)",
     "local_decile_by": "the column local deciles ranked by (imd_score or imd_rank)",
     "gap": "records of the gap between the most and least deprived groups",
+    "disclosure": "the disclosure control applied to record-level counts (rule, thresholds, cells)",
 }
 
 
