@@ -46,7 +46,9 @@ def normalise_header(name: str) -> str:
     return str(name).replace("\ufeff", "").strip().strip('"').strip().lower()
 
 
-def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd.DataFrame:
+def read_csv(
+    path: str | Path, *, role: str = "", dtype=str, usecols=None, sep: str = ","
+) -> pd.DataFrame:
     """Read a publisher's CSV file with tolerant headers.
 
     Parameters
@@ -60,6 +62,8 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
         their leading zeros.
     usecols : list, optional
         Columns to keep, after normalisation of the header.
+    sep : str
+        The delimiter (``";"`` for Local Health exports).
 
     Returns
     -------
@@ -90,6 +94,7 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
     try:
         frame = pd.read_csv(
             path,
+            sep=sep,
             dtype=dtype,
             encoding="utf-8-sig",
             keep_default_na=False,
@@ -100,7 +105,12 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
     except UnicodeDecodeError:
         try:
             frame = pd.read_csv(
-                path, dtype=dtype, encoding="cp1252", keep_default_na=False, na_values=[""]
+                path,
+                sep=sep,
+                dtype=dtype,
+                encoding="cp1252",
+                keep_default_na=False,
+                na_values=[""],
             )
         except Exception as exc:  # pragma: no cover - reported below
             raise SourceError(f"cannot read {where}: {exc}; save the file as UTF-8 CSV") from exc

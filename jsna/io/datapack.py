@@ -50,6 +50,9 @@ def _load_readers() -> None:
         "modelled_prevalence",
         "gp_patients",
         "deaths",
+        "census",
+        "practice_map",
+        "local_health",
     ):
         try:
             importlib.import_module(f"jsna.io.{name}")
