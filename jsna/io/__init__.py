@@ -13,7 +13,9 @@ Modules:
 * ``_read`` - tolerant CSV reading, column finding, the one numbers rule, sex labels;
 * readers: ``geo`` (boundaries), ``lookups`` and ``ons`` (ONS lookups), ``imd``,
   ``population``, ``deaths``, ``fingertips`` (``all_data`` CSVs), ``neighbours``,
-  ``qof`` (recorded prevalence), ``modelled_prevalence``, ``gp_patients``;
+  ``qof`` (recorded prevalence), ``modelled_prevalence``, ``gp_patients``,
+  ``census`` (Census 2021 Nomis tables), ``practice_map`` (NHS England's
+  practice map), ``local_health`` (Local Health exports);
 * ``fingertips_api`` - the Fingertips API client and its cache.
 """
 
@@ -45,6 +47,10 @@ ROLES = (
     "prevalence.model",
     "gp.lsoa_patients",
     "deaths.lsoa",
+    "census.lsoa",
+    "census.msoa",
+    "gp.practice_map",
+    "indicators.local_health",
 )
 
 

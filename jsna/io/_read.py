@@ -87,7 +87,9 @@ def read_text(path: str | Path) -> str:
     return Path(path).read_text(encoding=text_encoding(path), errors="replace")
 
 
-def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd.DataFrame:
+def read_csv(
+    path: str | Path, *, role: str = "", dtype=str, usecols=None, sep: str = ","
+) -> pd.DataFrame:
     """Read a publisher's CSV file with tolerant headers.
 
     Parameters
@@ -101,6 +103,8 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
         their leading zeros.
     usecols : list, optional
         Columns to keep, after normalisation of the header.
+    sep : str
+        The delimiter (``";"`` for Local Health exports).
 
     A file with a UTF-16 (or UTF-32) byte-order mark, as Excel's "Unicode Text"
     saves, is decoded as such (comma- or tab-separated); other files are read as
@@ -134,7 +138,6 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
         )
     source: object = path
     encoding = "utf-8-sig" if path.name.endswith(".gz") else text_encoding(path)
-    sep = ","
     if encoding != "utf-8-sig":
         try:
             text = path.read_text(encoding=encoding)
@@ -160,7 +163,12 @@ def read_csv(path: str | Path, *, role: str = "", dtype=str, usecols=None) -> pd
     except UnicodeDecodeError:
         try:
             frame = pd.read_csv(
-                path, dtype=dtype, encoding="cp1252", keep_default_na=False, na_values=[""]
+                path,
+                sep=sep,
+                dtype=dtype,
+                encoding="cp1252",
+                keep_default_na=False,
+                na_values=[""],
             )
         except Exception as exc:  # pragma: no cover - reported below
             raise SourceError(f"cannot read {where}: {exc}; save the file as UTF-8 CSV") from exc

@@ -51,6 +51,9 @@ def _load_readers() -> None:
         "modelled_prevalence",
         "gp_patients",
         "deaths",
+        "census",
+        "practice_map",
+        "local_health",
     ):
         try:
             importlib.import_module(f"jsna.io.{name}")
@@ -145,11 +148,12 @@ TEXT_SETTINGS = (
     "polarity",
     "layout",
     "mapping",
+    "table",
 )
 #: Settings that name a file of the pack (a glob, resolved inside the pack folder).
 FILE_SETTINGS = ("mapping",)
 #: Settings that tell two entries of one role apart.
-IDENTITY = ("edition", "vintage", "level", "period", "condition", "model")
+IDENTITY = ("edition", "vintage", "level", "period", "condition", "model", "table")
 
 
 def _check_setting(where: str, key: str, value: object) -> None:
@@ -176,7 +180,7 @@ def _check_ambiguous(manifest: Path, entries: list[FileEntry]) -> None:
             raise SourceError(
                 f"{manifest}: role {entry.role} has two ambiguous entries, "
                 f"path {first.get('path')!r} and path {entry.get('path')!r} ("
-                + (f"both {same}" if same else "neither names its edition, vintage or level")
+                + (f"both {same}" if same else "neither names its edition, vintage, level or table")
                 + "); give each a different edition, vintage or level, or remove one"
             )
         seen[key] = entry

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from jsna import columns as S
@@ -146,8 +147,28 @@ def periods(frame: pd.DataFrame, where: str) -> None:
             )
 
 
+def _rounding(value: pd.Series) -> pd.Series:
+    """Half a unit in the last decimal place a value was published to (0 beyond 8 places).
+
+    Some values are published rounded while their limits are not (children in
+    low income families: 17 with limits 17.025 to 17.072), so a value may lie
+    that far outside its limits.
+    """
+    numbers = value.to_numpy(dtype=float)
+    result = np.zeros(len(numbers))
+    settled = np.isnan(numbers)
+    for places in range(9):
+        exact = ~settled & np.isclose(np.round(numbers, places), numbers, rtol=0, atol=1e-9)
+        result[exact] = 0.5 * 10.0**-places
+        settled |= exact
+    return pd.Series(result, index=value.index)
+
+
 def limits_bracket_value(frame: pd.DataFrame, where: str) -> None:
     """Where value and 95% (99.8%) limits are all present, lower <= value <= upper.
+
+    A value is allowed to lie outside its limits by half a unit of the last decimal
+    place it was published to (a value rounded for publication, limits not).
 
     Examples
     --------
@@ -158,7 +179,7 @@ def limits_bracket_value(frame: pd.DataFrame, where: str) -> None:
     jsna.exceptions.DataValidationError: all_data.csv: value outside its lower_ci95 to ...
     """
     value = column_numbers(frame, S.VALUE, where)
-    tolerance = 1e-6 * value.abs().fillna(0) + 1e-9
+    tolerance = np.maximum(1e-6 * value.abs().fillna(0) + 1e-9, _rounding(value))
     for lower, upper in ((S.LOWER_CI95, S.UPPER_CI95), (S.LOWER_CI99_8, S.UPPER_CI99_8)):
         if lower not in frame.columns or upper not in frame.columns:
             continue

@@ -221,6 +221,36 @@ CHECKS: dict[str, list[Check]] = {
         one_of(S.SEX, _SEXES),
         counts("patients", at_most=MAX_LSOA_PEOPLE),
     ],
+    "census.lsoa": [
+        codes({r"lsoa21_code": "lsoa"}),
+        unique(r"lsoa21_code", "table", "category", "parent_category"),
+        counts("count"),
+        counts("total"),
+        between("share", 0, 1, missing_ok=True, what="shares of the table's own total"),
+    ],
+    "census.msoa": [
+        codes({r"msoa21_code": "msoa"}),
+        unique(r"msoa21_code", "table", "category", "parent_category"),
+        counts("count"),
+        counts("total"),
+        between("share", 0, 1, missing_ok=True, what="shares of the table's own total"),
+    ],
+    "gp.practice_map": [
+        codes(
+            {
+                "practice_code": "practice",
+                "sicbl_code": "sicbl",
+                "icb_code": "icb",
+                "region_code": "nhs_region",
+            }
+        ),
+        unique("practice_code", what="one row per practice"),
+    ],
+    "indicators.local_health": [
+        codes({"area_code": "area"}),
+        unique("area_code", "indicator"),
+        between("value", 0, np.inf, missing_ok=True, what="values"),
+    ],
 }
 
 
