@@ -30,3 +30,6 @@ __all__ += ["life_expectancy", "quantiles", "sii"]
 from jsna.stats.decomposition import arriaga, arriaga_effects, cause_shares  # noqa: E402
 
 __all__ += ["arriaga", "arriaga_effects", "cause_shares"]
+from jsna.stats.healthy_life_expectancy import healthy_life_expectancy, sullivan  # noqa: E402
+
+__all__ += ["healthy_life_expectancy", "sullivan"]
