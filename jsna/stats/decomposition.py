@@ -239,7 +239,7 @@ def arriaga(
     d_row = numeric_column(df, deaths, "deaths")
     p_row = numeric_column(df, population, "population")
     cell_cols = [*by_cols, compare, age_band]
-    frame = pd.DataFrame({c: df[c].to_numpy() for c in cell_cols})
+    frame = pd.DataFrame({c: df[c].array for c in cell_cols})
     frame["_d"] = d_row
     frame["_p"] = p_row
 
@@ -333,20 +333,33 @@ def arriaga(
     out["gap"] = out["le_comparator"] - out["le_base"]
     method = "Arriaga (1984) on Chiang II life tables"
     if cause is not None:
-        # cause rates per (group, band): map the life table rows back to the cells
-        cell_index = pd.MultiIndex.from_frame(cells)
-        key_b = pd.MultiIndex.from_frame(le[[*by_cols, compare, age_band]].iloc[idx_b.ravel()])
-        key_c = pd.MultiIndex.from_frame(le[[*by_cols, compare, age_band]].iloc[idx_c.ravel()])
-        rows_b = cell_index.get_indexer(key_b)
-        rows_c = cell_index.get_indexer(key_c)
+        # the life table rows of each group come in the group's first appearance order and
+        # by age, so a cell's row is its group's start plus its band's position
+        cell_group, _ = group_index(all_cause, [*by_cols, compare])
+        labels = le[age_band].to_numpy()[starts[grp_codes[0]] : starts[grp_codes[0]] + nb]
+        position = pd.Series(np.arange(nb), index=pd.Index(labels))
+        band_pos = position.reindex(all_cause[age_band].to_numpy()).to_numpy()
+        if np.isnan(band_pos).any():  # labels that differ between groups: match by key
+            cell_index = pd.MultiIndex.from_frame(all_cause[[*by_cols, compare, age_band]])
+            le_keys = le[[*by_cols, compare, age_band]]
+            le_row_of_cell = pd.MultiIndex.from_frame(le_keys).get_indexer(cell_index)
+        else:
+            le_row_of_cell = starts[cell_group] + band_pos.astype(int)
+        cell_of_le_row = np.full(len(le), -1)
+        cell_of_le_row[le_row_of_cell] = np.arange(len(all_cause))
+        rows_b = cell_of_le_row[idx_b.ravel()]
+        rows_c = cell_of_le_row[idx_c.ravel()]
+        cell_pop = all_cause["_p"].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
-            r1 = cause_d[rows_b] / all_cause["_p"].to_numpy()[rows_b, None]
-            r2 = cause_d[rows_c] / all_cause["_p"].to_numpy()[rows_c, None]
+            r1 = cause_d[rows_b] / cell_pop[rows_b, None]
+            r2 = cause_d[rows_c] / cell_pop[rows_c, None]
         shares = cause_shares(r1, r2)
         n_rows = ng * nb
-        out = out.loc[np.repeat(np.arange(n_rows), nc)].reset_index(drop=True)
-        out.insert(len(by_cols) + 1, cause, np.tile(np.asarray(causes, dtype=object), n_rows))
-        out["contribution"] = (total.ravel()[:, None] * shares).ravel()
+        expanded = {c: np.repeat(out[c].to_numpy(), nc) for c in out.columns}
+        expanded[cause] = np.tile(np.asarray(causes), n_rows)
+        expanded["contribution"] = (total.ravel()[:, None] * shares).ravel()
+        order = [*by_cols, age_band, cause, *[c for c in out.columns if c not in cell_cols]]
+        out = pd.DataFrame({c: expanded[c] for c in order})
         method += "; causes shared by the difference in cause-specific death rates"
     out["method"] = method
     return out
