@@ -25,3 +25,11 @@ from jsna.stats.inequality import quantiles, sii  # noqa: E402
 from jsna.stats.life_expectancy import life_expectancy  # noqa: E402
 
 __all__ += ["life_expectancy", "quantiles", "sii"]
+
+# gaps in life expectancy by age and cause
+from jsna.stats.decomposition import arriaga, arriaga_effects, cause_shares  # noqa: E402
+
+__all__ += ["arriaga", "arriaga_effects", "cause_shares"]
+from jsna.stats.healthy_life_expectancy import healthy_life_expectancy, sullivan  # noqa: E402
+
+__all__ += ["healthy_life_expectancy", "sullivan"]

@@ -141,7 +141,7 @@ def _life_table(deaths: np.ndarray, pops: np.ndarray, layout: tuple[int, ...]):
         big_st = np.cumsum(w[:, ::-1], axis=1)[:, ::-1]
         se = np.sqrt(big_st / ell**2)
     assert e.shape[1] == nb
-    return e, se
+    return e, se, ell, big_l, big_t
 
 
 def life_expectancy(
@@ -152,6 +152,7 @@ def life_expectancy(
     by: str | list[str] | None,
     age_band: str,
     confidence=DEFAULT_CONFIDENCE,
+    life_table: bool = False,
 ) -> pd.DataFrame:
     """Life expectancy at every start age, with confidence limits (Chiang II, Silcocks).
 
@@ -178,6 +179,13 @@ def life_expectancy(
     confidence : float or sequence of float
         Confidence level(s) in (0, 1); default ``(0.95, 0.998)``. A
         percentage such as ``95`` is refused with a hint to give ``0.95``.
+    life_table : bool, default False
+        Also return the life table columns ``lx`` (survivors to the start of
+        the band, radix 100,000), ``nLx`` (person-years lived in the band)
+        and ``Tx`` (person-years lived from the start of the band on), for
+        decompositions and Sullivan health expectancies. They are given for
+        every valid group, also where ``value`` is suppressed for a wide
+        interval, and are NaN for the invalid groups.
 
     Returns
     -------
@@ -185,7 +193,8 @@ def life_expectancy(
         The ``by`` columns, the ``age_band`` column as given, ``value``, the
         limits (``lower_ci95, upper_ci95, lower_ci99_8, upper_ci99_8`` by
         default), ``statistic`` (``"life expectancy at age 65"``) and
-        ``method``. Rows are ordered by group (first appearance) then age.
+        ``method``; with ``life_table=True``, ``lx``, ``nLx`` and ``Tx``
+        before ``statistic``. Rows are ordered by group (first appearance) then age.
 
     Warns
     -----
@@ -237,6 +246,8 @@ def life_expectancy(
     out_cols = [*by_cols, age_band, "value"]
     for level in levels:
         out_cols += list(ci_columns(level))
+    if life_table:
+        out_cols += ["lx", "nLx", "Tx"]
     out_cols += ["statistic", "method"]
     if df.empty:
         return pd.DataFrame({c: df[c] for c in [*by_cols, age_band]}).reindex(columns=out_cols)
@@ -293,9 +304,12 @@ def life_expectancy(
 
     e = np.full((ng, nb), np.nan)
     se = np.full((ng, nb), np.nan)
+    table = np.full((3, ng, nb), np.nan)
     ok = ~invalid
     if ok.any():
-        e[ok], se[ok] = _life_table(dd[ok], pp[ok], layout)
+        e[ok], se[ok], table[0, ok], table[1, ok], table[2, ok] = _life_table(
+            dd[ok], pp[ok], layout
+        )
     e[~np.isfinite(e)] = np.nan
 
     wide = 2 * z_value(0.95) * se > MAX_CI95_WIDTH
@@ -320,6 +334,9 @@ def life_expectancy(
         z = z_value(level)
         out[lower] = e_rows - z * se_rows
         out[upper] = e_rows + z * se_rows
+    if life_table:
+        for name, values in zip(("lx", "nLx", "Tx"), table, strict=True):
+            out[name] = values.flat[flat]
     names = np.array([f"life expectancy at age {a}" for a in layout], dtype=object)
     out["statistic"] = names[band[order]]
     out["method"] = f"Chiang II abridged life table; Silcocks et al. variance for the {final} band"

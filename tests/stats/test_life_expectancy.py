@@ -316,3 +316,30 @@ def test_limits_bracket_and_nest(scale, mortality):
         warnings.simplefilter("ignore", UserWarning)
         worse = le(table(deaths=np.minimum(deaths * 1.1, pops), pops=pops))
     assert worse["value"].iloc[0] <= out["value"].iloc[0] + 1e-9
+
+
+# --- life table columns (for decompositions and Sullivan health expectancies) --------------------
+
+
+def test_life_table_columns(df1):
+    out = life_expectancy(
+        df1, "deaths", "pops", by=None, age_band="startage", confidence=0.95, life_table=True
+    )
+    assert list(out.columns[-5:]) == ["lx", "nLx", "Tx", "statistic", "method"]
+    assert out["lx"].iloc[0] == 100_000
+    np.testing.assert_allclose(out["Tx"] / out["lx"], df1["expected_le"], rtol=1e-6)
+    np.testing.assert_allclose(out["Tx"].iloc[0], out["nLx"].sum())
+    np.testing.assert_allclose(out["Tx"].to_numpy()[:-1] - out["Tx"].to_numpy()[1:],
+                               out["nLx"].to_numpy()[:-1])  # fmt: skip
+    assert (np.diff(out["lx"]) < 0).all()
+    # the open 90+ band: nLx = lx / M
+    last = df1.iloc[-1]
+    assert out["nLx"].iloc[-1] == pytest.approx(out["lx"].iloc[-1] * last["pops"] / last["deaths"])
+
+
+def test_life_table_columns_nan_for_invalid_groups():
+    bad = table("bad", deaths=[*DEATHS[:-1], 0])
+    with pytest.warns(UserWarning, match="no deaths"):
+        out = le(pd.concat([table("good"), bad], ignore_index=True), life_table=True)
+    assert out.loc[out["area"] == "bad", ["lx", "nLx", "Tx"]].isna().all().all()
+    assert out.loc[out["area"] == "good", ["lx", "nLx", "Tx"]].notna().all().all()

@@ -1,0 +1,208 @@
+"""Mortality charts: the Segment-style decomposition of a life expectancy gap, and life
+expectancy by deprivation decile with confidence limits.
+
+Draw only: the numbers come from :mod:`jsna.analysis.mortality`.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from jsna.exceptions import DataValidationError, first_values
+from jsna.plots._checks import check_column, check_frame, interval, numeric, text_required
+from jsna.plots.style import FULL_WIDTH, SIGNIFICANCE, sequential_colors, use_style
+
+__all__ = ["gap_by_cause_and_age", "life_expectancy_by_decile"]
+
+_INK = "#3D3D3D"
+#: Marker shape for each significance class: the cue that does not rely on colour.
+_MARKERS = {"better": "^", "higher": "^", "similar": "o", "worse": "v", "lower": "v"}
+_MARKERS["not compared"] = "s"
+
+
+def gap_by_cause_and_age(
+    df: pd.DataFrame,
+    *,
+    cause: str,
+    age_group: str,
+    contribution: str,
+    value_label: str = "Contribution to the gap in life expectancy (years)",
+    ax=None,
+    causes: list | None = None,
+    age_groups: list | None = None,
+):
+    """Segment Tool chart: each cause's contribution to the gap, split by age group.
+
+    One horizontal bar per cause, its segments the age groups (youngest lightest);
+    negative contributions (causes where the base does better) stack to the left of
+    zero. The total of each cause is written at the end of its bar.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per cause and age group, contributions in years.
+    cause, age_group, contribution : str
+        Columns.
+    value_label : str
+        Value axis label with its units.
+    causes, age_groups : list, optional
+        Order of the bars (default: largest total first) and of the segments
+        (default: as they first appear).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"cause": ["Circulatory", "Circulatory", "Cancer", "Cancer"],
+    ...                    "age": ["<40", "40+", "<40", "40+"], "years": [0.2, 1.1, 0.1, -0.2]})
+    >>> ax = gap_by_cause_and_age(df, cause="cause", age_group="age", contribution="years")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Circulatory', 'Cancer']
+    >>> ax.get_xlabel()
+    'Contribution to the gap in life expectancy (years)'
+    """
+    check_frame(df)
+    value_label = text_required(value_label, "value_label")
+    for column, argument in ((cause, "cause"), (age_group, "age_group")):
+        check_column(df, column, argument)
+    values = numeric(df, contribution, "contribution")
+    table = (
+        df.assign(_v=values)
+        .pivot_table(index=cause, columns=age_group, values="_v", aggfunc="sum", sort=False)
+        .fillna(0.0)
+    )
+    if age_groups is not None:
+        missing = [a for a in age_groups if a not in table.columns]
+        if missing:
+            raise DataValidationError(f"age_groups {first_values(missing)} are not in the data")
+        table = table[age_groups]
+    totals = table.sum(axis=1)
+    order = list(causes) if causes is not None else list(totals.sort_values(ascending=False).index)
+    table = table.loc[order]
+    colours = sequential_colors(table.shape[1] + 1)[1:]
+    y = np.arange(len(table))
+    with use_style():
+        if ax is None:
+            _, ax = plt.subplots(
+                figsize=(FULL_WIDTH, max(2.8, 0.42 * len(table) + 1.4)), layout="constrained"
+            )
+        right = np.zeros(len(table))
+        left = np.zeros(len(table))
+        for colour, group in zip(colours, table.columns, strict=True):
+            v = table[group].to_numpy()
+            start = np.where(v >= 0, right, left)
+            ax.barh(y, v, left=start, height=0.7, color=colour, edgecolor="white",
+                    linewidth=0.5, label=str(group))  # fmt: skip
+            right = np.where(v >= 0, right + v, right)
+            left = np.where(v < 0, left + v, left)
+        span = max(right.max(), -left.min(), 1e-9)
+        for yi, total, r, lo in zip(y, totals[order], right, left, strict=True):
+            x, ha = (r + 0.02 * span, "left") if total >= 0 else (lo - 0.02 * span, "right")
+            ax.text(x, yi, f"{total:+.2f}", va="center", ha=ha, fontsize=8, color=_INK)
+        ax.axvline(0, color=_INK, linewidth=0.8)
+        ax.set_yticks(y, [str(c) for c in table.index])
+        ax.invert_yaxis()
+        ax.set_xlim(min(left.min(), 0) - 0.15 * span, right.max() + 0.18 * span)
+        ax.set_xlabel(value_label)
+        ax.set_ylabel("Cause of death")
+        ax.grid(axis="x")
+        ax.legend(title="Age (years)", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  borderaxespad=0.0)  # fmt: skip
+    return ax
+
+
+def life_expectancy_by_decile(
+    df: pd.DataFrame,
+    *,
+    decile: str,
+    value: str,
+    lower: str | None,
+    upper: str | None,
+    value_label: str = "Life expectancy at birth (years)",
+    significance: str | None = None,
+    benchmark: float | None = None,
+    benchmark_label: str = "Area average",
+    ax=None,
+):
+    """Life expectancy by deprivation decile (1 = most deprived) with its confidence limits.
+
+    Points with 95% limits; with ``significance`` (classes of
+    :data:`jsna.plots.style.SIGNIFICANCE`, e.g. against the benchmark), each point is
+    coloured and shaped by its class and the legend names it, so that the chart reads
+    without colour.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"d": range(1, 11), "le": np.linspace(74, 84, 10)})
+    >>> df["lo"], df["hi"] = df["le"] - 1, df["le"] + 1
+    >>> df["sig"] = ["lower"] * 3 + ["similar"] * 4 + ["higher"] * 3
+    >>> ax = life_expectancy_by_decile(df, decile="d", value="le", lower="lo", upper="hi",
+    ...                                significance="sig", benchmark=79.0)
+    >>> ax.get_ylabel(), ax.get_xlabel()
+    ('Life expectancy at birth (years)', 'Deprivation decile (IMD; 1 = most deprived)')
+    """
+    check_frame(df)
+    value_label = text_required(value_label, "value_label")
+    check_column(df, decile, "decile")
+    x = numeric(df, decile, "decile")
+    v = numeric(df, value, "value")
+    err = interval(df, v, lower, upper)
+    classes = (
+        df[significance].astype("string").str.lower().fillna("not compared").to_numpy()
+        if significance is not None
+        else np.full(len(df), "")
+    )
+    unknown = sorted({c for c in classes if c and c not in SIGNIFICANCE})
+    if unknown:
+        raise DataValidationError(
+            f"significance={significance!r} has classes {first_values(unknown)}; use "
+            f"{', '.join(SIGNIFICANCE)}"
+        )
+    with use_style():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6), layout="constrained")
+        handles = []
+        if err is not None:
+            ax.errorbar(x, v, yerr=err, fmt="none", ecolor=_INK, elinewidth=0.8, capsize=2.5)
+            handles.append(
+                Line2D([], [], color=_INK, linewidth=0.8, marker="|", label="95% confidence limits")
+            )
+        for name in dict.fromkeys(classes):
+            mask = classes == name
+            style = SIGNIFICANCE.get(name)
+            colour = style.facecolor if style else "#12436D"
+            marker = _MARKERS.get(name, "o")
+            ax.scatter(x[mask], v[mask], s=42, marker=marker, color=colour, edgecolor=_INK,
+                       linewidth=0.6, zorder=3)  # fmt: skip
+            if style:
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=marker,
+                        markerfacecolor=colour,
+                        markeredgecolor=_INK,
+                        label=style.label,
+                    )  # fmt: skip
+                )
+        if benchmark is not None:
+            ax.axhline(benchmark, color=_INK, linestyle="--", linewidth=0.9)
+            handles.append(Line2D([], [], color=_INK, linestyle="--", label=benchmark_label))
+        ax.set_xticks(np.arange(1, 11) if len(x) <= 10 else np.unique(x))
+        ax.set_xlabel("Deprivation decile (IMD; 1 = most deprived)")
+        ax.set_ylabel(value_label)
+        ax.grid(axis="y")
+        if handles:
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                      borderaxespad=0.0)  # fmt: skip
+    return ax
