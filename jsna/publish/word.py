@@ -43,6 +43,8 @@ __all__ = ["MAX_DOCX_ROWS", "chapter_docx"]
 #: note pointing to the workbook, which always has every row.
 MAX_DOCX_ROWS = 200
 
+# Links in Word only to the web or e-mail: never javascript:, file: or data: targets.
+_SAFE_SCHEMES = ("https://", "http://", "mailto:")
 _WIDE_TABLE = 9  # tables with more columns go on a landscape page in Word
 _CELL_MARGIN = 57  # left and right cell margins in Word tables, twips (1 mm)
 
@@ -103,7 +105,7 @@ class _Word:
 
     def runs(self, paragraph, markdown: str, *, size=None) -> None:
         for text, bold, italic, url in inline(markdown):
-            if url:
+            if url and url.lower().startswith(_SAFE_SCHEMES):
                 self._hyperlink(paragraph, text, url)
                 continue
             run = paragraph.add_run(text)
@@ -201,7 +203,7 @@ class _Word:
         paragraph = self.doc.add_paragraph()
         bold = paragraph.add_run(f"{label}: ")
         bold.bold, bold.font.size = True, Pt(9)
-        self.runs(paragraph, text, size=Pt(9))
+        paragraph.add_run(text).font.size = Pt(9)  # text from data: never read as Markdown
 
     def figure(self, figure: ChapterFigure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -461,7 +463,7 @@ def chapter_docx(
     if listed:
         word.heading("Sources", 2, state)
         for source in listed:
-            word.runs(word.doc.add_paragraph(style="List Bullet"), source)
+            word.doc.add_paragraph(style="List Bullet").add_run(source)  # text from data
     word.heading("Caveats", 2, state)
     caveats = [SYNTHETIC_NOTICE] if synthetic else []
     caveats += [

@@ -37,6 +37,7 @@ from jsna.analysis.benchmark import (
 )
 from jsna.exceptions import SourceError
 from jsna.plots.trends import neighbour_bars, spine_chart, tartan_rug, trend_chart
+from jsna.publish.escape import markdown_text
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.publish.prose import sentence, units_label
 
@@ -174,12 +175,12 @@ def area_line(chapter) -> str:
     >>> pack = SimpleNamespace(name="Open data")
     >>> area_line(SimpleNamespace(area_name="Sefton", area="E08000014", pack=pack,
     ...                           synthetic=False))
-    '**Area:** Sefton (E08000014). **Data pack:** Open data.'
+    '**Area:** Sefton (E08000014). **Data pack:** Open data\\.'
     """
     synthetic = " **Synthetic data**: not real figures for any place." if chapter.synthetic else ""
     return (
-        f"**Area:** {chapter.area_name} ({chapter.area}). **Data pack:** {chapter.pack.name}."
-        + synthetic
+        f"**Area:** {markdown_text(chapter.area_name)} ({markdown_text(chapter.area)}). "
+        f"**Data pack:** {markdown_text(chapter.pack.name)}." + synthetic
     )
 
 
@@ -247,8 +248,9 @@ def coverage(view: StartWell) -> str:
     text = (
         f"The data pack has **{len(summary)}** of the chapter's {len(CHILDREN_INDICATORS)} "
         f"children's indicators; {len(missing)} are not in it (Fingertips indicator ids "
-        f"{', '.join(map(str, missing)) or 'none'}). Comparators: England, the {view.region}, "
-        f"and {len(view.neighbours)} statistical neighbours from the **{view.model}**."
+        f"{', '.join(map(str, missing)) or 'none'}). Comparators: England, the "
+        f"{markdown_text(view.region)}, and {len(view.neighbours)} statistical neighbours from "
+        f"the **{markdown_text(view.model)}**."
     )
     notes = notes_markdown(view.notes)
     return f"{text}\n\n{notes}" if notes else text
