@@ -130,7 +130,8 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
     if no_data:
         outputs.append(
             Markdown(
-                f"*{markdown_text(', '.join(no_data))}: no LSOA is best-fitted to this ward in the ONS lookup, "
+                f"*{markdown_text(', '.join(no_data))}: no LSOA is best-fitted to this ward in "
+                "the ONS lookup, "
                 "so it has no deprivation figures and shows as 'no data'.*"
             )
         )
@@ -210,7 +211,8 @@ def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | 
     name = chapter.area_name
     if by_quintile is None or by_quintile.empty:
         text = (
-            f"**This data pack has no indicator values for {markdown_text(name)}'s wards**, so the gradient by "
+            f"**This data pack has no indicator values for {markdown_text(name)}'s wards**, "
+            "so the gradient by "
             "deprivation within the area cannot be shown here. Download ward-level (Local Health, "
             "area type 8) Fingertips data into the pack to add it. The national gradient across "
             "England's areas, where the pack's Fingertips files give it, is shown below."

@@ -521,7 +521,8 @@ def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
     )
     shared = prev.shared_sub_icb_locations(pack, chapter.area)
     text = (
-        f"The {len(local)} practices of the sub-ICB location(s) covering {markdown_text(chapter.area_name)} (QOF "
+        f"The {len(local)} practices of the sub-ICB location(s) covering "
+        f"{markdown_text(chapter.area_name)} (QOF "
         f"{period}) recorded {name} for "
         f"{fmt_pct(100 * local['register'].sum() / local['list_size'].sum())} of their patients. "
         "Without each practice's age structure, differences between practices mix "

@@ -150,7 +150,8 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
     if no_lsoa:
         outputs.append(
             Markdown(
-                f"*{markdown_text(', '.join(no_lsoa))}: no LSOA is best-fitted to this ward in the ONS lookup, "
+                f"*{markdown_text(', '.join(no_lsoa))}: no LSOA is best-fitted to this ward in "
+                "the ONS lookup, "
                 "so it has no population figure here and shows as 'no data' on the maps.*"
             )
         )

@@ -175,7 +175,7 @@ def area_line(chapter) -> str:
     >>> pack = SimpleNamespace(name="Open data")
     >>> area_line(SimpleNamespace(area_name="Sefton", area="E08000014", pack=pack,
     ...                           synthetic=False))
-    '**Area:** Sefton (E08000014). **Data pack:** Open data\\.'
+    '**Area:** Sefton (E08000014). **Data pack:** Open data.'
     """
     synthetic = " **Synthetic data**: not real figures for any place." if chapter.synthetic else ""
     return (
