@@ -273,7 +273,7 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
     oldest = _oldest_table(pop, dep["lsoa"], ward_code)
     name = chapter.area_name
     table = labelled(oldest, {ward_code: "Ward code", ward_code.replace("_code", "_name"): "Ward"})
-    chapter.table(
+    view = chapter.table(
         table,
         "residents_90_plus",
         title=f"Residents aged 90 and over by LSOA and ward, {name}",
@@ -320,7 +320,8 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
             f"{fmt_number(cells['residents_90_plus'].sum())} residents are aged 90 or over. "
             f"{n_suppressed} of {len(lsoa_map)} LSOAs are suppressed on the map and in the table "
             "(small numbers, or to stop a small number being worked out from its ward total)."
-        )
+        ),
+        view,
     ]
 
 
