@@ -15,6 +15,7 @@ row in ``tables.csv`` (title, source, note) for the Word and Excel exports.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from dataclasses import dataclass
@@ -25,10 +26,10 @@ import pandas as pd
 from jsna.config import project_paths
 from jsna.io.atomic import neutralise_cell, restore_cell, write_atomic, write_csv_atomic
 from jsna.io.datapack import DataPack
-from jsna.publish.escape import markdown_text
+from jsna.publish.escape import html_text, markdown_text
 from jsna.publish.saved import table_html
 
-__all__ = ["Chapter", "TableView", "show_figure", "fmt_number", "fmt_pct"]
+__all__ = ["Chapter", "TableView", "show_figure", "figure_bundle", "fmt_number", "fmt_pct"]
 
 
 def fmt_number(value: float, digits: int = 0) -> str:
@@ -217,7 +218,7 @@ class TableView:
     """A saved table as a notebook shows it (what :meth:`Chapter.table` returns).
 
     Displayed, it is HTML (:func:`jsna.publish.saved.table_html`) whose output
-    metadata ``{"text/html": {"jsna": name}}`` names the saved table, so
+    metadata ``{"text/html": {"jsna": {"table": name}}}`` names the saved table, so
     :func:`jsna.publish.notebook.layout` places the Word and Excel versions where
     the notebook shows it, whatever code displayed it. ``data`` is the saved
     (suppressed) frame.
@@ -227,7 +228,7 @@ class TableView:
     >>> view = TableView("wards", "Wards", pd.DataFrame({"ward_name": ["<A>"]}), "ONS", "")
     >>> data, metadata = view._repr_mimebundle_()
     >>> metadata, "<td>&lt;A&gt;</td>" in data["text/html"], data["text/plain"]
-    ({'text/html': {'jsna': 'wards'}}, True, 'Table: Wards')
+    ({'text/html': {'jsna': {'table': 'wards'}}}, True, 'Table: Wards')
     """
 
     name: str
@@ -242,17 +243,20 @@ class TableView:
         )
         return (
             {"text/html": page, "text/plain": f"Table: {self.title}"},
-            {"text/html": {"jsna": self.name}},
+            _tag("table", self.name),
         )
 
 
 def show_figure(fig, file: str, alt_text: str, dpi: int = 110) -> None:
     """Display a saved figure in the running notebook, with its alt text and file stem.
 
-    The output is a PNG whose metadata is ``{"image/png": {"alt": alt_text, "jsna":
-    file}}``: nbconvert writes ``alt`` into the HTML ``<img alt>``, and
-    :func:`jsna.publish.notebook.layout` finds the figure by ``jsna`` (the file stem
-    in the figures manifest). Outside IPython nothing is shown.
+    The output is HTML, an ``<img>`` holding the PNG with ``alt`` set to the
+    figure's alt text (nbconvert's default HTML template writes a placeholder
+    alt for ``image/png`` outputs, but keeps an HTML ``<img>`` as it is); its
+    metadata ``{"text/html": {"jsna": {"figure": file}}}`` names the saved
+    figure (the file stem in the figures manifest), so
+    :func:`jsna.publish.notebook.layout` puts the Word version where the
+    notebook shows it. Outside IPython nothing is shown.
 
     Examples
     --------
@@ -262,13 +266,40 @@ def show_figure(fig, file: str, alt_text: str, dpi: int = 110) -> None:
     >>> plt.close(fig)
     """
     from IPython import get_ipython
-    from IPython.display import Image, display
+    from IPython.display import display
 
     if get_ipython() is None:
         return
+    display(figure_bundle(fig, file, alt_text, dpi), raw=True, metadata=_tag("figure", file))
+
+
+def figure_bundle(fig, file: str, alt_text: str, dpi: int = 110) -> dict[str, str]:
+    """What :func:`show_figure` displays: an ``<img>`` with escaped alt text, and plain text.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> bundle = figure_bundle(fig, "01_example", 'A "chart" <b>')
+    >>> bundle["text/html"][:32], 'alt="A &quot;chart&quot; &lt;b&gt;"' in bundle["text/html"]
+    ('<img src="data:image/png;base64,', True)
+    >>> plt.close(fig)
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    display(Image(data=buffer.getvalue()), metadata={"image/png": {"alt": alt_text, "jsna": file}})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    width = int(fig.get_figwidth() * dpi)
+    return {
+        "text/html": (
+            f'<img src="data:image/png;base64,{data}" alt="{html_text(alt_text)}" '
+            f'style="max-width: 100%; width: {width}px">'
+        ),
+        "text/plain": f"Figure: {alt_text}",
+    }
+
+
+def _tag(kind: str, name: str) -> dict:
+    return {"text/html": {"jsna": {kind: name}}}
 
 
 def _area_name(pack: DataPack, area: str) -> str:

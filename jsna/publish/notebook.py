@@ -133,10 +133,10 @@ def layout(
     """The document as ``(kind, item)`` blocks in notebook order: markdown, figure, table.
 
     Follows the executed notebook's outputs in order: Markdown cells and
-    displayed Markdown; an image whose output metadata names a saved figure
-    (``{"image/png": {"jsna": "01_ages"}}``, written by
-    :meth:`jsna.publish.chapter.Chapter.figure`); an HTML output whose metadata
-    names a saved table (``{"text/html": {"jsna": "wards"}}``, from
+    displayed Markdown; an output whose metadata names a saved figure
+    (``{"text/html": {"jsna": {"figure": "01_ages"}}}``, displayed by
+    :meth:`jsna.publish.chapter.Chapter.figure`) or a saved table
+    (``{"text/html": {"jsna": {"table": "wards"}}}``, from
     :class:`jsna.publish.chapter.TableView`). Where the call that made them is
     written (notebook or module) does not matter.
 
@@ -162,8 +162,8 @@ def layout(
     >>> import nbformat
     >>> from jsna.publish.saved import ChapterFigure
     >>> figure = ChapterFigure(Path("01_ages.png"), "ages", "Ages", "Bar chart.", "ONS")
-    >>> shown = nbformat.v4.new_output(
-    ...     "display_data", data={"image/png": ""}, metadata={"image/png": {"jsna": "01_ages"}})
+    >>> shown = nbformat.v4.new_output("display_data", data={"text/html": "<img>"},
+    ...     metadata={"text/html": {"jsna": {"figure": "01_ages"}}})
     >>> code = nbformat.v4.new_code_cell("ages(chapter)", outputs=[shown])
     >>> notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Ages"), code])
     >>> [(kind, getattr(item, "stem", item)) for kind, item in layout(notebook, [figure], [])]
@@ -187,20 +187,16 @@ def layout(
             continue
         for output in cell.get("outputs", []):
             data, metadata = output.get("data", {}), output.get("metadata", {})
+            tag = (metadata.get("text/html") or {}).get("jsna") or {}
             if "text/markdown" in data:
                 blocks.append(("markdown", data["text/markdown"]))
-            elif "image/png" in data:
-                place("figure", by_figure.get(_tag(metadata, "image/png")))
-            elif "text/html" in data:
-                place("table", by_table.get(_tag(metadata, "text/html")))
+            elif isinstance(tag, dict) and "figure" in tag:
+                place("figure", by_figure.get(tag["figure"]))
+            elif isinstance(tag, dict) and "table" in tag:
+                place("table", by_table.get(tag["table"]))
     rest = [("figure", f) for f in figures if id(f) not in placed]
     rest += [("table", t) for t in tables if id(t) not in placed]
     if rest:
         blocks.append(("markdown", "## Other figures and tables"))
         blocks += rest
     return blocks
-
-
-def _tag(metadata, mimetype: str) -> str | None:
-    tag = (metadata.get(mimetype) or {}).get("jsna")
-    return tag if isinstance(tag, str) else None

@@ -54,9 +54,15 @@ def _markdown_output(text: str, kind: str = "display_data"):
 
 def _image_output(file: str | None = None, alt: str = "A chart."):
     """An image output as Chapter.figure displays it (tagged with the saved file stem)."""
-    metadata = {"image/png": {"alt": alt, "jsna": file}} if file else {}
+    if file is None:  # a plot shown with plt.show(), never saved
+        return nbformat.v4.new_output(
+            "display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}
+        )
+    html = f'<img src="data:image/png;base64,{PNG_1PX}" alt="{alt}">'
     return nbformat.v4.new_output(
-        "display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}, metadata=metadata
+        "display_data",
+        data={"text/html": html, "text/plain": "<Figure>"},
+        metadata={"text/html": {"jsna": {"figure": file}}},
     )
 
 

@@ -80,8 +80,9 @@ def test_layout_follows_output_tags_not_code(small_chapter):
     figures = read_chapter_figures(small_chapter["figures"], "07_")
 
     def image(tag):
+        metadata = {"text/html": {"jsna": {"figure": tag}}} if tag else {}
         return nbformat.v4.new_output(
-            "display_data", data={"image/png": ""}, metadata={"image/png": {"jsna": tag}}
+            "display_data", data={"text/html": "<img>", "image/png": ""}, metadata=metadata
         )
 
     notebook = _notebook(
