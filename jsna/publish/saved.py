@@ -400,6 +400,8 @@ def display_header(column: object) -> str:
     ('Lower 95% CI', 'LSOAs (IoD2025)')
     >>> display_header("type_quartile"), display_header("Residents aged 90+")
     ('Type quartile', 'Residents aged 90+')
+    >>> display_header("status"), display_header("IoD2025")
+    ('Status', 'IoD2025')
     """
     text = str(column)
     if text in LABELS:
@@ -408,7 +410,7 @@ def display_header(column: object) -> str:
     if space and base in LABELS:
         return f"{LABELS[base]} ({rest.strip()})"
     if "_" not in text:
-        return text
+        return text[:1].upper() + text[1:] if text.islower() else text
     words = " ".join(_TOKENS.get(w.lower(), w) for w in text.split("_") if w)
     return words[:1].upper() + words[1:]
 
