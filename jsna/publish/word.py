@@ -28,6 +28,8 @@ from jsna.publish.saved import (
     ChapterFigure,
     ChapterTable,
     cell_text,
+    column_decimals,
+    display_header,
     read_chapter_figures,
     read_chapter_tables,
     split_note,
@@ -227,7 +229,9 @@ class _Word:
         from docx.enum.section import WD_ORIENT, WD_SECTION
 
         header, rows, numeric = table_cells(table.frame)
+        header = [display_header(h) for h in header]  # as the HTML shows them
         thousands = thousands_columns(table.frame)
+        decimals = column_decimals(table.frame)
         wide = len(header) > _WIDE_TABLE
         if wide:
             self._section(WD_SECTION.NEW_PAGE, WD_ORIENT.LANDSCAPE)
@@ -235,7 +239,7 @@ class _Word:
         self.caption("Table", self.table_number, table.title)
         cut = len(rows) > MAX_DOCX_ROWS
         text_rows = [
-            [cell_text(v, t) for v, t in zip(row, thousands, strict=True)]
+            [cell_text(v, t, d) for v, t, d in zip(row, thousands, decimals, strict=True)]
             for row in rows[:MAX_DOCX_ROWS]
         ]
         self._word_table(
