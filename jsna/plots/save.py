@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from jsna.exceptions import DataValidationError, SourceError, first_values
-from jsna.io.atomic import write_atomic
+from jsna.io.atomic import restore_frame, write_atomic, write_csv_atomic
 from jsna.plots.style import add_synthetic_stamp, has_synthetic_stamp, use_style
 
 __all__ = ["MANIFEST", "MANIFEST_COLUMNS", "FLOAT_FORMAT", "PNG_DPI", "SavedFigure", "save_figure"]
@@ -98,17 +98,13 @@ def _plotted_data(data) -> pd.DataFrame:
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    write_atomic(
-        path,
-        lambda tmp: table.to_csv(
-            tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8"
-        ),
-    )
+    # formula-safe (OWASP CSV injection rule): see jsna.io.atomic.write_csv_atomic
+    write_csv_atomic(path, table, float_format=FLOAT_FORMAT)
 
 
 def _update_manifest(path: Path, row: dict[str, str]) -> None:
     if path.exists():
-        manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
+        manifest = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
         if tuple(manifest.columns) != MANIFEST_COLUMNS:
             raise SourceError(
                 f"{path} has columns {first_values(manifest.columns)}, "

@@ -15,17 +15,21 @@ row in ``tables.csv`` (title, source, note) for the Word and Excel exports.
 
 from __future__ import annotations
 
+import base64
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from jsna.config import project_paths
-from jsna.io.atomic import write_atomic
+from jsna.io.atomic import neutralise_cell, restore_cell, write_atomic, write_csv_atomic
 from jsna.io.datapack import DataPack
+from jsna.publish.escape import html_text, markdown_text
+from jsna.publish.saved import table_html
 
-__all__ = ["Chapter", "fmt_number", "fmt_pct"]
+__all__ = ["Chapter", "TableView", "show_figure", "figure_bundle", "fmt_number", "fmt_pct"]
 
 
 def fmt_number(value: float, digits: int = 0) -> str:
@@ -122,13 +126,17 @@ class Chapter:
     ):
         """Save a figure (PNG, SVG, data CSV, manifest row) after suppressing its data.
 
-        Returns the figure so the notebook displays it.
+        The saved figure is shown here, where it is made (see :func:`show_figure`),
+        and closed, so the notebook does not show it a second time; it returns None.
         """
+        import matplotlib.pyplot as plt
+
         from jsna.plots import save_figure
 
+        file = f"{self.name[:2]}_{name}"
         save_figure(
             fig,
-            f"{self.name[:2]}_{name}",
+            file,
             title=title,
             alt_text=alt_text,
             data=data,
@@ -138,7 +146,9 @@ class Chapter:
             count_columns=count_columns,
             by=by,
         )
-        return fig
+        figure = getattr(fig, "figure", fig)  # an Axes stands for its figure
+        show_figure(figure, file, alt_text)
+        plt.close(figure)
 
     def table(
         self,
@@ -157,6 +167,9 @@ class Chapter:
         ``count_columns``, ``by`` and ``total`` go to :func:`jsna.analysis.suppression.suppress`
         (``total`` names a True/False column marking each group's total row).
         The suppressed frame is kept as ``self.last_table`` for figures drawn from it.
+        Returns a :class:`TableView`: displayed, it is the saved table as escaped HTML
+        with readable headers, rounded numbers and ``[c]``/``[x]`` markers, tagged
+        with its name so the Word and Excel versions place it where it is shown.
         """
         out, report = (
             self._suppressed(df, count_columns, by, total) if count_columns else (df, None)
@@ -164,10 +177,7 @@ class Chapter:
         self.last_table = out
         folder = self.reports / "tables" / self.name
         folder.mkdir(parents=True, exist_ok=True)
-        path = write_atomic(
-            folder / f"{name}.csv",
-            lambda tmp: out.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"),
-        )
+        path = write_csv_atomic(folder / f"{name}.csv", out, float_format="%.6g")
         notes = " ".join(
             x
             for x in (
@@ -177,11 +187,12 @@ class Chapter:
             )
             if x
         )
+        source = source or self.source
         _upsert(
             folder / "tables.csv",
-            {"file": path.name, "title": title, "source": source or self.source, "note": notes},
+            {"file": path.name, "title": title, "source": source, "note": notes},
         )
-        return out.style.hide(axis="index").set_caption(title) if len(out) < 200 else out
+        return TableView(name, title, out, source, notes)
 
     def _suppressed(self, df, count_columns, by, total=None):
         from jsna.analysis.suppression import suppress
@@ -197,7 +208,98 @@ class Chapter:
             if self.synthetic
             else ""
         )
-        return Markdown("**Key messages**\n\n" + "\n".join(f"- {line}" for line in lines) + stamp)
+        # the lines hold names from data: each is literal text, never Markdown or HTML
+        bullets = "\n".join(f"- {markdown_text(line)}" for line in lines)
+        return Markdown("**Key messages**\n\n" + bullets + stamp)
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A saved table as a notebook shows it (what :meth:`Chapter.table` returns).
+
+    Displayed, it is HTML (:func:`jsna.publish.saved.table_html`) whose output
+    metadata ``{"text/html": {"jsna": {"table": name}}}`` names the saved table, so
+    :func:`jsna.publish.notebook.layout` places the Word and Excel versions where
+    the notebook shows it, whatever code displayed it. ``data`` is the saved
+    (suppressed) frame.
+
+    Examples
+    --------
+    >>> view = TableView("wards", "Wards", pd.DataFrame({"ward_name": ["<A>"]}), "ONS", "")
+    >>> data, metadata = view._repr_mimebundle_()
+    >>> metadata, "<td>&lt;A&gt;</td>" in data["text/html"], data["text/plain"]
+    ({'text/html': {'jsna': {'table': 'wards'}}}, True, 'Table: Wards')
+    """
+
+    name: str
+    title: str
+    data: pd.DataFrame
+    source: str = ""
+    note: str = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        page = table_html(
+            self.data, title=self.title, name=self.name, source=self.source, note=self.note
+        )
+        return (
+            {"text/html": page, "text/plain": f"Table: {self.title}"},
+            _tag("table", self.name),
+        )
+
+
+def show_figure(fig, file: str, alt_text: str, dpi: int = 110) -> None:
+    """Display a saved figure in the running notebook, with its alt text and file stem.
+
+    The output is HTML, an ``<img>`` holding the PNG with ``alt`` set to the
+    figure's alt text (nbconvert's default HTML template writes a placeholder
+    alt for ``image/png`` outputs, but keeps an HTML ``<img>`` as it is); its
+    metadata ``{"text/html": {"jsna": {"figure": file}}}`` names the saved
+    figure (the file stem in the figures manifest), so
+    :func:`jsna.publish.notebook.layout` puts the Word version where the
+    notebook shows it. Outside IPython nothing is shown.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> show_figure(fig, "01_example", "An empty chart.")  # no notebook here: nothing shown
+    >>> plt.close(fig)
+    """
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is None:
+        return
+    display(figure_bundle(fig, file, alt_text, dpi), raw=True, metadata=_tag("figure", file))
+
+
+def figure_bundle(fig, file: str, alt_text: str, dpi: int = 110) -> dict[str, str]:
+    """What :func:`show_figure` displays: an ``<img>`` with escaped alt text, and plain text.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> bundle = figure_bundle(fig, "01_example", 'A "chart" <b>')
+    >>> bundle["text/html"][:32], 'alt="A &quot;chart&quot; &lt;b&gt;"' in bundle["text/html"]
+    ('<img src="data:image/png;base64,', True)
+    >>> plt.close(fig)
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    width = int(fig.get_figwidth() * dpi)
+    return {
+        "text/html": (
+            f'<img src="data:image/png;base64,{data}" alt="{html_text(alt_text)}" '
+            f'style="max-width: 100%; width: {width}px">'
+        ),
+        "text/plain": f"Figure: {alt_text}",
+    }
+
+
+def _tag(kind: str, name: str) -> dict:
+    return {"text/html": {"jsna": {kind: name}}}
 
 
 def _area_name(pack: DataPack, area: str) -> str:
@@ -216,7 +318,11 @@ def _upsert(path: Path, row: dict[str, str]) -> None:
     rows = []
     if path.exists():
         with path.open(newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.DictReader(handle) if r["file"] != row["file"]]
+            rows = [
+                {k: restore_cell(v) for k, v in r.items()}
+                for r in csv.DictReader(handle)
+                if r["file"] != row["file"]
+            ]
     rows.append(row)
     rows.sort(key=lambda r: r["file"])
 
@@ -224,6 +330,7 @@ def _upsert(path: Path, row: dict[str, str]) -> None:
         with tmp.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(row), lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            # formula-safe, as every CSV jsna writes (jsna.io.atomic.neutralise_cell)
+            writer.writerows({k: neutralise_cell(v) for k, v in r.items()} for r in rows)
 
     write_atomic(path, write)

@@ -5,12 +5,15 @@ headings, paragraphs, bullet and numbered lists (two levels of nesting),
 fenced code, pipe tables, and inline bold, italic, code and links. This module
 turns it into blocks (:func:`blocks`) and inline runs (:func:`inline`) that
 :mod:`jsna.publish.word` writes with Word's own styles. Images and HTML tags
-are dropped; a backslash escapes a character as in Markdown.
+are dropped; a backslash escapes any ASCII punctuation character as in
+CommonMark (so text from data escaped by :func:`jsna.publish.escape.markdown_text`
+is shown as it is, never as formatting or links).
 """
 
 from __future__ import annotations
 
 import re
+import string
 
 __all__ = ["HEADING", "inline", "plain", "blocks"]
 
@@ -24,6 +27,7 @@ _INLINE = re.compile(
     r"|`(?P<code>[^`]+)`|!\[[^\]]*\]\([^)]*\)|\[(?P<link>[^\]]+)\]\((?P<url>[^)\s]+)[^)]*\)"
     r"|<[^>]+>"
 )
+_ESCAPED = re.compile(r"\\([" + re.escape(string.punctuation) + "])")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 _NUMBERED = re.compile(r"^(\s*)\d+[.)]\s+(.*)$")
 
@@ -72,9 +76,9 @@ def inline(text: str) -> list[tuple[str, bool, bool, str | None]]:
             out.append((source[at:], bold, italic, None))
         return out
 
-    text = re.sub(
-        r"\\([\\`*_{}\[\]()#+\-.!|])", lambda m: "\x00" + str(ord(m.group(1))) + "\x01", text
-    )
+    # a backslash before any ASCII punctuation makes it literal (CommonMark 2.4), which is
+    # how jsna.publish.escape.markdown_text writes text from data
+    text = _ESCAPED.sub(lambda m: "\x00" + str(ord(m.group(1))) + "\x01", text)
     restore = re.compile("\x00(\\d+)\x01")
     return [
         (restore.sub(lambda m: chr(int(m.group(1))), t), b, i, u)

@@ -1,29 +1,23 @@
 """Reading an executed chapter notebook: headings, title, and where figures and tables go.
 
-Figures and tables are placed where the notebook showed them: the calls
-``chapter.figure(fig, "name", ...)`` and ``chapter.table(df, "name", ...)`` in
-each code cell (names may be f-strings) say which saved files belong to that
-cell, found by parsing the cell's code with :mod:`ast`; each is put at the
-cell's next image (or HTML table) output, or at the end of the cell. Anything
-saved that no cell names is added at the end, in manifest (file name) order.
-Images or HTML tables that a notebook only displayed are left out, and so is
-printed text.
+Figures and tables are placed where the notebook showed them, found by the
+output metadata that :meth:`jsna.publish.chapter.Chapter.figure` and
+:class:`jsna.publish.chapter.TableView` attach to what they display (the saved
+figure's file stem, the saved table's name), so it does not matter whether the
+call is written in the notebook or in a chapter module. Anything saved that was
+never shown is added at the end, in manifest (file name) order. Images or HTML
+that a notebook only displayed are left out, and so is printed text.
 """
 
 from __future__ import annotations
 
-import ast
-import html
-import re
 from pathlib import Path
 
 from jsna.exceptions import SourceError
 from jsna.publish.markdown import HEADING, plain
 from jsna.publish.saved import ChapterFigure, ChapterTable
 
-__all__ = ["read_notebook", "headings", "chapter_title", "saved_names", "layout"]
-
-_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
+__all__ = ["read_notebook", "headings", "chapter_title", "layout"]
 
 
 def read_notebook(path: Path):
@@ -133,74 +127,18 @@ def chapter_title(notebook, fallback: str) -> tuple[str, int, bool]:
     return fallback, top, False
 
 
-def _name_pattern(node: ast.expr) -> tuple[re.Pattern, str | None] | None:
-    """A regex for the name argument of a ``.figure``/``.table`` call, and the name if literal."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return re.compile(re.escape(node.value)), node.value
-    if isinstance(node, ast.JoinedStr):
-        parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+?" for v in node.values]
-        return re.compile("".join(parts)), None
-    return None
-
-
-def saved_names(source: str) -> list[tuple[str, re.Pattern, str | None]]:
-    """``("figure"|"table", name pattern, literal name)`` for each save call in a code cell.
-
-    A save call is ``<anything>.figure(...)`` or ``<anything>.table(...)`` with
-    a ``title=`` keyword (so ``plt.figure(figsize=...)`` is not one); its name
-    is the second positional argument or ``name=``. An f-string name gives a
-    pattern (``f"alpha_{sex}"`` matches ``alpha_female``) and no literal name.
-    IPython magics and shell lines are ignored; code that does not parse has
-    no save calls.
-
-    Parameters
-    ----------
-    source : str
-        The code of one cell.
-
-    Returns
-    -------
-    list of tuple
-        In the order the calls appear in the code.
-
-    Examples
-    --------
-    >>> code = 'for s in sexes:\\n    chapter.figure(fig, f"alpha_{s}", title="A")\\n'
-    >>> code += 'plt.figure(figsize=(4, 3))\\nchapter.table(df, "wards", title="Wards")'
-    >>> [(kind, pattern.pattern, name) for kind, pattern, name in saved_names(code)]
-    [('figure', 'alpha_.+?', None), ('table', 'wards', 'wards')]
-    """
-    clean = "\n".join(
-        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
-    )
-    try:
-        tree = ast.parse(clean)
-    except SyntaxError:
-        return []
-    calls = []
-    for node in ast.walk(tree):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("figure", "table")
-        ):
-            continue
-        keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        if "title" not in keywords:  # plt.figure(...) and the like
-            continue
-        name = keywords.get("name", node.args[1] if len(node.args) > 1 else None)
-        found = _name_pattern(name) if name is not None else None
-        if found is not None:
-            calls.append(((node.lineno, node.col_offset), node.func.attr, *found))
-    return [
-        (kind, pattern, literal) for _, kind, pattern, literal in sorted(calls, key=lambda c: c[0])
-    ]
-
-
 def layout(
     notebook, figures: list[ChapterFigure], tables: list[ChapterTable]
 ) -> list[tuple[str, object]]:
     """The document as ``(kind, item)`` blocks in notebook order: markdown, figure, table.
+
+    Follows the executed notebook's outputs in order: Markdown cells and
+    displayed Markdown; an output whose metadata names a saved figure
+    (``{"text/html": {"jsna": {"figure": "01_ages"}}}``, displayed by
+    :meth:`jsna.publish.chapter.Chapter.figure`) or a saved table
+    (``{"text/html": {"jsna": {"table": "wards"}}}``, from
+    :class:`jsna.publish.chapter.TableView`). Where the call that made them is
+    written (notebook or module) does not matter.
 
     Parameters
     ----------
@@ -214,45 +152,32 @@ def layout(
     Returns
     -------
     list of tuple
-        ``("markdown", text)`` for Markdown cells and displayed Markdown,
-        ``("figure", ChapterFigure)`` and ``("table", ChapterTable)`` where
-        the notebook showed them (see the module docstring); saved items no
-        cell names follow under "## Other figures and tables".
+        ``("markdown", text)``, ``("figure", ChapterFigure)`` and
+        ``("table", ChapterTable)`` in the order shown; each saved item once
+        (where it is first shown). Saved items never shown follow under
+        "## Other figures and tables".
 
     Examples
     --------
     >>> import nbformat
     >>> from jsna.publish.saved import ChapterFigure
     >>> figure = ChapterFigure(Path("01_ages.png"), "ages", "Ages", "Bar chart.", "ONS")
-    >>> code = nbformat.v4.new_code_cell('chapter.figure(fig, "ages", title="Ages")')
+    >>> shown = nbformat.v4.new_output("display_data", data={"text/html": "<img>"},
+    ...     metadata={"text/html": {"jsna": {"figure": "01_ages"}}})
+    >>> code = nbformat.v4.new_code_cell("ages(chapter)", outputs=[shown])
     >>> notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Ages"), code])
     >>> [(kind, getattr(item, "stem", item)) for kind, item in layout(notebook, [figure], [])]
     [('markdown', '## Ages'), ('figure', 'ages')]
     """
+    by_figure = {f.path.stem: f for f in figures}
+    by_table = {t.name: t for t in tables}
     blocks: list[tuple[str, object]] = []
     placed: set[int] = set()
-    # A name given literally anywhere belongs to that call, never to an f-string elsewhere.
-    literal = {
-        (kind, name)
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for kind, _, name in saved_names(cell.source)
-        if name is not None
-    }
 
-    def claim(items, kind, names, key):
-        out = []
-        for pattern, name in names:
-            for item in items:
-                if (
-                    id(item) in placed
-                    or not pattern.fullmatch(key(item))
-                    or (name is None and (kind, key(item)) in literal)
-                ):
-                    continue
-                placed.add(id(item))
-                out.append(item)
-        return out
+    def place(kind: str, item) -> None:
+        if item is not None and id(item) not in placed:
+            placed.add(id(item))
+            blocks.append((kind, item))
 
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -260,25 +185,15 @@ def layout(
             continue
         if cell.cell_type != "code":
             continue
-        names = saved_names(cell.source)
-        cell_figures = claim(
-            figures, "figure", [(p, n) for k, p, n in names if k == "figure"], lambda f: f.stem
-        )
-        cell_tables = claim(
-            tables, "table", [(p, n) for k, p, n in names if k == "table"], lambda t: t.name
-        )
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
+            data, metadata = output.get("data", {}), output.get("metadata", {})
+            tag = (metadata.get("text/html") or {}).get("jsna") or {}
             if "text/markdown" in data:
                 blocks.append(("markdown", data["text/markdown"]))
-            elif ("image/png" in data or "image/svg+xml" in data) and cell_figures:
-                blocks.append(("figure", cell_figures.pop(0)))
-            elif "<table" in data.get("text/html", "") and cell_tables:
-                caption = _CAPTION.search(data["text/html"])
-                title = html.unescape(caption.group(1)).strip() if caption else None
-                index = next((i for i, t in enumerate(cell_tables) if t.title == title), 0)
-                blocks.append(("table", cell_tables.pop(index)))
-        blocks += [("figure", f) for f in cell_figures] + [("table", t) for t in cell_tables]
+            elif isinstance(tag, dict) and "figure" in tag:
+                place("figure", by_figure.get(tag["figure"]))
+            elif isinstance(tag, dict) and "table" in tag:
+                place("table", by_table.get(tag["table"]))
     rest = [("figure", f) for f in figures if id(f) not in placed]
     rest += [("table", t) for t in tables if id(t) not in placed]
     if rest:

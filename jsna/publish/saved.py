@@ -20,6 +20,9 @@ import pandas as pd
 
 from jsna.analysis.suppression import CONFIDENTIAL_MARKER, MARKER_COLUMN
 from jsna.exceptions import SourceError, first_values
+from jsna.io.atomic import restore_frame
+from jsna.publish.escape import html_text
+from jsna.publish.labels import LABELS
 
 __all__ = [
     "NOT_AVAILABLE_MARKER",
@@ -31,6 +34,9 @@ __all__ = [
     "table_cells",
     "thousands_columns",
     "cell_text",
+    "display_header",
+    "column_decimals",
+    "table_html",
     "split_note",
     "unique_lines",
 ]
@@ -74,7 +80,7 @@ class ChapterTable:
 
 def _read_csv(path: Path, columns: Sequence[str], what: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
     except (OSError, ValueError) as exc:
         raise SourceError(f"cannot read {what} {path}: {exc}; rebuild the chapter") from exc
     missing = [c for c in columns if c not in frame.columns]
@@ -181,7 +187,7 @@ def read_chapter_tables(tables: Path) -> list[ChapterTable]:
                 f"table {file!r} is in {listing} but {path} is missing; rebuild the chapter"
             )
         # Only empty cells are missing values: a ward called "NA" stays a ward.
-        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        frame = restore_frame(pd.read_csv(path, keep_default_na=False, na_values=[""]))
         found.append(ChapterTable(Path(file).stem, title, source, note, frame))
     return found
 
@@ -271,7 +277,7 @@ def thousands_columns(frame: pd.DataFrame) -> list[bool]:
     return out
 
 
-def cell_text(value: object, thousands: bool) -> str:
+def cell_text(value: object, thousands: bool, decimals: int | None = None) -> str:
     """A cell value as text: Yes/No, whole numbers without ``.0``, no float noise.
 
     Parameters
@@ -280,6 +286,9 @@ def cell_text(value: object, thousands: bool) -> str:
         A value from :func:`table_cells` rows.
     thousands : bool
         Group whole numbers with commas (see :func:`thousands_columns`).
+    decimals : int, optional
+        Round numbers to this many places (see :func:`column_decimals`); by
+        default numbers are shown as stored.
 
     Returns
     -------
@@ -291,9 +300,14 @@ def cell_text(value: object, thousands: bool) -> str:
     ('275,899', '2024', '0.30000000000000004')
     >>> cell_text(True, False), cell_text("[c]", False)
     ('Yes', '[c]')
+    >>> cell_text(4713.67, False, 0), cell_text(78.30637, False, 1), cell_text(12034.5, True, 1)
+    ('4714', '78.3', '12,034.5')
     """
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, int | float) and decimals is not None:
+        rounded = round(float(value), decimals)
+        return f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
     if isinstance(value, int | float) and not isinstance(value, bool):
         if float(value).is_integer():
             return f"{int(value):,}" if thousands else str(int(value))
@@ -361,3 +375,167 @@ def unique_lines(items: Iterable[str]) -> list[str]:
         if item and rest.strip(" .;,"):
             seen.append(item)
     return seen
+
+
+_TOKENS = {"ci95": "95% CI", "ci99": "99.8% CI", "pct": "%", "n": "number of", "imd": "IMD"}
+_CI_WORDS = re.compile(r"(95|99\.8)%")
+_PEOPLE = re.compile(
+    r"\b(count|observed|expected|population|residents?|undiagnosed|register|list size|"
+    r"registered patients|denominator|patients|deaths|births|people|persons)\b",
+    re.I,
+)
+_NOT_PEOPLE = re.compile(r"%|\b(pct|rate|ratio|share|per|score|age|years?)\b", re.I)
+
+
+def display_header(column: object) -> str:
+    """A column header a reader understands: the house label, else the name in words.
+
+    The label of :data:`jsna.publish.labels.LABELS` when there is one (also for
+    a labelled name followed by a qualifier, ``"n_lsoas IoD2025"``); otherwise
+    underscores become spaces and the first letter a capital.
+
+    Examples
+    --------
+    >>> display_header("lower_ci95"), display_header("n_lsoas IoD2025")
+    ('Lower 95% CI', 'LSOAs (IoD2025)')
+    >>> display_header("type_quartile"), display_header("Residents aged 90+")
+    ('Type quartile', 'Residents aged 90+')
+    >>> display_header("status"), display_header("IoD2025")
+    ('Status', 'IoD2025')
+    """
+    text = str(column)
+    if text in LABELS:
+        return LABELS[text]
+    base, space, rest = text.partition(" ")
+    if space and base in LABELS:
+        return f"{LABELS[base]} ({rest.strip()})"
+    if "_" not in text:
+        return text[:1].upper() + text[1:] if text.islower() else text
+    words = " ".join(_TOKENS.get(w.lower(), w) for w in text.split("_") if w)
+    return words[:1].upper() + words[1:]
+
+
+def column_decimals(frame: pd.DataFrame) -> list[int | None]:
+    """Decimal places to show for each column: numbers rounded to their unit.
+
+    Counts of people (a header naming residents, patients, registers, observed or
+    expected cases, counts, deaths or births, and not a rate, ratio, share, score
+    or percentage) are whole people; other numbers get 1 place from 10 up, 2 from
+    1 up and 3 below 1; whole-number columns none. Text columns give None.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A saved table; the suppression marker column is left out.
+
+    Returns
+    -------
+    list
+        One entry per shown column.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"Expected": [4713.67], "Rate": [78.30637], "Ratio": [0.6412],
+    ...                       "Year": [2024], "Ward": ["A"], "Expected %": [3.2567]})
+    >>> column_decimals(frame)
+    [0, 1, 3, 0, None, 2]
+    """
+    shown = frame.drop(columns=[MARKER_COLUMN], errors="ignore")
+    out: list[int | None] = []
+    for name in shown.columns:
+        column = shown[name]
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            out.append(None)
+            continue
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+        values = values[np.isfinite(values)]
+        header = _CI_WORDS.sub("", display_header(name))
+        if (
+            not len(values)
+            or np.all(values == np.round(values))
+            or (_PEOPLE.search(header) and not _NOT_PEOPLE.search(header))
+        ):
+            out.append(0)
+            continue
+        largest = float(np.abs(values).max())
+        out.append(1 if largest >= 10 else 2 if largest >= 1 else 3)
+    return out
+
+
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    name: str,
+    source: str = "",
+    note: str = "",
+    max_rows: int = 500,
+) -> str:
+    """A saved table as accessible HTML: caption, readable headers, rounded numbers, markers.
+
+    Every piece of text is escaped (:func:`jsna.publish.escape.html_text`), so a
+    name in the data is never markup. Headers come from :func:`display_header`,
+    numbers are rounded by :func:`column_decimals`, suppressed cells show
+    ``[c]`` and other missing cells ``[x]`` (:func:`table_cells`). The table's
+    ``id`` is ``jsna-table-<name>``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as saved (suppression marker column included).
+    title, name : str
+        Caption, and the table's file stem.
+    source, note : str
+        Shown under the table when given.
+    max_rows : int
+        Longer tables are cut, with a line saying so.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"area_name": ["<b>A</b>", "B"], "population": [4713.67, None],
+    ...                       "suppression": ["", "[c]"]})
+    >>> page = table_html(frame, title="Residents", name="t")
+    >>> "<td>&lt;b&gt;A&lt;/b&gt;</td>" in page, '<th scope="col">Area</th>' in page
+    (True, True)
+    >>> '<td style="text-align: right">4714</td>' in page, ">[c]</td>" in page
+    (True, True)
+    """
+    header, rows, numeric = table_cells(frame)
+    thousands = thousands_columns(frame)
+    decimals = column_decimals(frame)
+    right = ' style="text-align: right"'
+    head = "".join(
+        f'<th scope="col"{right if is_number else ""}>{html_text(display_header(h))}</th>'
+        for h, is_number in zip(header, numeric, strict=True)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{right if is_number else ''}>{html_text(cell_text(v, t, d))}</td>"
+            for v, t, d, is_number in zip(row, thousands, decimals, numeric, strict=True)
+        )
+        + "</tr>"
+        for row in rows[:max_rows]
+    )
+    after = []
+    if len(rows) > max_rows:
+        after.append(
+            f"The first {max_rows:,} of {len(rows):,} rows are shown; every row is in the "
+            "chapter's Excel workbook and CSV file."
+        )
+    if source:
+        after.append(f"Source: {source}")
+    notes = " ".join(split_note(note))
+    if notes:
+        after.append(f"Notes: {notes}")
+    foot = "".join(f'<p class="jsna-table-note">{html_text(line)}</p>' for line in after)
+    ident = html_text(re.sub(r"[^A-Za-z0-9_-]", "_", name))
+    return (
+        f'<div class="jsna-table"><table id="jsna-table-{ident}">'
+        f"<caption>{html_text(title)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+        f"<tbody>{body}</tbody></table>{foot}</div>"
+    )

@@ -28,6 +28,8 @@ from jsna.publish.saved import (
     ChapterFigure,
     ChapterTable,
     cell_text,
+    column_decimals,
+    display_header,
     read_chapter_figures,
     read_chapter_tables,
     split_note,
@@ -43,6 +45,8 @@ __all__ = ["MAX_DOCX_ROWS", "chapter_docx"]
 #: note pointing to the workbook, which always has every row.
 MAX_DOCX_ROWS = 200
 
+# Links in Word only to the web or e-mail: never javascript:, file: or data: targets.
+_SAFE_SCHEMES = ("https://", "http://", "mailto:")
 _WIDE_TABLE = 9  # tables with more columns go on a landscape page in Word
 _CELL_MARGIN = 57  # left and right cell margins in Word tables, twips (1 mm)
 
@@ -103,7 +107,7 @@ class _Word:
 
     def runs(self, paragraph, markdown: str, *, size=None) -> None:
         for text, bold, italic, url in inline(markdown):
-            if url:
+            if url and url.lower().startswith(_SAFE_SCHEMES):
                 self._hyperlink(paragraph, text, url)
                 continue
             run = paragraph.add_run(text)
@@ -201,7 +205,7 @@ class _Word:
         paragraph = self.doc.add_paragraph()
         bold = paragraph.add_run(f"{label}: ")
         bold.bold, bold.font.size = True, Pt(9)
-        self.runs(paragraph, text, size=Pt(9))
+        paragraph.add_run(text).font.size = Pt(9)  # text from data: never read as Markdown
 
     def figure(self, figure: ChapterFigure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -225,7 +229,9 @@ class _Word:
         from docx.enum.section import WD_ORIENT, WD_SECTION
 
         header, rows, numeric = table_cells(table.frame)
+        header = [display_header(h) for h in header]  # as the HTML shows them
         thousands = thousands_columns(table.frame)
+        decimals = column_decimals(table.frame)
         wide = len(header) > _WIDE_TABLE
         if wide:
             self._section(WD_SECTION.NEW_PAGE, WD_ORIENT.LANDSCAPE)
@@ -233,7 +239,7 @@ class _Word:
         self.caption("Table", self.table_number, table.title)
         cut = len(rows) > MAX_DOCX_ROWS
         text_rows = [
-            [cell_text(v, t) for v, t in zip(row, thousands, strict=True)]
+            [cell_text(v, t, d) for v, t, d in zip(row, thousands, decimals, strict=True)]
             for row in rows[:MAX_DOCX_ROWS]
         ]
         self._word_table(
@@ -461,7 +467,7 @@ def chapter_docx(
     if listed:
         word.heading("Sources", 2, state)
         for source in listed:
-            word.runs(word.doc.add_paragraph(style="List Bullet"), source)
+            word.doc.add_paragraph(style="List Bullet").add_run(source)  # text from data
     word.heading("Caveats", 2, state)
     caveats = [SYNTHETIC_NOTICE] if synthetic else []
     caveats += [

@@ -52,17 +52,24 @@ def _markdown_output(text: str, kind: str = "display_data"):
     )
 
 
-def _image_output():
+def _image_output(file: str | None = None, alt: str = "A chart."):
+    """An image output as Chapter.figure displays it (tagged with the saved file stem)."""
+    if file is None:  # a plot shown with plt.show(), never saved
+        return nbformat.v4.new_output(
+            "display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}
+        )
+    html = f'<img src="data:image/png;base64,{PNG_1PX}" alt="{alt}">'
     return nbformat.v4.new_output(
-        "display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}
+        "display_data",
+        data={"text/html": html, "text/plain": "<Figure>"},
+        metadata={"text/html": {"jsna": {"figure": file}}},
     )
 
 
-def _html_table(title: str):
-    html = f"<table id='T_1'><caption>{title}</caption><thead><tr><th>x</th></tr></thead></table>"
-    return nbformat.v4.new_output(
-        "execute_result", data={"text/html": html, "text/plain": "<Styler>"}, execution_count=2
-    )
+def _table_output(view):
+    """The output of displaying what Chapter.table returned (its real HTML and tag)."""
+    data, metadata = view._repr_mimebundle_()
+    return nbformat.v4.new_output("display_data", data=data, metadata=metadata)
 
 
 @pytest.fixture(scope="session")
@@ -113,14 +120,14 @@ def small_chapter(demo_pack, tmp_path_factory):
         }
     )
     counts["value"] = 100 * counts["count"] / counts["denominator"]
-    chapter.table(
+    ward_counts = chapter.table(
         counts,
         "ward_counts",
         title="Admissions by ward, 2024",
         count_columns="count",
         note="Rates are crude, per 100 people.",
     )
-    chapter.table(
+    england = chapter.table(
         pd.DataFrame({"indicator": ["Smoking", "Obesity"], "england": [11.6, None]}),
         "a_england_values",
         title="England values",
@@ -142,7 +149,7 @@ def small_chapter(demo_pack, tmp_path_factory):
             "               data=d)\n"
             "plt.show()\n"
             'display(Markdown("The groups **differ**."))',
-            [_image_output(), _markdown_output("The groups **differ**.")],
+            [_image_output("07_zeta_bars"), _markdown_output("The groups **differ**.")],
         ),
         _code(
             "plt.plot([1, 2])\nplt.show()  # shown, never saved: not published", [_image_output()]
@@ -157,7 +164,11 @@ def small_chapter(demo_pack, tmp_path_factory):
             'chapter.table(df[["ward", "count"]], "ward_counts",\n'
             '              title="Admissions by ward, 2024",\n'
             '              count_columns="count")',
-            [_image_output(), _image_output(), _html_table("Admissions by ward, 2024")],
+            [
+                _image_output("07_alpha_female"),
+                _image_output("07_alpha_male"),
+                _table_output(ward_counts),
+            ],
         ),
         nbformat.v4.new_markdown_cell("## Key messages"),
         _code(
@@ -169,7 +180,10 @@ def small_chapter(demo_pack, tmp_path_factory):
                 )
             ],
         ),
-        _code('chapter.table(england, "a_england_values", title="England values")', []),
+        _code(
+            'chapter.table(england, "a_england_values", title="England values")',
+            [_table_output(england)],
+        ),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells)
     executed = reports / "07_small_example.ipynb"

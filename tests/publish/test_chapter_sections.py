@@ -30,4 +30,4 @@ def test_core20_by_ward_writes_the_labelled_table(chapter):
     table = pd.read_csv(chapter.reports / "tables" / chapter.name / "ward_core20.csv")
     assert list(table.columns)[:3] == ["Ward code", "Ward", "LSOAs"]
     assert len(table) == len(dep["ward"]) == 22
-    assert shown[-1].caption.startswith("Core20 LSOAs and residents by ward (IoD2025)")
+    assert shown[-1].title.startswith("Core20 LSOAs and residents by ward (IoD2025)")

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from jsna.exceptions import SourceError
-from jsna.publish.notebook import chapter_title, headings, layout, read_notebook, saved_names
+from jsna.publish.notebook import chapter_title, headings, layout, read_notebook
 from jsna.publish.saved import read_chapter_figures, read_chapter_tables
 
 
@@ -46,20 +46,6 @@ def test_chapter_title(markdown, expected):
     assert chapter_title(notebook, "fallback") == expected
 
 
-def test_saved_names_finds_save_calls_in_order():
-    source = (
-        "%matplotlib inline\n"
-        "!ls\n"
-        'chapter.table(df, name="wards", title="Wards")\n'
-        "fig = plt.figure(figsize=(4, 3))\n"  # not a save call: no title=
-        'ch.figure(fig, f"map_{code}_{year}", title=t)\n'
-        'chapter.figure(fig, some_variable, title="No pattern from a variable")\n'
-    )
-    found = [(kind, pattern.pattern, name) for kind, pattern, name in saved_names(source)]
-    assert found == [("table", "wards", "wards"), ("figure", "map_.+?_.+?", None)]
-    assert saved_names("def broken(:\n") == []
-
-
 def test_layout_places_saved_items_where_the_notebook_shows_them(small_chapter):
     notebook = read_notebook(small_chapter["notebook"])
     figures = read_chapter_figures(small_chapter["figures"], "07_")
@@ -89,14 +75,37 @@ def test_layout_puts_unnamed_items_at_the_end(small_chapter):
     assert [item.stem for _, item in blocks[2:]] == ["alpha_female", "alpha_male", "zeta_bars"]
 
 
-def test_a_literal_name_wins_over_an_f_string_elsewhere(small_chapter):
+def test_layout_follows_output_tags_not_code(small_chapter):
+    """Placement comes from the outputs' metadata; the code that made them does not matter."""
     figures = read_chapter_figures(small_chapter["figures"], "07_")
+
+    def image(tag):
+        metadata = {"text/html": {"jsna": {"figure": tag}}} if tag else {}
+        return nbformat.v4.new_output(
+            "display_data", data={"text/html": "<img>", "image/png": ""}, metadata=metadata
+        )
+
     notebook = _notebook(
-        nbformat.v4.new_code_cell('chapter.figure(fig, f"{what}", title="Any")'),
+        nbformat.v4.new_code_cell("section(chapter)", outputs=[image("07_alpha_male")]),
         nbformat.v4.new_markdown_cell("between"),
-        nbformat.v4.new_code_cell('chapter.figure(fig, "zeta_bars", title="Zeta")'),
+        nbformat.v4.new_code_cell(
+            'chapter.figure(fig, "zeta_bars", title="Zeta")',  # code naming another figure
+            outputs=[
+                image("07_zeta_bars"),
+                image("07_alpha_male"),
+                image("07_unknown"),
+                image(None),
+            ],
+        ),
     )
     blocks = [
         item if kind == "markdown" else item.stem for kind, item in layout(notebook, figures, [])
     ]
-    assert blocks == ["alpha_female", "alpha_male", "between", "zeta_bars"]
+    # each figure once, where first shown; unknown and untagged images are not published
+    assert blocks == [
+        "alpha_male",
+        "between",
+        "zeta_bars",
+        "## Other figures and tables",
+        "alpha_female",
+    ]

@@ -132,7 +132,7 @@ def test_docx_tables(small_chapter, tmp_path):
     assert all(
         r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in wards.rows[1:]
     )
-    assert [c.text for c in header.cells] == ["ward", "count", "denominator", "period", "value"]
+    assert [c.text for c in header.cells] == ["Ward", "Count", "Denominator", "Period", "Value"]
     rows = [[c.text for c in r.cells] for r in wards.rows[1:]]
     # 3 is suppressed, and so is the next smallest count (12) so that it cannot be worked out from
     # the total; their rates too. The ward called "NA" stays a ward; the years have no thousands
@@ -144,8 +144,8 @@ def test_docx_tables(small_chapter, tmp_path):
         "40",
         "3900",
         "2024",
-        "1.02564",
-    ]  # the CSV keeps 6 significant figures
+        "1.03",
+    ]  # the CSV keeps 6 significant figures (1.02564); Word shows them rounded to their unit
     assert rows[4][0] == "NA"
     assert [c.text for c in england.rows[2].cells] == ["Obesity", "[x]"]
     caption = wards._tbl.tblPr.find(qn("w:tblCaption"))

@@ -26,6 +26,7 @@ from jsna.meta import meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.chapters.live_well import Section, intro
+from jsna.publish.escape import markdown_text
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.reference.ambitions import DEMENTIA_AMBITION
 
@@ -135,7 +136,8 @@ def dementia(chapter: Chapter) -> Section:
             "The expected number uses the pack's modelled dementia prevalence rates by age and "
             "sex applied to each practice's patients through the LSOAs they live in (see the Live "
             "Well chapter for the method). The official measure counts people aged 65 and over "
-            "with CFAS II rates; the rates in this pack may differ. " + note(dem["area"])
+            "with CFAS II rates; the rates in this pack may differ. "
+            + markdown_text(note(dem["area"]))
         )
     )
     return Section(outputs, messages, dem)
@@ -270,7 +272,8 @@ def life_expectancy(chapter: Chapter) -> Section:
         )
     outputs.append(
         Markdown(
-            note(by_decile) + " Life expectancy by the Chiang II abridged life table "
+            markdown_text(note(by_decile))
+            + " Life expectancy by the Chiang II abridged life table "
             "(jsna.stats.life_expectancy); groups of 5,000 person-years or fewer are not shown."
         )
     )

@@ -2,15 +2,14 @@
 
 Each function takes the :class:`~jsna.publish.chapter.Chapter`, saves its figures and
 tables through it, and returns what the notebook displays, with any warnings raised on
-the way turned into notes (:mod:`jsna.publish.notes`). Figures are shown with
-``plt.show()`` as they are saved.
+the way turned into notes (:mod:`jsna.publish.notes`). Figures are
+shown by :meth:`~jsna.publish.chapter.Chapter.figure` where they are saved.
 """
 
 from __future__ import annotations
 
 import textwrap
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
 
@@ -29,6 +28,7 @@ from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.chapters import population
 from jsna.publish.chapters.population import with_notes
+from jsna.publish.escape import markdown_text
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes
 
@@ -125,13 +125,13 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
         ),
         data=mapped.drop(columns="geometry"),
     )
-    plt.show()
     outputs = []
     no_data = ward_dep.loc[ward_dep["no_lsoa"], ward_name].tolist()
     if no_data:
         outputs.append(
             Markdown(
-                f"*{', '.join(no_data)}: no LSOA is best-fitted to this ward in the ONS lookup, "
+                f"*{markdown_text(', '.join(no_data))}: no LSOA is best-fitted to this ward in "
+                "the ONS lookup, "
                 "so it has no deprivation figures and shows as 'no data'.*"
             )
         )
@@ -211,7 +211,8 @@ def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | 
     name = chapter.area_name
     if by_quintile is None or by_quintile.empty:
         text = (
-            f"**This data pack has no indicator values for {name}'s wards**, so the gradient by "
+            f"**This data pack has no indicator values for {markdown_text(name)}'s wards**, "
+            "so the gradient by "
             "deprivation within the area cannot be shown here. Download ward-level (Local Health, "
             "area type 8) Fingertips data into the pack to add it. The national gradient across "
             "England's areas, where the pack's Fingertips files give it, is shown below."
@@ -243,7 +244,6 @@ def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | 
             data=part,
             count_columns=["count"] if part["count"].notna().all() else None,
         )
-        plt.show()
     return by_quintile, with_notes([], notes)
 
 
@@ -274,7 +274,6 @@ def _decile_figures(chapter: Chapter, deciles: pd.DataFrame) -> None:
             ),
             data=part,
         )
-        plt.show()
 
 
 def inequality_table(
@@ -324,7 +323,7 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
     Returns the :func:`jsna.analysis.core20plus5.summary` table and what to show.
     """
     c20, notes = collect_notes(summary, chapter.pack, chapter.area)
-    outputs = [Markdown(f"*{note(c20)}*")]
+    outputs = [Markdown(f"*{markdown_text(note(c20))}*")]
     if not c20.empty:
         outputs.append(
             chapter.table(

@@ -32,6 +32,7 @@ from jsna.meta import meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.plots.prevalence import funnel_plot
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
+from jsna.publish.escape import markdown_text
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes, notes_markdown
 
@@ -65,28 +66,20 @@ class Section:
 def intro(chapter: Chapter) -> Markdown:
     """The line under a chapter's title: area, data pack and, for the demo, "synthetic"."""
     return Markdown(
-        f"**Area:** {chapter.area_name} ({chapter.area}). **Data pack:** {chapter.pack.name}."
+        f"**Area:** {markdown_text(chapter.area_name)} ({markdown_text(chapter.area)}). "
+        f"**Data pack:** {markdown_text(chapter.pack.name)}."
         + (" **Synthetic data**: not real figures for any place." if chapter.synthetic else "")
     )
 
 
 def formatted(table):
-    """A table for display: thousands separators for whole numbers, 3 decimals otherwise.
+    """A table for display, as :meth:`Chapter.table` returns it.
 
-    ``table`` is what :meth:`Chapter.table` returns (a Styler, or a DataFrame
-    for long tables, which is returned as it is).
+    :class:`~jsna.publish.chapter.TableView` already shows readable headers,
+    numbers rounded to their unit and ``[c]``/``[x]`` markers, so this returns
+    ``table`` unchanged; it stays for callers written before that.
     """
-    if isinstance(table, pd.DataFrame):
-        return table
-    data = table.data
-    whole = [
-        c
-        for c in data.columns
-        if pd.api.types.is_float_dtype(data[c]) and (data[c].dropna() % 1 == 0).all()
-    ]
-    return table.format(precision=3, thousands=",", na_rep="").format(
-        "{:,.0f}", subset=whole, na_rep=""
-    )
+    return table
 
 
 def _focus(gaps: dict) -> str:
@@ -177,7 +170,7 @@ def condition_gaps(chapter: Chapter) -> Section:
         f"(95% CI {low['lower_ci95']:.2f} to {low['upper_ci95']:.2f}), about "
         f"{fmt_pct(100 * (1 - low['value']), 0)} of expected cases unrecorded.",
     ]
-    outputs.append(Markdown(note(gaps["area"])))
+    outputs.append(Markdown(markdown_text(note(gaps["area"]))))
     return Section(outputs, messages, gaps)
 
 
@@ -467,12 +460,12 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
     band_map = pd.DataFrame(meta(auth, "band_map")[condition])
     caveats = (
         "**Caveats.** The registers are QOF "
-        + meta(auth, "register_period")
+        + markdown_text(meta(auth, "register_period"))
         + " (summed to authorities by sharing practice registers among LSOAs), the prevalence "
         "rates are from the "
-        + (meta(auth, "survey") or "pack's model")
+        + markdown_text(meta(auth, "survey") or "pack's model")
         + " and the population is the ONS "
-        + meta(auth, "population_period")
+        + markdown_text(meta(auth, "population_period"))
         + " estimate: three different years. "
         + (
             "The population is published for persons only, so the mean of the male and female "
@@ -482,7 +475,7 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         )
         + "Survey hypertension includes everyone whose measured blood pressure is high or who is "
         "treated for it; some of the gap is people who would not yet meet the diagnostic "
-        "threshold on repeat measurement. " + note(auth)
+        "threshold on repeat measurement. " + markdown_text(note(auth))
     )
     text = _ages_text(band_map, name.lower()) + "\n\n" + caveats
     return Section([formatted(table), Markdown(text)], [message])
@@ -528,14 +521,16 @@ def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
     )
     shared = prev.shared_sub_icb_locations(pack, chapter.area)
     text = (
-        f"The {len(local)} practices of the sub-ICB location(s) covering {chapter.area_name} (QOF "
+        f"The {len(local)} practices of the sub-ICB location(s) covering "
+        f"{markdown_text(chapter.area_name)} (QOF "
         f"{period}) recorded {name} for "
         f"{fmt_pct(100 * local['register'].sum() / local['list_size'].sum())} of their patients. "
         "Without each practice's age structure, differences between practices mix "
         "under-diagnosis with older or younger lists, so this chart shows recorded prevalence "
         "only."
         + "".join(
-            f" {_names(row.authorities)} share one sub-ICB location ({row.sicbl_ods})."
+            f" {markdown_text(_names(row.authorities))} share one sub-ICB location "
+            f"({markdown_text(row.sicbl_ods)})."
             for row in shared.itertuples()
         )
     )

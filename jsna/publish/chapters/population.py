@@ -3,7 +3,7 @@
 Each function takes the :class:`~jsna.publish.chapter.Chapter`, saves its figures and
 tables through it, and returns what the notebook displays (Markdown, tables), with any
 warnings raised on the way turned into notes (:mod:`jsna.publish.notes`). Figures are
-shown with ``plt.show()`` as they are saved.
+shown by :meth:`~jsna.publish.chapter.Chapter.figure` where they are saved.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from jsna.columns import AGE, LSOA21_CODE, POPULATION, code_column
 from jsna.meta import meta, note
 from jsna.plots import STYLE_PATH, age_profile, population_pyramid, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
+from jsna.publish.escape import markdown_text
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes, notes_markdown
 
@@ -51,14 +52,15 @@ def header(chapter: Chapter) -> Markdown:
     """Use the house plot style; the area, the data pack, and whether the data are synthetic."""
     plt.style.use(STYLE_PATH)
     return Markdown(
-        f"**Area:** {chapter.area_name} ({chapter.area}). **Data pack:** {chapter.pack.name}."
+        f"**Area:** {markdown_text(chapter.area_name)} ({markdown_text(chapter.area)}). "
+        f"**Data pack:** {markdown_text(chapter.pack.name)}."
         + (" **Synthetic data**: not real figures for any place." if chapter.synthetic else "")
     )
 
 
 def sources(chapter: Chapter) -> Markdown:
     """The pack's attribution as a closing paragraph."""
-    return Markdown("**Sources.** " + chapter.source)
+    return Markdown("**Sources.** " + markdown_text(chapter.source))
 
 
 def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
@@ -90,7 +92,6 @@ def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
         )
     ax.set_title(title)
     chapter.figure(ax.figure, "population_age", title=title, alt_text=alt, data=profile)
-    plt.show()
     outputs = []
     if persons_only:
         outputs.append(
@@ -100,7 +101,7 @@ def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             )
         )
     if note(pop):
-        outputs.append(Markdown(f"*{note(pop)}*"))
+        outputs.append(Markdown(f"*{markdown_text(note(pop))}*"))
     return pop, with_notes(outputs, notes)
 
 
@@ -120,7 +121,8 @@ def population_summary(chapter: Chapter, pop: pd.DataFrame) -> Markdown:
     s = _shares(pop)
     period = meta(pop, "period") or "the latest estimates in the data pack"
     return Markdown(
-        f"{chapter.area_name} has **{fmt_number(s['total'])} residents** ({period}): "
+        f"{markdown_text(chapter.area_name)} has **{fmt_number(s['total'])} residents** "
+        f"({markdown_text(period)}): "
         f"{fmt_pct(s['under18'])} are children under 18, {fmt_pct(s['over65'])} are 65 or over "
         f"and {fmt_pct(s['over85'])} are 85 or over."
     )
@@ -143,13 +145,13 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
         ),
         data=ranked.drop(columns="geometry"),
     )
-    plt.show()
     outputs = []
     no_lsoa = wards.loc[wards["no_lsoa"], "ward_name"].tolist()
     if no_lsoa:
         outputs.append(
             Markdown(
-                f"*{', '.join(no_lsoa)}: no LSOA is best-fitted to this ward in the ONS lookup, "
+                f"*{markdown_text(', '.join(no_lsoa))}: no LSOA is best-fitted to this ward in "
+                "the ONS lookup, "
                 "so it has no population figure here and shows as 'no data' on the maps.*"
             )
         )
@@ -207,7 +209,6 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
         ),
         data=mapped.drop(columns="geometry"),
     )
-    plt.show()
     ax = _ward_map(
         chapter,
         mapped,
@@ -227,7 +228,6 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
         ),
         data=mapped.drop(columns="geometry"),
     )
-    plt.show()
     columns = [
         ward_code,
         ward_name,
@@ -273,7 +273,7 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
     oldest = _oldest_table(pop, dep["lsoa"], ward_code)
     name = chapter.area_name
     table = labelled(oldest, {ward_code: "Ward code", ward_code.replace("_code", "_name"): "Ward"})
-    chapter.table(
+    view = chapter.table(
         table,
         "residents_90_plus",
         title=f"Residents aged 90 and over by LSOA and ward, {name}",
@@ -315,13 +315,13 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
         ),
         data=lsoa_map.drop(columns="geometry"),
     )
-    plt.show()
     return [
         Markdown(
             f"{fmt_number(cells['residents_90_plus'].sum())} residents are aged 90 or over. "
             f"{n_suppressed} of {len(lsoa_map)} LSOAs are suppressed on the map and in the table "
             "(small numbers, or to stop a small number being worked out from its ward total)."
-        )
+        ),
+        view,
     ]
 
 

@@ -38,6 +38,7 @@ from jsna.analysis.benchmark import (
 from jsna.exceptions import SourceError
 from jsna.plots.spine import spine_chart, tartan_rug
 from jsna.plots.trends import neighbour_bars, trend_chart
+from jsna.publish.escape import markdown_text
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.publish.prose import sentence, units_label
 
@@ -179,8 +180,8 @@ def area_line(chapter) -> str:
     """
     synthetic = " **Synthetic data**: not real figures for any place." if chapter.synthetic else ""
     return (
-        f"**Area:** {chapter.area_name} ({chapter.area}). **Data pack:** {chapter.pack.name}."
-        + synthetic
+        f"**Area:** {markdown_text(chapter.area_name)} ({markdown_text(chapter.area)}). "
+        f"**Data pack:** {markdown_text(chapter.pack.name)}." + synthetic
     )
 
 
@@ -248,8 +249,9 @@ def coverage(view: StartWell) -> str:
     text = (
         f"The data pack has **{len(summary)}** of the chapter's {len(CHILDREN_INDICATORS)} "
         f"children's indicators; {len(missing)} are not in it (Fingertips indicator ids "
-        f"{', '.join(map(str, missing)) or 'none'}). Comparators: England, the {view.region}, "
-        f"and {len(view.neighbours)} statistical neighbours from the **{view.model}**."
+        f"{', '.join(map(str, missing)) or 'none'}). Comparators: England, the "
+        f"{markdown_text(view.region)}, and {len(view.neighbours)} statistical neighbours from "
+        f"the **{markdown_text(view.model)}**."
     )
     notes = notes_markdown(view.notes)
     return f"{text}\n\n{notes}" if notes else text
