@@ -68,7 +68,7 @@ LABELS: dict[str, str] = {
     "undiagnosed": "Estimated undiagnosed",
     "undiagnosed_lower_ci95": "Undiagnosed, lower 95% CI",
     "undiagnosed_upper_ci95": "Undiagnosed, upper 95% CI",
-    "rank": "Rank (1 = lowest ratio)",
+    "rank": "Rank",
     "practices": "Practices",
     # inequality
     "most_value": "Most deprived",

@@ -14,8 +14,8 @@ Examples
 >>> value, notes = collect_notes(half, 3)
 >>> value, notes
 (1.5, ['one practice had no patients and was left out'])
->>> notes_markdown(notes)
-'*Note: one practice had no patients and was left out*'
+>>> print(notes_markdown(notes))
+*Note: one practice had no patients and was left out*
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from jsna.publish.escape import markdown_text
 
 __all__ = ["collect_notes", "notes_markdown"]
 
@@ -46,13 +48,15 @@ def collect_notes(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tu
 def notes_markdown(notes: Sequence[str]) -> str:
     """Notes as Markdown, one italic paragraph each ("" when there are none).
 
+    A note may quote names from data, so its text is escaped (:func:`markdown_text`).
+
     Examples
     --------
     >>> notes_markdown([])
     ''
-    >>> print(notes_markdown(["A.", "B."]))
-    *Note: A.*
+    >>> print(notes_markdown(["A.", "<b>B</b>"]))
+    *Note: A\\.*
     <BLANKLINE>
-    *Note: B.*
+    *Note: \\<b\\>B\\<\\/b\\>*
     """
-    return "\n\n".join(f"*Note: {note}*" for note in notes)
+    return "\n\n".join(f"*Note: {markdown_text(note)}*" for note in notes)

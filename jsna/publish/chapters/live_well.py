@@ -51,7 +51,7 @@ __all__ = [
 
 #: Table headers of this chapter that differ from :data:`jsna.publish.labels.LABELS`.
 RATIO_HEADERS = {"value": "Diagnosis ratio (O/E)"}
-AUTHORITY_HEADERS = {**RATIO_HEADERS, "area_name": "Authority"}
+AUTHORITY_HEADERS = {**RATIO_HEADERS, "area_name": "Authority", "rank": "Rank (1 = lowest ratio)"}
 
 
 @dataclass
