@@ -147,11 +147,11 @@ def test_zero_is_used_only_when_no_nonzero_cell_is_left():
 
 
 def test_total_row_is_used_when_no_cell_is_left():
-    # two ones and a zero: their total 2 is hidden as a small count; nothing is left shown
+    # two ones and a zero: their total 2 is hidden as a small count, which protects the ones
     df = pd.DataFrame({"count": [1, 1, 0, 2], "is_total": [False] * 3 + [True]})
     out, report = suppress(df, count_columns="count", total="is_total")
-    assert hidden(out) == [True, True, True, True]
-    assert (report.primary, report.secondary) == (3, 1)
+    assert hidden(out) == [True, True, False, True]
+    assert (report.primary, report.secondary) == (3, 0)
     # five ones add up to 5: each lies in 0-4 for a reader, wide enough, so the total is shown
     df = pd.DataFrame({"count": [1, 1, 1, 1, 1, 5], "is_total": [False] * 5 + [True]})
     out, report = suppress(df, count_columns="count", total="is_total")
