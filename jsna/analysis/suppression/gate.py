@@ -53,7 +53,7 @@ class ColumnRoles:
         ``{count column: [derived columns]}``.
     safe_columns : str or list of str
         Numbers safe to publish as they are (codes, years, ranks, scores, area populations).
-    by, total, row_sums, hidden
+    by, total, row_sums, hidden, totals_published
         As for :func:`jsna.analysis.suppression.suppress`.
 
     Examples
@@ -70,6 +70,7 @@ class ColumnRoles:
     total: str | None = None
     row_sums: Mapping[str, Sequence[str]] | None = None
     hidden: Mapping[str, Sequence[bool]] | None = field(default=None, repr=False)
+    totals_published: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "count_columns", tuple(as_list(self.count_columns)))
@@ -217,6 +218,7 @@ def protect(
         total=roles.total,
         row_sums=roles.row_sums,
         hidden=roles.hidden,
+        totals_published=roles.totals_published,
         rule=rule,
     )
     structure = {**report.structure, "safe_columns": safe}

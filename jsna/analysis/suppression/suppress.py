@@ -191,6 +191,7 @@ def suppress(
     total: str | None = None,
     row_sums: Mapping[str, Sequence[str]] | None = None,
     hidden: Mapping[str, Sequence[bool]] | None = None,
+    totals_published: bool = True,
     rule: SuppressionRule = DEFAULT_RULE,
     protection: int = PROTECTION_LEVEL,
 ) -> tuple[pd.DataFrame, SuppressionReport]:
@@ -224,6 +225,11 @@ def suppress(
     row_sums : dict, optional
         ``{total column: [part columns]}`` for counts of one row that add up,
         e.g. ``{"persons": ["male", "female"]}`` (all of them count columns).
+    totals_published : bool
+        ``True`` (default): the total of a group without a total row is taken to be
+        known to the reader (published elsewhere, e.g. the authority's count on
+        Fingertips). ``False`` when the cells add up to nothing published (different
+        conditions, periods of a trend, a set of neighbouring authorities).
     hidden : dict, optional
         ``{count column: booleans}``: cells already hidden in another output of the
         same numbers, kept hidden so that the outputs agree.
@@ -314,6 +320,8 @@ def suppress(
     has_total = np.zeros(n_groups, dtype=bool)
     has_total[group[is_total]] = True
     external[has_total] = np.nan
+    if not totals_published:
+        external[:] = np.nan
     position = {c: j for j, c in enumerate(counts)}
     sum_pos = [(position[t], [position[p] for p in parts]) for t, parts in sums.items()]
     A, b = linear_relations(values, group, is_total, external, sum_pos)
