@@ -353,6 +353,9 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
         count_columns="residents_90_plus",
         by=ward_code,
         hidden={"residents_90_plus": figure_data["suppressed"].to_numpy()},
+        # the ward totals are published only in the table, which protects (or hides) them;
+        # the map's cells are the table's, with the table's hidden cells
+        totals_published=False,
     )
     plt.show()
     return [
