@@ -32,7 +32,7 @@ def _audit_build(root: Path) -> pd.DataFrame:
 
 
 def _check(result: pd.DataFrame) -> None:
-    failures = result[~result["ok"]]
+    failures = result[~result["ok"].astype(bool)]
     assert failures.empty, failures.to_string()
     assert (result["width"] >= 5).all()
 

@@ -425,6 +425,14 @@ def audit_file(path: str | Path, *, protection: int = PROTECTION_LEVEL) -> pd.Da
         )
     structure = json.loads(sidecar.read_text(encoding="utf-8"))
     if not structure.get("count_columns"):
-        return pd.DataFrame(columns=["row", "column", "lower", "upper", "width", "ok", "reason"])
+        return pd.DataFrame(
+            {
+                "row": pd.Series(dtype="int64"),
+                "column": pd.Series(dtype=object),
+                **{c: pd.Series(dtype=float) for c in ("lower", "upper", "width")},
+                "ok": pd.Series(dtype=bool),
+                "reason": pd.Series(dtype=object),
+            }
+        )
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     return audit(frame, structure, protection=protection)
