@@ -45,6 +45,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+from jsna.analysis.suppression import ColumnRoles
 from jsna.plots import save_figure, ward_map  # noqa: E402
 from jsna.plots.save import PNG_DPI  # noqa: E402
 
@@ -150,6 +151,7 @@ def main(shared: Path, keep: Path | None = None, show_breakdown: bool = False) -
             data=lsoas[["lsoa11_code", "value"]],
             source=ATTRIBUTION,
             folder=folder,
+            roles=ColumnRoles(safe_columns=["value"]),  # published IMD ranks, not counts
         )
         done = time.perf_counter()
 

@@ -46,20 +46,18 @@ class SavedFigure:
     manifest: Path
 
 
-def _apply_suppression(data: pd.DataFrame, count_columns, by) -> pd.DataFrame:
-    """Small-number suppression of the figure's data, before it is written.
+def _apply_gate(data: pd.DataFrame, roles, rule) -> tuple[pd.DataFrame, dict]:
+    """Disclosure control of the figure's data, before it is written: the one gate.
 
-    The single place where :func:`jsna.analysis.suppression.suppress` is applied to every
-    figure's CSV: counts named in ``count_columns`` (and the values derived
-    from them) are suppressed, with a ``suppression`` marker column. Figures
-    whose data hold no counts of people (rates already published, scores)
-    pass ``count_columns=None``.
+    :func:`jsna.analysis.suppression.protect` checks that every numeric column has a
+    declared role (``roles``) and suppresses small counts, their complements and the
+    values derived from them; it returns the frame to write and the structure it
+    protected (written beside the CSV as ``<name>.disclosure.json``).
     """
-    if not count_columns:
-        return data
-    from jsna.analysis.suppression import suppress
+    from jsna.analysis.suppression import protect
 
-    return suppress(data, count_columns=count_columns, by=by)[0]
+    protected = protect(data, roles, rule=rule)
+    return protected.frame, protected.structure
 
 
 def _required_text(value, argument: str, example: str) -> str:
@@ -128,10 +126,13 @@ def save_figure(
     source: str | Sequence[str],
     folder: str | os.PathLike[str],
     synthetic: bool = False,
-    count_columns: str | Sequence[str] | None = None,
-    by: str | Sequence[str] | None = None,
+    roles=None,
+    rule=None,
 ) -> SavedFigure:
     """Write a figure as PNG (300 dpi) and SVG, its data as CSV, and its row in ``manifest.csv``.
+
+    The data pass the disclosure gate first (:func:`jsna.analysis.suppression.protect`);
+    the structure it protected is written beside the CSV as ``<name>.disclosure.json``.
 
     Parameters
     ----------
@@ -153,11 +154,12 @@ def save_figure(
     synthetic : bool
         The figure shows synthetic data: the manifest says so, and the figure
         is stamped "Synthetic data" if it is not already.
-    count_columns : str or list of str, optional
-        Columns of ``data`` holding counts of people: they (and values derived
-        from them) pass small-number suppression before the CSV is written.
-    by : str or list of str, optional
-        Grouping columns for secondary suppression (see :func:`jsna.analysis.suppression.suppress`).
+    roles : jsna.analysis.suppression.ColumnRoles, optional
+        The role of every numeric column of ``data`` (counts, derived values, safe
+        numbers) and which cells add up. Data with an undeclared numeric column are
+        refused.
+    rule : jsna.analysis.suppression.SuppressionRule, optional
+        The suppression rule (default 1-4 suppressed, zeros shown).
 
     Returns
     -------
@@ -170,8 +172,10 @@ def save_figure(
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> folder = tempfile.mkdtemp()
+    >>> from jsna.analysis.suppression import ColumnRoles
     >>> saved = save_figure(fig, "empty", title="An empty figure", alt_text="Nothing is drawn.",
-    ...                     data=pd.DataFrame({"x": [1.5]}), source="Example", folder=folder)
+    ...                     data=pd.DataFrame({"x": [1.5]}), source="Example", folder=folder,
+    ...                     roles=ColumnRoles(safe_columns="x"))
     >>> saved.png.name, saved.csv.read_text()
     ('empty.png', 'x\\n1.5\\n')
     >>> print(saved.manifest.read_text(), end="")
@@ -195,7 +199,9 @@ def save_figure(
         alt_text, "alt_text", "'Map of Sefton wards: admissions are highest in Linacre and Derby.'"
     )
     source = _required_text(source, "source", "'Source: Office for National Statistics (OGL v3.0)'")
-    table = _apply_suppression(_plotted_data(data), count_columns, by)
+    from jsna.analysis.suppression import DEFAULT_RULE, SIDECAR_SUFFIX, structure_json
+
+    table, structure = _apply_gate(_plotted_data(data), roles, rule or DEFAULT_RULE)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = SavedFigure(
@@ -220,6 +226,10 @@ def save_figure(
             ),
         )
     _write_csv(table, paths.csv)
+    write_atomic(
+        folder / f"{name}{SIDECAR_SUFFIX}",
+        lambda tmp: tmp.write_text(structure_json(structure), encoding="utf-8"),
+    )
     _update_manifest(
         paths.manifest,
         {

@@ -7,10 +7,14 @@ pack and the project's ``figures/<area>`` and ``reports/<area>``), then::
     chapter = Chapter.start("01_population_and_deprivation", PACK, AREA, FIGURES, REPORTS)
 
 and uses :meth:`Chapter.figure`, :meth:`Chapter.table` and
-:meth:`Chapter.messages`. Every table and every figure's data passes
-small-number suppression (:func:`jsna.analysis.suppression.suppress`) before it is
-written. Tables are saved as CSV under ``REPORTS/tables/<chapter>/`` with a
-row in ``tables.csv`` (title, source, note) for the Word and Excel exports.
+:meth:`Chapter.messages`. Every table and every figure's data passes the
+disclosure gate (:func:`jsna.analysis.suppression.protect`) before it is written: the
+caller declares the role of every numeric column (``count_columns``,
+``derived_columns``, ``safe_columns``) and which cells add up (``by``, ``total``,
+``row_sums``); a numeric column without a role is refused. The structure protected is
+written beside each CSV as ``<name>.disclosure.json``. Tables are saved as CSV under
+``REPORTS/tables/<chapter>/`` with a row in ``tables.csv`` (title, source, note) for the
+Word and Excel exports.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ class Chapter:
     figures: Path
     reports: Path
     last_table: pd.DataFrame | None = None
+    last_report: object = None
 
     @classmethod
     def start(cls, name: str, pack=None, area=None, figures=None, reports=None) -> Chapter:
@@ -121,11 +126,20 @@ class Chapter:
         alt_text: str,
         data: pd.DataFrame,
         source: str | None = None,
-        count_columns=None,
+        count_columns=(),
+        derived_columns=(),
+        safe_columns=(),
         by=None,
+        total: str | None = None,
+        row_sums=None,
+        hidden=None,
+        totals_published: bool = True,
+        rule=None,
     ):
-        """Save a figure (PNG, SVG, data CSV, manifest row) after suppressing its data.
+        """Save a figure (PNG, SVG, data CSV, manifest row) after its data pass the gate.
 
+        The column roles and sums are those of :class:`jsna.analysis.suppression.ColumnRoles`;
+        ``rule`` defaults to :data:`jsna.analysis.suppression.DEFAULT_RULE`.
         The saved figure is shown here, where it is made (see :func:`show_figure`),
         and closed, so the notebook does not show it a second time; it returns None.
         """
@@ -143,8 +157,17 @@ class Chapter:
             source=source or self.source,
             folder=self.figures,
             synthetic=self.synthetic,
-            count_columns=count_columns,
-            by=by,
+            roles=_roles(
+                count_columns,
+                derived_columns,
+                safe_columns,
+                by,
+                total,
+                row_sums,
+                hidden,
+                totals_published,
+            ),
+            rule=rule,
         )
         figure = getattr(fig, "figure", fig)  # an Axes stands for its figure
         show_figure(figure, file, alt_text)
@@ -157,27 +180,55 @@ class Chapter:
         *,
         title: str,
         source: str | None = None,
-        count_columns=None,
+        count_columns=(),
+        derived_columns=(),
+        safe_columns=(),
         by=None,
         total: str | None = None,
+        row_sums=None,
+        hidden=None,
+        totals_published: bool = True,
+        rule=None,
         note: str = "",
     ):
-        """Suppress, save (CSV plus a row in ``tables.csv``) and return a table for display.
+        """Pass the gate, save (CSV, structure JSON, a row in ``tables.csv``), return for display.
 
-        ``count_columns``, ``by`` and ``total`` go to :func:`jsna.analysis.suppression.suppress`
-        (``total`` names a True/False column marking each group's total row).
-        The suppressed frame is kept as ``self.last_table`` for figures drawn from it.
+        The column roles and sums (``count_columns`` ... ``hidden``) are those of
+        :class:`jsna.analysis.suppression.ColumnRoles` (``total`` names a True/False column
+        marking each group's total row); every numeric column needs a role.
+        The published frame is kept as ``self.last_table`` and the suppression report as
+        ``self.last_report`` (its ``mask`` gives ``hidden=`` to figures of the same numbers).
         Returns a :class:`TableView`: displayed, it is the saved table as escaped HTML
         with readable headers, rounded numbers and ``[c]``/``[x]`` markers, tagged
         with its name so the Word and Excel versions place it where it is shown.
         """
-        out, report = (
-            self._suppressed(df, count_columns, by, total) if count_columns else (df, None)
+        from jsna.analysis.suppression import (
+            DEFAULT_RULE,
+            SIDECAR_SUFFIX,
+            protect,
+            structure_json,
         )
-        self.last_table = out
+
+        roles = _roles(
+            count_columns,
+            derived_columns,
+            safe_columns,
+            by,
+            total,
+            row_sums,
+            hidden,
+            totals_published,
+        )
+        protected = protect(df, roles, rule=rule or DEFAULT_RULE)
+        out, report = protected.frame, protected.report
+        self.last_table, self.last_report = out, report
         folder = self.reports / "tables" / self.name
         folder.mkdir(parents=True, exist_ok=True)
         path = write_csv_atomic(folder / f"{name}.csv", out, float_format="%.6g")
+        write_atomic(
+            folder / f"{name}{SIDECAR_SUFFIX}",
+            lambda tmp: tmp.write_text(structure_json(protected.structure), encoding="utf-8"),
+        )
         notes = " ".join(
             x
             for x in (
@@ -193,11 +244,6 @@ class Chapter:
             {"file": path.name, "title": title, "source": source, "note": notes},
         )
         return TableView(name, title, out, source, notes)
-
-    def _suppressed(self, df, count_columns, by, total=None):
-        from jsna.analysis.suppression import suppress
-
-        return suppress(df, count_columns=count_columns, by=by, total=total)
 
     def messages(self, lines: list[str]):
         """Key messages as a Markdown bullet list (written from the numbers by the caller)."""
@@ -300,6 +346,23 @@ def figure_bundle(fig, file: str, alt_text: str, dpi: int = 110) -> dict[str, st
 
 def _tag(kind: str, name: str) -> dict:
     return {"text/html": {"jsna": {kind: name}}}
+
+
+def _roles(
+    count_columns, derived_columns, safe_columns, by, total, row_sums, hidden, totals_published
+):
+    from jsna.analysis.suppression import ColumnRoles
+
+    return ColumnRoles(
+        count_columns=count_columns or (),
+        derived_columns=derived_columns or (),
+        safe_columns=safe_columns or (),
+        by=by,
+        total=total,
+        row_sums=row_sums,
+        hidden=hidden,
+        totals_published=totals_published,
+    )
 
 
 def _area_name(pack: DataPack, area: str) -> str:

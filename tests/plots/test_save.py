@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from jsna.analysis.suppression import ColumnRoles, numeric_columns
 from jsna.exceptions import DataValidationError, JSNAError, SourceError
 from jsna.plots import bars_by_quintile, save_figure, ward_map
 from jsna.plots.save import MANIFEST_COLUMNS
@@ -54,6 +55,10 @@ def save(fig, folder, name="admissions_by_quintile", **kwargs):
         "folder": folder,
         **kwargs,
     }
+    # these test data hold no counts of people: every number is declared safe
+    if isinstance(arguments["data"], pd.DataFrame):
+        safe = numeric_columns(arguments["data"])
+        arguments.setdefault("roles", ColumnRoles(safe_columns=safe))
     return save_figure(fig, name, **arguments)
 
 
@@ -61,6 +66,7 @@ def test_writes_png_svg_csv_and_manifest(tmp_path, quintiles):
     saved = save(chart(quintiles), tmp_path / "figures" / "sefton", data=quintiles)
     assert sorted(p.name for p in saved.png.parent.iterdir()) == [
         "admissions_by_quintile.csv",
+        "admissions_by_quintile.disclosure.json",
         "admissions_by_quintile.png",
         "admissions_by_quintile.svg",
         "manifest.csv",
@@ -187,6 +193,7 @@ def _build(folder, quintiles, wards):
         source="Synthetic",
         folder=folder,
         synthetic=True,
+        roles=ColumnRoles(safe_columns=numeric_columns(wards)),
     )
     save(chart(quintiles), folder, data=quintiles)
 
@@ -197,7 +204,7 @@ def test_two_saves_are_byte_identical(tmp_path, quintiles, sefton):
     _build(tmp_path / "two", quintiles, wards)
     names = sorted(p.name for p in (tmp_path / "one").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "two").iterdir())
-    assert len(names) == 7  # 2 x (png, svg, csv) + manifest
+    assert len(names) == 9  # 2 x (png, svg, csv, disclosure.json) + manifest
     for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), (
             name
@@ -260,12 +267,11 @@ def test_figure_data_pass_suppression(tmp_path):
         data=data,
         source="s",
         folder=tmp_path,
-        count_columns="count",
+        roles=ColumnRoles(count_columns="count", derived_columns=["value"]),
     )
     plt.close(fig)
     written = pd.read_csv(saved.csv)
-    assert (
-        written["count"].isna().sum() == 2
-    )  # the 3 and, by secondary suppression, the next smallest
+    # the 3 and, by secondary suppression, the others (3 + 40 leaves each hidden cell 0-43)
+    assert written["count"].isna().sum() == 2
     assert written.loc[written["ward"] == "a", "value"].isna().all()
     assert set(written["suppression"].fillna("")) == {"[c]", ""}

@@ -99,6 +99,7 @@ def small_chapter(demo_pack, tmp_path_factory):
             title=f"Alpha for {sex.lower()}s",
             alt_text=f"Bar chart of alpha for {sex.lower()}s: b is higher.",
             data=pd.DataFrame({"group": ["a", "b"], "value": [1.5, 2.5]}),
+            safe_columns="value",
         )
         plt.close(fig)
     other = Chapter.start("02_other_chapter", demo_pack, None, figures, reports)
@@ -109,6 +110,7 @@ def small_chapter(demo_pack, tmp_path_factory):
         title="Another chapter's figure",
         alt_text="Not in this chapter.",
         data=pd.DataFrame({"x": [1]}),
+        safe_columns="x",
     )
     plt.close(fig)
     counts = pd.DataFrame(
@@ -125,12 +127,15 @@ def small_chapter(demo_pack, tmp_path_factory):
         "ward_counts",
         title="Admissions by ward, 2024",
         count_columns="count",
+        derived_columns=["value"],
+        safe_columns=["denominator", "period"],
         note="Rates are crude, per 100 people.",
     )
     england = chapter.table(
         pd.DataFrame({"indicator": ["Smoking", "Obesity"], "england": [11.6, None]}),
         "a_england_values",
         title="England values",
+        safe_columns="england",
     )
     tables = reports / "tables" / chapter.name
 

@@ -79,7 +79,9 @@ def dementia(chapter: Chapter) -> Section:
         data=practice[
             ["practice_code", "practice_name", "observed", "expected", "rate", "lo", "hi"]
         ],
-        count_columns=["observed"],
+        count_columns=["observed"],  # practices add up to the area's register
+        derived_columns=["rate", "lo", "hi"],
+        safe_columns=["expected"],
     )
     versus = (
         "below"
@@ -125,6 +127,8 @@ def dementia(chapter: Chapter) -> Section:
             "intervals."
         ),
         data=by_q[["q", "rate", "lo", "hi"]],
+        # modelled rates of whole quintiles of patients, with no count or denominator beside
+        safe_columns=["q", "rate", "lo", "hi"],
     )
     q1, q5 = by_q.set_index("q").loc[1], by_q.set_index("q").loc[5]
     messages.append(
@@ -171,6 +175,8 @@ def _recorded_dementia(chapter: Chapter) -> Section:
         title=f"Recorded dementia prevalence by local authority (QOF {period})",
         alt_text=f"Bar chart of recorded dementia prevalence for {len(mine)} authorities.",
         data=mine[["lad_code", "lad_name", "register", "list_size", "recorded_pct"]],
+        # authority registers (apportioned, not whole people), published by NHS England (QOF)
+        safe_columns=["register", "list_size", "recorded_pct"],
     )
     row = mine[mine["lad_code"] == chapter.area]
     if not len(row):
@@ -231,6 +237,9 @@ def life_expectancy(chapter: Chapter) -> Section:
                 f"Map of {len(mapped)} wards shaded by {sex.lower()} life expectancy at birth."
             ),
             data=part[[*columns, "lower_ci95", "upper_ci95"]],
+            count_columns=["deaths"],  # wards add up to the authority's deaths (published)
+            derived_columns=["value", "lower_ci95", "upper_ci95"],
+            safe_columns=["person_years"],  # population estimates
         )
         low, high = part.nsmallest(1, "value").iloc[0], part.nlargest(1, "value").iloc[0]
         messages.append(
@@ -262,6 +271,9 @@ def life_expectancy(chapter: Chapter) -> Section:
                 f"Bar chart of {sex.lower()} life expectancy at birth in each national IMD decile."
             ),
             data=part[columns],
+            count_columns=["deaths"],  # deciles add up to the authority's deaths (published)
+            derived_columns=["value", "lower_ci95", "upper_ci95"],
+            safe_columns=["group", "person_years"],
         )
     for row in meta(by_decile, "gap"):
         messages.append(

@@ -124,6 +124,8 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
             "Core20 LSOAs."
         ),
         data=mapped.drop(columns="geometry"),
+        # residents (ONS estimates), LSOA counts, shares and scores: all published already
+        safe_columns=[c for c in mapped.columns if c != "geometry"],
     )
     outputs = []
     no_data = ward_dep.loc[ward_dep["no_lsoa"], ward_name].tolist()
@@ -150,6 +152,7 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
     shown = chapter.table(
         table.round(1),
         "ward_core20",
+        safe_columns=list(table.columns),  # residents, LSOAs, shares and scores
         title=f"Core20 LSOAs and residents by ward ({edition}), {name}",
         note=(
             "Core20: national IMD deciles 1-2. Local quintiles rank the area's wards by "
@@ -186,6 +189,7 @@ def core20_by_authority(chapter: Chapter) -> list:
     shown = chapter.table(
         shares[keep].round(1),
         "authority_core20_shares",
+        safe_columns=keep,  # residents, LSOAs and shares of whole authorities
         title="Share of LSOAs and of residents in Core20 by authority",
         note=" ".join(note(f) for f in frames),
     )
@@ -242,7 +246,9 @@ def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | 
                 + "."
             ),
             data=part,
-            count_columns=["count"] if part["count"].notna().all() else None,
+            count_columns=["count"],  # quintiles add up to the area's count (published)
+            derived_columns=["value", "lower_ci95", "upper_ci95"],
+            safe_columns=["indicator_id", "age", "period", "local_quintile", "denominator"],
         )
     return by_quintile, with_notes([], notes)
 
@@ -273,6 +279,9 @@ def _decile_figures(chapter: Chapter, deciles: pd.DataFrame) -> None:
                 f"deciles ({part['category_type'].iloc[0]}), {period}."
             ),
             data=part,
+            count_columns=["count"],  # deciles add up to England's count (published)
+            derived_columns=["value", "lower_ci95", "upper_ci95"],
+            safe_columns=["indicator_id", "age", "period", "decile", "denominator"],
         )
 
 
@@ -307,6 +316,8 @@ def inequality_table(
     table = chapter.table(
         labelled(sii_table, columns=SII_COLUMNS).round(2),
         "sii_rii",
+        # gaps and slopes of published rates of whole quintiles or deciles
+        safe_columns=list(labelled(sii_table, columns=SII_COLUMNS).columns),
         title=f"Inequality by deprivation, {chapter.area_name}",
         note=(
             source_note + " Gap: most minus least deprived. SII: fitted difference from the "
@@ -329,6 +340,7 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             chapter.table(
                 c20[SUMMARY_COLUMNS].round(2),
                 "core20plus5_summary",
+                safe_columns=SUMMARY_COLUMNS,  # published indicator values, gaps and slopes
                 title=f"Core20PLUS5 indicators, {chapter.area_name}",
                 note=(
                     "Core20 wards: at least half the residents in Core20 LSOAs. Gap: local "
@@ -344,6 +356,7 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
         chapter.table(
             areas,
             "core20plus5_ambitions",
+            safe_columns=list(areas.columns),  # the registry's ambitions
             title="Core20PLUS5 clinical areas and national ambitions",
             note="From jsna's Core20PLUS5 registry; sources and caveats are recorded there.",
         )

@@ -132,6 +132,17 @@ def condition_gaps(chapter: Chapter) -> Section:
         "condition_gaps",
         title=f"Recorded against expected prevalence, {chapter.area_name}",
         count_columns=["Recorded (register)"],
+        derived_columns=[
+            "Recorded %",
+            "Diagnosis ratio (O/E)",
+            "Lower 95% CI",
+            "Upper 95% CI",
+            "Estimated undiagnosed",
+            "Undiagnosed, lower 95% CI",
+            "Undiagnosed, upper 95% CI",
+        ],
+        safe_columns=["Expected", "Expected %"],  # modelled from published rates and lists
+        totals_published=False,  # registers of different conditions add up to nothing
         note=note(gaps["area"]),
     )
     outputs.append(formatted(table))
@@ -157,6 +168,9 @@ def condition_gaps(chapter: Chapter) -> Section:
         ),
         data=summary[["condition", "observed", "expected", "value", "lower_ci95", "upper_ci95"]],
         count_columns=["observed"],
+        derived_columns=["value", "lower_ci95", "upper_ci95"],
+        safe_columns=["expected"],
+        totals_published=False,
     )
     worst = summary.sort_values("undiagnosed", ascending=False).iloc[0]
     low = summary.sort_values("value").iloc[0]
@@ -203,7 +217,9 @@ def practice_funnel(chapter: Chapter, gaps: dict | None) -> Section:
             "expected cases, with 95% and 99.8% control limits around the area average."
         ),
         data=practice[["practice_code", "practice_name", "observed", "expected", "value"]],
-        count_columns=["observed"],
+        count_columns=["observed"],  # practices add up to the area's register (published)
+        derived_columns=["value"],
+        safe_columns=["expected"],
     )
     message = (
         f"{shape.count('Low')} of {len(practice)} practices record {name} significantly less "
@@ -260,7 +276,10 @@ def ward_maps(chapter: Chapter, gaps: dict | None) -> Section:
             title=title,
             alt_text=alt_text,
             data=ward[data],
-            count_columns=["observed"],
+            count_columns=["observed"],  # wards add up to the area's register
+            derived_columns=[c for c in data if c in ("value", "lower_ci95", "upper_ci95")]
+            + (["undiagnosed"] if "undiagnosed" in data else []),
+            safe_columns=["expected"],
         )
     top = ward.sort_values("undiagnosed", ascending=False).head(3)
     message = (
@@ -300,7 +319,9 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
             "with 95% intervals."
         ),
         data=quint[["imd_quintile", "observed", "expected", "value", "lower_ci95", "upper_ci95"]],
-        count_columns=["observed"],
+        count_columns=["observed"],  # quintiles add up to the area's register
+        derived_columns=["value", "lower_ci95", "upper_ci95"],
+        safe_columns=["imd_quintile", "expected"],
     )
     grad = gaps["gradient"][gaps["gradient"]["condition"] == focus]
     by_q = grad[grad["imd_quintile"] != "5 minus 1"].assign(
@@ -327,6 +348,8 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
             "with 95% intervals."
         ),
         data=by_q[["q", "value", "lower_ci95", "upper_ci95"]],
+        # modelled ratios of whole quintiles of patients, with no count or denominator beside
+        safe_columns=["q", "value", "lower_ci95", "upper_ci95"],
     )
     diff = grad[grad["imd_quintile"] == "5 minus 1"].iloc[0]
     q1, q5 = by_q.set_index("q").loc[1], by_q.set_index("q").loc[5]
@@ -349,6 +372,8 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
         labelled(gradients[columns].round(3), RATIO_HEADERS),
         "deprivation_gradient",
         title="Difference in diagnosis ratio, least minus most deprived quintile (modelled)",
+        # modelled differences of whole quintiles; "Practices" counts practices, not people
+        safe_columns=["Diagnosis ratio (O/E)", "Lower 95% CI", "Upper 95% CI", "Practices"],
     )
     return Section([formatted(table)], [message])
 
@@ -423,6 +448,9 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         labelled(auth[columns].round(digits), AUTHORITY_HEADERS),
         f"{name.lower()}_authorities",
         title=f"{name}: recorded against expected, by authority",
+        # registers apportioned to whole authorities: published by NHS England (QOF) at this
+        # level, and summed from practices so not whole people
+        safe_columns=list(labelled(auth[columns], AUTHORITY_HEADERS).columns),
         note=note(auth),
     )
     ax = ranked_bars(
@@ -447,6 +475,8 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         data=auth[
             ["area_code", "area_name", "observed", "expected", "value", "lower_ci95", "upper_ci95"]
         ],
+        # authority registers, published by NHS England (QOF) at this level (see the table)
+        safe_columns=["observed", "expected", "value", "lower_ci95", "upper_ci95"],
     )
     mine = auth.set_index("area_code").loc[chapter.area]
     message = (
@@ -518,6 +548,8 @@ def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
             "list size."
         ),
         data=local[["practice_code", "practice_name", "register", "list_size"]],
+        count_columns=["register"],  # practices add up to the area's register
+        safe_columns=["list_size"],  # practice list sizes are published monthly by NHS England
     )
     shared = prev.shared_sub_icb_locations(pack, chapter.area)
     text = (

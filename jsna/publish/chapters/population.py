@@ -91,7 +91,14 @@ def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             "band, males on the left and females on the right, as a share of all residents."
         )
     ax.set_title(title)
-    chapter.figure(ax.figure, "population_age", title=title, alt_text=alt, data=profile)
+    chapter.figure(
+        ax.figure,
+        "population_age",
+        title=title,
+        alt_text=alt,
+        data=profile,
+        safe_columns=list(profile.columns),  # ONS population estimates for the whole area
+    )
     outputs = []
     if persons_only:
         outputs.append(
@@ -144,6 +151,7 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             f"{fmt_number(ranked[POPULATION].min())} to {fmt_number(ranked[POPULATION].max())}."
         ),
         data=ranked.drop(columns="geometry"),
+        safe_columns=["n_lsoas", POPULATION],  # ONS population estimates of wards
     )
     outputs = []
     no_lsoa = wards.loc[wards["no_lsoa"], "ward_name"].tolist()
@@ -156,7 +164,14 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             )
         )
     table = labelled(wards, columns=["ward_code", "ward_name", "n_lsoas", POPULATION])
-    outputs.append(chapter.table(table, "ward_population", title=f"Residents by ward, {name}"))
+    outputs.append(
+        chapter.table(
+            table,
+            "ward_population",
+            title=f"Residents by ward, {name}",
+            safe_columns=list(table.columns),  # ONS population estimates of wards
+        )
+    )
     return wards, with_notes(outputs, notes)
 
 
@@ -208,6 +223,8 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
             f"{edition} IMD score in five quantile groups; higher scores are more deprived."
         ),
         data=mapped.drop(columns="geometry"),
+        # residents (ONS estimates), LSOA counts, shares and scores: all published already
+        safe_columns=[c for c in mapped.columns if c != "geometry"],
     )
     ax = _ward_map(
         chapter,
@@ -227,6 +244,8 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
             f"living in LSOAs in the most deprived 20% in England ({edition}), in 20-point bands."
         ),
         data=mapped.drop(columns="geometry"),
+        # residents (ONS estimates), LSOA counts, shares and scores: all published already
+        safe_columns=[c for c in mapped.columns if c != "geometry"],
     )
     columns = [
         ward_code,
@@ -242,6 +261,7 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
     shown = chapter.table(
         table.round(1),
         "ward_deprivation",
+        safe_columns=list(table.columns),  # residents, LSOAs, shares and scores
         title=f"Deprivation by ward ({edition}), {name}",
         note=(
             "IMD scores are population-weighted averages of LSOA scores. "
@@ -285,12 +305,14 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
     published = chapter.last_table.rename(
         columns={"LSOA": LSOA21_CODE, "Residents aged 90+": "residents_90_plus"}
     )
+    hidden = chapter.last_report.mask["Residents aged 90+"].to_numpy()
+    published = published.assign(hidden=hidden)
     lsoa_map = chapter.pack.read("boundaries.lsoa")
     cells = oldest[~oldest["is_total"]]
     lsoa_map = lsoa_map[lsoa_map[LSOA21_CODE].isin(cells[LSOA21_CODE])]
-    shown = published[~published["Ward total"]][[LSOA21_CODE, "residents_90_plus", "suppression"]]
+    shown = published[~published["Ward total"]][[LSOA21_CODE, "residents_90_plus", "hidden"]]
     lsoa_map = lsoa_map.merge(shown, on=LSOA21_CODE, how="left")
-    lsoa_map["suppressed"] = lsoa_map["suppression"].eq("[c]")
+    lsoa_map["suppressed"] = lsoa_map["hidden"].eq(True)
     n_suppressed = int(lsoa_map["suppressed"].sum())
     ax = ward_map(
         lsoa_map,
@@ -304,6 +326,19 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
         synthetic=chapter.synthetic,
     )
     ax.set_title(f"Residents aged 90 and over by LSOA, {name}")
+    figure_data = (
+        lsoa_map.drop(columns=["geometry", "residents_90_plus", "hidden"])
+        .merge(cells[[LSOA21_CODE, ward_code, "residents_90_plus"]], on=LSOA21_CODE, how="left")
+        .loc[
+            :,
+            [
+                *[c for c in (LSOA21_CODE, "lsoa21_name") if c in lsoa_map.columns],
+                ward_code,
+                "residents_90_plus",
+                "suppressed",
+            ],
+        ]
+    )
     chapter.figure(
         ax.figure,
         "lsoa_residents_90_plus",
@@ -313,7 +348,14 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
             f"90 and over in five quantile groups; {n_suppressed} LSOAs are suppressed for "
             "small numbers."
         ),
-        data=lsoa_map.drop(columns="geometry"),
+        # the unsuppressed cells through the gate again, keeping the table's hidden cells
+        data=figure_data,
+        count_columns="residents_90_plus",
+        by=ward_code,
+        hidden={"residents_90_plus": figure_data["suppressed"].to_numpy()},
+        # the ward totals are published only in the table, which protects (or hides) them;
+        # the map's cells are the table's, with the table's hidden cells
+        totals_published=False,
     )
     return [
         Markdown(

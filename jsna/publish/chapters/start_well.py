@@ -56,12 +56,59 @@ __all__ = [
     "spine_figure",
     "indicator_figures",
     "rug_figure",
+    "NEIGHBOUR_ROLES",
+    "roles",
 ]
 
 #: The note under the summary table.
 SUMMARY_NOTE = (
     "Comparisons at 95% confidence (Fingertips method); neighbour rank 1 is the best value."
 )
+
+#: Column roles of the statistical neighbours table: ranks and numbers of indicators and rows.
+NEIGHBOUR_ROLES = {"safe_columns": ["rank", "indicators_with_data", "rows_with_data"]}
+
+# Benchmarks, ranks and spreads of published values of whole authorities: safe to publish.
+_SAFE = (
+    "period",  # labels such as 2017 or 2023/24
+    "model_rank",
+    "england_value",
+    "region_value",
+    "neighbour_mean",
+    "neighbour_min",
+    "neighbour_max",
+    "neighbour_rank",
+    "neighbour_rank_of",
+    "type_quartile",
+    "type_min",
+    "type_q25",
+    "type_q75",
+    "type_max",
+)
+
+
+def roles(frame: pd.DataFrame) -> dict:
+    """Column roles of a Start Well figure's data or summary table, for the disclosure gate.
+
+    ``count`` is the count of events (Fingertips), ``value`` and its limits are derived
+    from it, and the benchmark, rank and spread columns listed in this module are safe.
+    The rows (periods, authorities, indicators) add up to nothing published.
+
+    Examples
+    --------
+    >>> roles(pd.DataFrame({"count": [3], "value": [1.0], "england_value": [2.0]}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'count_columns': ['count'], 'derived_columns': ['value'],
+     'safe_columns': ['england_value'], 'totals_published': False}
+    """
+    derived = [c for c in (S.VALUE, S.LOWER_CI95, S.UPPER_CI95) if c in frame.columns]
+    return {
+        "count_columns": [S.COUNT],
+        "derived_columns": derived,
+        "safe_columns": [c for c in _SAFE if c in frame.columns],
+        "totals_published": False,
+    }
+
 
 _SUMMARY_COLUMNS = [
     S.INDICATOR_NAME,

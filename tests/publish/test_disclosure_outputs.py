@@ -1,0 +1,63 @@
+"""The attacker run over every table and figure CSV of real builds (Sefton, Liverpool) and
+the demo: each output left through the gate (its ``.disclosure.json`` is beside it) and no
+hidden cell can be narrowed to less than 5 wide from what is published with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jsna.analysis.suppression import SIDECAR_SUFFIX, audit_file
+from jsna.publish.build import build
+
+# chapters with counts of people in small areas or practices (02 and 05 publish
+# authority-level Fingertips counts and are covered by the demo build)
+REAL_CHAPTERS = ["01", "03", "04"]
+
+
+def _outputs(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.csv") if p.name not in ("manifest.csv", "tables.csv"))
+
+
+def _audit_build(root: Path) -> pd.DataFrame:
+    paths = _outputs(root)
+    assert paths, f"nothing was built under {root}"
+    missing = [p.name for p in paths if not p.with_name(p.stem + SIDECAR_SUFFIX).exists()]
+    assert not missing, f"outputs that did not pass the gate: {missing}"
+    results = [audit_file(p).assign(file=p.name) for p in paths]
+    return pd.concat(results, ignore_index=True)
+
+
+def _check(result: pd.DataFrame) -> None:
+    failures = result[~result["ok"].astype(bool)]
+    assert failures.empty, failures.to_string()
+    assert (result["width"] >= 5).all()
+
+
+@pytest.mark.parametrize("area", ["E08000014", "E08000012"])
+def test_real_build_cannot_be_differenced(shared_data, tmp_path, area):
+    result = build(shared_data, area, tmp_path, chapters=REAL_CHAPTERS, progress=lambda _: None)
+    assert not result.failed, result.failed
+    audited = _audit_build(tmp_path)
+    _check(audited)
+    # the issue's table: residents aged 90+ hides cells and none can be recovered
+    oldest = audited[audited["file"] == "residents_90_plus.csv"]
+    assert len(oldest) > 0
+    table = next(tmp_path.rglob("residents_90_plus.csv"))
+    published = pd.read_csv(table)
+    is_total = published["Ward total"].astype(str).eq("True")
+    shown_totals = published.loc[is_total & published["Residents aged 90+"].notna(), "Ward code"]
+    cells = published[~is_total & published["Ward code"].isin(shown_totals)]
+    # never one hidden cell beside its shown total
+    assert (
+        cells.groupby("Ward code")["Residents aged 90+"].agg(lambda s: s.isna().sum()) != 1
+    ).all()
+
+
+def test_demo_build_cannot_be_differenced(demo_pack, tmp_path):
+    result = build(demo_pack, None, tmp_path, progress=lambda _: None)
+    assert not result.failed, result.failed
+    _check(_audit_build(tmp_path))
