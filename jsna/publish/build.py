@@ -408,6 +408,8 @@ def _publish_chapter(
         failed = staged_reports / f"{stem}.FAILED.ipynb"
         if failed.is_file():
             units.append((failed, reports / failed.name))
+    if not units and not removals and manifest is None:
+        return
     for folder in {reports, figures} | {target.parent for _, target in units}:
         _make_folder(folder)
 
