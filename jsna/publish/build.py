@@ -553,7 +553,15 @@ def build(
                 f"({', '.join(data.areas[:10])}); choose one with --area CODE"
             )
         area = data.areas[0]
-    area = data.check_area(check_area_code(area))
+    try:
+        code = check_area_code(area)
+    except GeographyError as malformed:
+        try:
+            data.check_area(str(area).strip())
+        except GeographyError as unknown:
+            raise GeographyError(f"{unknown}; {malformed}") from None
+        raise
+    area = data.check_area(code)
     notebooks = chapter_notebooks(chapters)
     out_dir = Path(out).resolve() if out else paths.root.resolve()
     _check_out(out_dir, pack_dir)
