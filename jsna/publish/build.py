@@ -3,44 +3,96 @@
 Each chapter notebook is executed with papermill with its parameters
 (``PACK``, ``AREA``, ``FIGURES``, ``REPORTS``), then exported to HTML with
 the code hidden, to Word and to an Excel workbook of its tables
-(:mod:`jsna.publish.documents`). Everything is written into a temporary folder beside the
-outputs and moved into place only when the build is complete, so a failed
-or interrupted build never leaves half-written reports or figures that look
-complete, and the previous outputs stay intact. Builds for different areas
-use different folders and can run at once.
+(:mod:`jsna.publish.documents`).
+
+What a build guarantees about the published folders (``reports/<area>/`` and
+``figures/<area>/``):
+
+- Publication is per chapter. Each chapter runs in its own staging folder
+  (``.jsna-build-<area>-<pid>-<id>/<chapter>/`` beside the outputs); only the
+  chapters that succeeded completely (notebook, HTML, Word and Excel) replace
+  their previous outputs: ``<chapter>.*`` in ``reports/<area>/``,
+  ``tables/<chapter>/``, the figures named ``NN_*`` after the chapter's number
+  and their rows of ``manifest.csv`` (merged, not overwritten). Chapters not
+  built, files of other chapters and files jsna did not write are never touched.
+- A chapter that fails (or whose Word/Excel version or publication fails) keeps
+  its previous version; nothing it wrote before failing is published, except
+  its executed notebook as ``<chapter>.FAILED.ipynb`` for debugging.
+- Files are moved into place under a lock per area (``.jsna-<area>.lock`` in
+  ``--out``), so builds publishing one area at once take turns; SIGINT, SIGTERM
+  and SIGHUP wait until publication is over. Published files are mode 0644 and
+  folders jsna creates 0755, whatever the umask.
+- Staging and kernel-socket folders carry the process id of their build; a
+  build removes those left by builds that no longer run (``kill -9``, a power
+  cut) before it starts. Only a ``kill -9`` in the final renames (milliseconds)
+  can leave one chapter with a mixture of old and new files.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
 import signal
-import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jsna.config import project_paths
-from jsna.exceptions import JSNAError, SourceError
+from jsna.exceptions import GeographyError, JSNAError, SourceError
 
-__all__ = ["BuildResult", "build", "chapter_notebooks", "notebooks_folder"]
+__all__ = ["BuildResult", "build", "chapter_notebooks", "check_area_code", "notebooks_folder"]
+
+#: What a local authority code looks like (England, Wales, Scotland, Northern Ireland).
+AREA_CODE = re.compile(r"[EWSN]\d{8}")
+#: The outputs of one chapter in ``reports/<area>/`` (besides ``tables/<chapter>/``).
+CHAPTER_SUFFIXES = (".ipynb", ".html", ".docx", ".xlsx", ".FAILED.ipynb")
+_STAGING = re.compile(r"\.jsna-build-.+-(\d+)-[0-9a-f]+")
+_SOCKETS = re.compile(r"jsna-(\d+)-[A-Za-z0-9_]+")
+_WORKING = re.compile(r"\..+\.jsna-(\d+)-[0-9a-f]+\.(part|old)")
+_LEGACY = re.compile(r"\..+\.old-[0-9a-f]{8}")  # left by jsna before per-chapter publication
 
 
 @dataclass
 class BuildResult:
-    """What a build wrote and what failed."""
+    """What a build published, what failed, and which failed chapters kept an older version."""
 
     area: str
     reports: Path
     figures: Path
     built: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+def check_area_code(area: object) -> str:
+    """Return a local authority code without surrounding spaces, or raise if it is not one.
+
+    Examples
+    --------
+    >>> check_area_code(" E08000014 ")
+    'E08000014'
+    >>> check_area_code("E08 000014")
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.GeographyError: area 'E08 000014' is not a local authority code: ...
+    """
+    code = str(area).strip()
+    if not AREA_CODE.fullmatch(code):
+        raise GeographyError(
+            f"area {area!r} is not a local authority code: give one like E08000014 "
+            "(E, W, S or N then eight digits)"
+        )
+    return code
 
 
 def notebooks_folder() -> Path:
@@ -55,20 +107,51 @@ def notebooks_folder() -> Path:
 def chapter_notebooks(only: list[str] | None = None) -> list[Path]:
     """The chapter notebooks in order (``NN_name.ipynb``), optionally only some.
 
+    A chapter is named by its number (``01``, or ``1``) or its notebook's name
+    (``01_population_and_deprivation``); anything else, or a chapter that does
+    not exist, is an error listing the chapters. Each chapter appears once.
+
     Examples
     --------
     >>> [p.name for p in chapter_notebooks(["01"])]
     ['01_population_and_deprivation.ipynb']
+    >>> chapter_notebooks(["0"])
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.JSNAError: no chapter '0'; ...
     """
     folder = notebooks_folder()
-    found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
-    if only:
-        found = [p for p in found if any(p.name.startswith(o) or p.stem == o for o in only)]
+    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not found:
+        raise SourceError(f"no chapter notebooks (NN_name.ipynb) in {folder}")
+    by_number: dict[str, list[Path]] = {}
+    for path in found:
+        by_number.setdefault(path.name[:2], []).append(path)
+    shared = [paths for paths in by_number.values() if len(paths) > 1]
+    if shared:
+        names = ", ".join(p.stem for p in shared[0])
         raise SourceError(
-            f"no chapter notebooks (NN_name.ipynb) in {folder} matching {only or 'any'}"
+            f"chapter notebooks {names} in {folder} share the number {shared[0][0].name[:2]}; "
+            "give each chapter its own number (its figures are named after it)"
         )
-    return found
+    if not only:
+        return found
+    by_stem = {p.stem: p for p in found}
+    chosen = []
+    for name in only:
+        key = str(name).strip()
+        if re.fullmatch(r"\d{1,2}", key):
+            path = by_number.get(key.zfill(2), [None])[0]
+        else:
+            path = by_stem.get(key)
+        if path is None:
+            raise JSNAError(
+                f"no chapter {name!r}; give a chapter's number (e.g. 01) or name; the chapters "
+                f"are {', '.join(by_stem)}"
+            )
+        if path not in chosen:
+            chosen.append(path)
+    return sorted(chosen)
 
 
 def _kernel_manager_class(socket_dir: Path):
@@ -103,14 +186,315 @@ def _html(executed: Path, target: Path) -> None:
     target.write_text(body, encoding="utf-8")
 
 
-def _publish(staged: Path, final: Path) -> None:
-    """Move a finished folder into place, replacing the previous one."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-    if final.exists():
-        os.replace(final, old)
-    os.replace(staged, final)
-    shutil.rmtree(old, ignore_errors=True)
+def _html(executed: Path, target: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(notebook)
+    target.write_text(body, encoding="utf-8")
+
+
+def _check_out(out_dir: Path, pack_dir: Path) -> None:
+    """Refuse an ``--out`` that is a file or lies inside the data pack (nothing is written)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise JSNAError(
+            f"--out {out_dir} is not a folder (it is a file); give a folder for reports/ "
+            "and figures/"
+        )
+    if out_dir == pack_dir or pack_dir in out_dir.parents:
+        raise JSNAError(
+            f"--out {out_dir} is inside the data pack {pack_dir}; give a folder outside it, "
+            "so the pack holds only its source files"
+        )
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (always True where this cannot be asked safely)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _remove_dead(folder: Path, pattern: re.Pattern, *, own_only: bool = False) -> None:
+    """Remove entries of ``folder`` whose name matches ``pattern`` and names a dead process."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for path in entries:
+        match = pattern.fullmatch(path.name)
+        if not match or _alive(int(match.group(1))):
+            continue
+        if own_only and hasattr(os, "getuid") and path.lstat().st_uid != os.getuid():
+            continue
+        _remove(path)
+
+
+def _make_folder(path: Path) -> None:
+    """Create ``path`` and missing parents, each new folder 0755."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in missing:
+        folder.chmod(0o755)
+
+
+def _set_modes(path: Path) -> None:
+    """Published files 0644, folders 0755 (staging may have been written under any umask)."""
+    if path.is_dir() and not path.is_symlink():
+        path.chmod(0o755)
+        for root, dirs, files in os.walk(path):
+            for name in dirs:
+                Path(root, name).chmod(0o755)
+            for name in files:
+                Path(root, name).chmod(0o644)
+    elif not path.is_symlink():
+        path.chmod(0o644)
+
+
+def _move(source: Path, target: Path) -> None:
+    """Rename, or copy where the two are on different file systems."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        if source.is_dir():
+            shutil.copytree(source, target, symlinks=True)
+        else:
+            shutil.copy2(source, target)
+
+
+@contextmanager
+def _publication_lock(out_dir: Path, area: str) -> Iterator[None]:
+    """One publication of an area at a time (an OS lock, released if the process dies)."""
+    with open(out_dir / f".jsna-{area}.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends, then act on them as before.
+
+    Python handlers run in the main thread, so swapping them (rather than masking
+    signals, which other threads of the process would still receive) holds a
+    signal whichever thread the OS delivers it to. Outside the main thread
+    nothing is held.
+    """
+    received: list[int] = []
+    previous = {}
+    try:
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is not None and signal.getsignal(number) is not None:
+                previous[number] = signal.signal(number, lambda n, _: received.append(n))
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(received):
+            handler = previous[number]
+            if callable(handler):
+                handler(number, None)
+            elif handler != signal.SIG_IGN:
+                signal.raise_signal(number)
+
+
+def _merged_manifest(published: Path, staged: Path, prefix: str):
+    """The published manifest with the chapter's rows (``prefix*``) replaced by its new ones."""
+    import pandas as pd
+
+    from jsna.plots.save import MANIFEST_COLUMNS
+
+    columns = list(MANIFEST_COLUMNS)
+
+    def read(path: Path) -> pd.DataFrame:
+        if not path.exists():
+            return pd.DataFrame(columns=columns, dtype=str)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if list(frame.columns) != columns:
+            raise SourceError(
+                f"{path} has columns {', '.join(frame.columns)}, not {', '.join(columns)}; "
+                "move it aside and build again"
+            )
+        return frame
+
+    new = read(staged)
+    old = read(published)
+    old = old[~old["file"].str.startswith(prefix) & ~old["file"].isin(new["file"])]
+    if not len(new) and len(old) == len(read(published)):
+        return None  # nothing changes
+    merged = pd.concat([old, new], ignore_index=True) if len(old) else new
+    return merged.sort_values("file", kind="stable").reset_index(drop=True)
+
+
+def _publish_chapter(
+    stem: str, staged: Path, reports: Path, figures: Path, *, succeeded: bool
+) -> None:
+    """Move one chapter's outputs from its staging folder into the published folders.
+
+    First every new file is brought beside its target under a hidden name (a
+    rename, or a copy across file systems: a full disk fails here, and then
+    nothing has changed); then the targets are swapped in, the previous ones
+    set aside and deleted at the end, or put back if a rename fails.
+    """
+    tag = f"jsna-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staged_reports, staged_figures = staged / "reports", staged / "figures"
+    units: list[tuple[Path, Path]] = []
+    removals: list[Path] = []
+    manifest = None
+    if succeeded:
+        for path in sorted(staged_reports.iterdir()):
+            if path.name == "tables" and path.is_dir():
+                units += [(t, reports / "tables" / t.name) for t in sorted(path.iterdir())]
+            else:
+                units.append((path, reports / path.name))
+        if staged_figures.is_dir():
+            units += [
+                (p, figures / p.name)
+                for p in sorted(staged_figures.iterdir())
+                if p.name != "manifest.csv"
+            ]
+        new_names = {target for _, target in units}
+        removals += [
+            reports / f"{stem}{suffix}"
+            for suffix in CHAPTER_SUFFIXES
+            if (reports / f"{stem}{suffix}").is_file()
+        ]
+        removals.append(reports / "tables" / stem)
+        if figures.is_dir():
+            removals += [p for p in figures.glob(f"{stem[:2]}_*") if p.is_file()]
+        removals = [p for p in removals if p.exists() and p not in new_names]
+        manifest = _merged_manifest(
+            figures / "manifest.csv", staged_figures / "manifest.csv", f"{stem[:2]}_"
+        )
+    else:
+        failed = staged_reports / f"{stem}.FAILED.ipynb"
+        if failed.is_file():
+            units.append((failed, reports / failed.name))
+    if not units and not removals and manifest is None:
+        return
+    for folder in {reports, figures} | {target.parent for _, target in units}:
+        _make_folder(folder)
+
+    prepared: list[tuple[Path, Path]] = []
+    try:
+        for source, target in units:
+            temporary = target.with_name(f".{target.name}.{tag}.part")
+            prepared.append((temporary, target))
+            _move(source, temporary)
+            _set_modes(temporary)
+        if manifest is not None:
+            temporary = figures / f".manifest.csv.{tag}.part"
+            prepared.append((temporary, figures / "manifest.csv"))
+            manifest.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
+            _set_modes(temporary)
+    except BaseException:
+        for temporary, _ in prepared:
+            _remove(temporary)
+        raise
+
+    swapped: list[tuple[Path | None, Path, Path | None]] = []  # (aside, target, new)
+    try:
+        for temporary, target in prepared:
+            aside = None
+            if target.exists() or target.is_symlink():
+                aside = target.with_name(f".{target.name}.{tag}.old")
+                os.replace(target, aside)
+            swapped.append((aside, target, None))
+            os.replace(temporary, target)
+            swapped[-1] = (aside, target, target)
+        for target in removals:
+            aside = target.with_name(f".{target.name}.{tag}.old")
+            os.replace(target, aside)
+            swapped.append((aside, target, None))
+    except BaseException:
+        for aside, target, new in reversed(swapped):
+            if new is not None:
+                _remove(new)
+            if aside is not None:
+                os.replace(aside, target)
+        for temporary, _ in prepared:
+            _remove(temporary)
+        raise
+    for aside, _, _ in swapped:
+        if aside is not None:
+            _remove(aside)
+
+
+def _run_chapter(
+    notebook: Path, staged: Path, *, pack_dir: Path, area: str, data, sockets: Path
+) -> None:
+    """Execute one chapter into ``staged`` and write its HTML, Word and Excel versions."""
+    import papermill
+
+    reports, figures = staged / "reports", staged / "figures"
+    reports.mkdir(parents=True)
+    figures.mkdir()
+    executed = reports / notebook.name
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters={
+                "PACK": str(pack_dir),
+                "AREA": area,
+                "FIGURES": str(figures),
+                "REPORTS": str(reports),
+            },
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+            kernel_name="python3",
+            kernel_manager_class=_kernel_manager_class(sockets),
+        )
+    except Exception:
+        if executed.exists():  # kept for debugging, never as a finished chapter
+            os.replace(executed, executed.with_suffix(".FAILED.ipynb"))
+        raise
+    _html(executed, reports / f"{notebook.stem}.html")
+    from jsna.publish.documents import write_documents
+
+    try:
+        write_documents(reports, figures, synthetic=data.synthetic, sources=list(data.attribution))
+    except Exception as exc:
+        raise JSNAError(f"Word/Excel version: {exc}") from exc
 
 
 def build(
@@ -119,9 +503,13 @@ def build(
     out: str | Path | None = None,
     *,
     chapters: list[str] | None = None,
-    progress=print,
+    progress: Callable[[str], object] = print,
 ) -> BuildResult:
-    """Build every chapter for an area.
+    """Build chapters for an area and publish each one that succeeds.
+
+    Everything is checked before anything is written: the area code, the
+    chapters and the output folder. What a failed or interrupted build leaves
+    is described in the module docstring.
 
     Parameters
     ----------
@@ -133,14 +521,22 @@ def build(
     out : path, optional
         Folder for ``reports/`` and ``figures/``; the project root by default.
     chapters : list of str, optional
-        Chapter numbers or names to build (all by default).
+        Chapter numbers or names to build (all by default); see
+        :func:`chapter_notebooks`.
+    progress : callable, optional
+        Called with each line of progress (``print`` by default).
 
     Returns
     -------
     BuildResult
-    """
-    import papermill
 
+    Examples
+    --------
+    >>> build(area="E08 000014")
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.GeographyError: unknown area code 'E08 000014' for data pack ...
+    """
     from jsna.io.datapack import DataPack
 
     paths = project_paths()
@@ -157,60 +553,81 @@ def build(
                 f"({', '.join(data.areas[:10])}); choose one with --area CODE"
             )
         area = data.areas[0]
-    data.check_area(area)
+    try:
+        code = check_area_code(area)
+    except GeographyError as malformed:
+        try:
+            data.check_area(str(area).strip())
+        except GeographyError as unknown:
+            raise GeographyError(f"{unknown}; {malformed}") from None
+        raise
+    area = data.check_area(code)
+    notebooks = chapter_notebooks(chapters)
     out_dir = Path(out).resolve() if out else paths.root.resolve()
+    _check_out(out_dir, pack_dir)
     reports_final = out_dir / "reports" / area
     figures_final = out_dir / "figures" / area
-    staging = out_dir / f".jsna-build-{area}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    reports, figures = staging / "reports", staging / "figures"
-    reports.mkdir(parents=True)
-    figures.mkdir(parents=True)
+    pid = os.getpid()
+    staging = out_dir / f".jsna-build-{area}-{pid}-{uuid.uuid4().hex[:6]}"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_dead(out_dir, _STAGING)
+        staging.mkdir()
+    except OSError as exc:
+        raise JSNAError(f"cannot write to --out {out_dir}: {exc.strerror or exc}") from exc
     result = BuildResult(area=area, reports=reports_final, figures=figures_final)
-    notebooks = chapter_notebooks(chapters)
-    sockets = Path(tempfile.mkdtemp(prefix="jsna-"))  # short path: socket names are length-limited
+    tmp = Path(tempfile.gettempdir())
+    _remove_dead(tmp, _SOCKETS, own_only=True)
+    sockets = Path(tempfile.mkdtemp(prefix=f"jsna-{pid}-"))  # short: socket names are limited
     try:
         for number, notebook in enumerate(notebooks, start=1):
             started = time.monotonic()
             progress(f"[{number}/{len(notebooks)}] {notebook.stem} ...")
-            executed = reports / notebook.name
             try:
-                papermill.execute_notebook(
-                    str(notebook),
-                    str(executed),
-                    parameters={
-                        "PACK": str(pack_dir),
-                        "AREA": area,
-                        "FIGURES": str(figures),
-                        "REPORTS": str(reports),
-                    },
-                    cwd=str(notebook.parent),
-                    progress_bar=False,
-                    log_output=False,
-                    kernel_name="python3",
-                    kernel_manager_class=_kernel_manager_class(sockets),
+                _run_chapter(
+                    notebook,
+                    staging / notebook.stem,
+                    pack_dir=pack_dir,
+                    area=area,
+                    data=data,
+                    sockets=sockets,
                 )
-                _html(executed, reports / f"{notebook.stem}.html")
                 result.built.append(notebook.stem)
                 progress(f"      done in {time.monotonic() - started:.1f} s")
             except Exception as exc:  # a failing chapter does not stop the others
-                message = str(exc).strip().splitlines()
-                result.failed[notebook.stem] = _short_error(message)
-                if executed.exists():  # keep it for debugging, never as a finished chapter
-                    os.replace(executed, executed.with_suffix(".FAILED.ipynb"))
+                result.failed[notebook.stem] = _short_error(str(exc).strip().splitlines())
                 progress(f"      FAILED: {result.failed[notebook.stem]}")
-        if result.built:
-            from jsna.publish.documents import write_documents
-
-            progress("      writing Word and Excel versions ...")
-            try:
-                write_documents(
-                    reports, figures, synthetic=data.synthetic, sources=list(data.attribution)
-                )
-            except Exception as exc:  # documents must not lose the chapters already built
-                result.failed["documents"] = _short_error(str(exc).strip().splitlines())
-        # Publish what was built; the previous outputs are replaced only now.
-        _publish(reports, reports_final)
-        _publish(figures, figures_final)
+        with _signals_held(), _publication_lock(out_dir, area):
+            progress(f"publishing {len(result.built)} chapter(s) to {out_dir}")
+            for folder in (reports_final, reports_final / "tables", figures_final):
+                _remove_dead(folder, _WORKING)
+            for folder in (reports_final.parent, figures_final.parent):
+                for legacy in folder.glob(f".{area}.old-*") if folder.is_dir() else []:
+                    if _LEGACY.fullmatch(legacy.name):
+                        _remove(legacy)
+            for notebook in notebooks:
+                stem = notebook.stem
+                succeeded = stem in result.built
+                try:
+                    _publish_chapter(
+                        stem,
+                        staging / stem,
+                        reports_final,
+                        figures_final,
+                        succeeded=succeeded,
+                    )
+                except Exception as exc:
+                    if succeeded:
+                        result.built.remove(stem)
+                    reason = _short_error(str(exc).strip().splitlines())
+                    result.failed[stem] = f"could not publish: {reason}"
+                    progress(f"      could not publish {stem}: {reason}")
+                if stem in result.failed:
+                    if (reports_final / f"{stem}.html").is_file():
+                        result.kept.append(stem)
+                        progress(f"      the previous version of {stem} was kept")
+                    else:
+                        progress(f"      nothing published for {stem}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(sockets, ignore_errors=True)
@@ -221,24 +638,3 @@ def _short_error(lines: list[str]) -> str:
     interesting = [line for line in lines if "Error" in line or "error" in line]
     text = (interesting[-1] if interesting else (lines[-1] if lines else "unknown error")).strip()
     return text[:300]
-
-
-def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
-    raise SystemExit(128 + signum)
-
-
-def main_build(args) -> int:
-    """Entry point used by the CLI.
-
-    SIGTERM becomes a normal exit, so the staging folder is removed and the
-    previous outputs stay as they were.
-    """
-    signal.signal(signal.SIGTERM, _terminate)
-    result = build(args.pack, args.area, args.out, chapters=args.chapters)
-    print(f"reports: {result.reports}")
-    print(f"figures: {result.figures}")
-    if result.failed:
-        names = ", ".join(f"{k} ({v})" for k, v in result.failed.items())
-        print(f"jsna: error: {len(result.failed)} chapter(s) failed: {names}", file=sys.stderr)
-        return 1
-    return 0

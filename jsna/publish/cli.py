@@ -1,13 +1,16 @@
 """The ``jsna`` command line.
 
 ``jsna build [--pack PATH] [--area CODE] [--out DIR] [--chapters 01 02]`` and
-``jsna demo [PATH]``. Errors a user can fix print as one line, without a
-traceback, and exit with status 2.
+``jsna demo [PATH]``. Each subcommand is one function taking the parsed
+arguments and returning the exit status. Errors a user can fix print as one
+line, without a traceback, and exit with status 2; a failed chapter makes
+``jsna build`` exit with status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from jsna.exceptions import JSNAError
@@ -26,11 +29,54 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--out", help="folder for reports/ and figures/ (default: the project folder)"
     )
-    build.add_argument("--chapters", nargs="+", help="only these chapters, e.g. 01 03")
+    build.add_argument(
+        "--chapters", nargs="+", help="only these chapters, by number or name, e.g. 01 03"
+    )
+    build.set_defaults(run=_build)
     demo = sub.add_parser("demo", help="write the synthetic demo data pack")
     demo.add_argument("path", nargs="?", help="folder (default: data/raw/demo)")
     demo.add_argument("--seed", type=int, help="random seed")
+    demo.set_defaults(run=_demo)
     return parser
+
+
+def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise SystemExit(128 + signum)
+
+
+def _build(args: argparse.Namespace) -> int:
+    """``jsna build``: build and publish chapters; 1 if any failed (their old version stays).
+
+    SIGTERM becomes a normal exit, so the staging folder is removed; chapters
+    already being published are finished first.
+    """
+    from jsna.publish.build import build
+
+    signal.signal(signal.SIGTERM, _terminate)
+    result = build(args.pack, args.area, args.out, chapters=args.chapters)
+    print(f"reports: {result.reports}")
+    print(f"figures: {result.figures}")
+    if result.failed:
+        names = ", ".join(
+            f"{name} ({reason}{'; previous version kept' if name in result.kept else ''})"
+            for name, reason in result.failed.items()
+        )
+        print(f"jsna: error: {len(result.failed)} chapter(s) failed: {names}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """``jsna demo``: write the synthetic demo data pack."""
+    from jsna.config import SEED, project_paths
+    from jsna.demo.pack import write_demo_pack
+
+    path = args.path or project_paths().demo_pack
+    written = write_demo_pack(
+        path, seed=args.seed if args.seed is not None else SEED, overwrite=True
+    )
+    print(f"synthetic demo pack written to {written}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,30 +86,24 @@ def main(argv: list[str] | None = None) -> int:
     --------
     >>> main(["build", "--pack", "/nonexistent"])
     2
+    >>> main(["build", "--area", " E06 999001"])
+    2
     """
     args = _parser().parse_args(argv)
     try:
-        if args.command == "build":
-            from jsna.publish.build import main_build
-
-            return main_build(args)
-        if args.command == "demo":
-            from jsna.config import SEED, project_paths
-            from jsna.demo.pack import write_demo_pack
-
-            path = args.path or project_paths().demo_pack
-            written = write_demo_pack(
-                path, seed=args.seed if args.seed is not None else SEED, overwrite=True
-            )
-            print(f"synthetic demo pack written to {written}")
-            return 0
+        return args.run(args)
     except JSNAError as exc:
         print(f"jsna: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the file system refused (full disk, permissions): no traceback
+        print(f"jsna: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("jsna: interrupted; previous outputs are unchanged", file=sys.stderr)
+        print(
+            "jsna: interrupted; chapters not yet published keep their previous version",
+            file=sys.stderr,
+        )
         return 130
-    return 0
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def test_killed_build_leaves_previous_outputs(tmp_path, demo_pack):
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(out.glob(".jsna-build-*/reports/*")):
+    while time.monotonic() < deadline and not list(out.glob(".jsna-build-*/*/reports/*")):
         time.sleep(0.2)
     time.sleep(2)
     proc.send_signal(signal.SIGTERM)
