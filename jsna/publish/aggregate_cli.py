@@ -21,15 +21,12 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from jsna.exceptions import DataValidationError
+from jsna.io.atomic import write_csv_atomic
 from jsna.meta import meta, note
 from jsna.records import aggregate
 
 __all__ = ["add_parser", "run"]
-
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def add_parser(subparsers) -> None:
@@ -48,17 +45,6 @@ def add_parser(subparsers) -> None:
         choices=("project", "ehrql"),
         help="override the recipe's disclosure rule",
     )
-
-
-def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Neutralise text cells a spreadsheet would run as formulas (a leading ' is added)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            text = out[column].astype(str)
-            risky = text.str.startswith(_FORMULA_START) & out[column].notna()
-            out[column] = out[column].where(~risky, "'" + text)
-    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        _safe(result).to_csv(out, index=False, lineterminator="\n", float_format="%.10g")
+        write_csv_atomic(out, result, float_format="%.10g")  # formula cells neutralised
         progress(f"{len(result):,} rows written to {out}")
     else:
         print(result.head(20).to_string(index=False))

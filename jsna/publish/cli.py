@@ -14,6 +14,7 @@ import signal
 import sys
 
 from jsna.exceptions import JSNAError
+from jsna.publish import aggregate_cli, fetch_cli
 
 __all__ = ["main"]
 
@@ -36,7 +37,15 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write the synthetic demo data pack")
     demo.add_argument("path", nargs="?", help="folder (default: data/raw/demo)")
     demo.add_argument("--seed", type=int, help="random seed")
+    demo.add_argument(
+        "--no-records",
+        action="store_true",
+        help="skip the record-level files (deaths, admissions, GP registrations as Parquet)",
+    )
     demo.set_defaults(run=_demo)
+    aggregate_cli.add_parser(sub)
+    sub.choices["aggregate"].set_defaults(run=aggregate_cli.run)
+    fetch_cli.add_parser(sub)
     return parser
 
 
@@ -76,6 +85,11 @@ def _demo(args: argparse.Namespace) -> int:
         path, seed=args.seed if args.seed is not None else SEED, overwrite=True
     )
     print(f"synthetic demo pack written to {written}")
+    if not args.no_records:
+        from jsna.demo.records import RECORDS_FOLDER, write_demo_records
+
+        write_demo_records(written, seed=args.seed if args.seed is not None else SEED)
+        print(f"synthetic record-level files written to {written / RECORDS_FOLDER}")
     return 0
 
 
