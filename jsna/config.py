@@ -13,7 +13,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SEED", "Paths", "project_paths"]
+__all__ = ["SEED", "ALLOW_OUTSIDE_VARIABLE", "Paths", "project_paths", "allowed_outside"]
+
+#: Environment variable naming folders (separated by ``os.pathsep``) a data pack may read
+#: outside its own folder; set by ``jsna build --allow-outside DIR``.
+ALLOW_OUTSIDE_VARIABLE = "JSNA_ALLOW_OUTSIDE"
 
 SEED = 20261124  # default seed for the demo pack and simulated intervals
 
@@ -79,3 +83,19 @@ def project_paths() -> Paths:
     if changes:
         paths = Paths(**{**paths.__dict__, **changes})
     return paths
+
+
+def allowed_outside() -> tuple[Path, ...]:
+    """Folders outside its own that a data pack may read, as the user allowed them.
+
+    None unless ``JSNA_ALLOW_OUTSIDE`` names them (``jsna build --allow-outside DIR``
+    sets it for the build and its notebooks).
+
+    Examples
+    --------
+    >>> os.environ.pop(ALLOW_OUTSIDE_VARIABLE, None) and None
+    >>> allowed_outside()
+    ()
+    """
+    value = os.environ.get(ALLOW_OUTSIDE_VARIABLE, "")
+    return tuple(Path(part).resolve() for part in value.split(os.pathsep) if part.strip())

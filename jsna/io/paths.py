@@ -8,9 +8,11 @@ outside the pack.
 
 from __future__ import annotations
 
+import glob
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from jsna.config import allowed_outside
 from jsna.exceptions import SourceError
 
 __all__ = ["pack_files"]
@@ -35,6 +37,10 @@ def pack_files(
     to a file or a folder) outside the pack folder, a match that is a folder or a
     broken link, and a glob matching nothing (unless ``allow_none``).
 
+    The user may allow folders outside the pack (``jsna build --allow-outside DIR``,
+    which sets ``JSNA_ALLOW_OUTSIDE``; :func:`jsna.config.allowed_outside`): then a
+    path, absolute or with ``..``, may name files inside those folders too.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -50,21 +56,35 @@ def pack_files(
     root = Path(root)
     if not isinstance(pattern, str) or not pattern.strip():
         raise SourceError(f"{where}: path {pattern!r} must be text naming a file of the pack")
-    if (
+    allowed = allowed_outside()
+    leaves = (
         PurePosixPath(pattern).is_absolute()
         or PureWindowsPath(pattern).is_absolute()
         or PureWindowsPath(pattern).drive
         or pattern.startswith(("~", "\\"))
-    ):
+    )
+    if leaves and not allowed:
         raise _outside(root, where, pattern, "is an absolute path")
-    if ".." in re.split(r"[\\/]", pattern):
+    if ".." in re.split(r"[\\/]", pattern) and not allowed:
         raise _outside(root, where, pattern, "uses '..', which leads outside the pack folder")
     home = root.resolve()
     found = []
-    for path in sorted(root.glob(pattern)):
-        shown = path.relative_to(root).as_posix()
+    if allowed:
+        matches = sorted(
+            Path(p) for p in glob.glob(str(root / Path(pattern).expanduser()), recursive=True)
+        )
+    else:
+        matches = sorted(root.glob(pattern))
+    for path in matches:
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         target = path.resolve()
-        if not target.is_relative_to(home):
+        if not target.is_relative_to(home) and not any(target.is_relative_to(a) for a in allowed):
+            if allowed:
+                raise SourceError(
+                    f"{where}: {shown!r} (matched by path {pattern!r}) leads to {target}, outside "
+                    f"the pack folder {root} and the folders allowed with --allow-outside "
+                    f"({', '.join(str(a) for a in allowed)})"
+                )
             raise SourceError(
                 f"{where}: {shown!r} (matched by path {pattern!r}) is or passes through a symlink "
                 f"leading outside the pack folder {root}, to {target}; a data pack reads only "

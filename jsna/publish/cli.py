@@ -10,9 +10,11 @@ line, without a traceback, and exit with status 2; a failed chapter makes
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
+from jsna.config import ALLOW_OUTSIDE_VARIABLE
 from jsna.exceptions import JSNAError
 from jsna.publish import aggregate_cli, fetch_cli
 
@@ -32,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--chapters", nargs="+", help="only these chapters, by number or name, e.g. 01 03"
+    )
+    build.add_argument(
+        "--allow-outside",
+        action="append",
+        metavar="DIR",
+        help="let the pack's manifest name files in DIR, outside the pack folder (repeatable)",
     )
     build.set_defaults(run=_build)
     demo = sub.add_parser("demo", help="write the synthetic demo data pack")
@@ -62,6 +70,8 @@ def _build(args: argparse.Namespace) -> int:
     from jsna.publish.build import build
 
     signal.signal(signal.SIGTERM, _terminate)
+    if args.allow_outside:  # read by jsna.config.allowed_outside, here and in the notebooks
+        os.environ[ALLOW_OUTSIDE_VARIABLE] = os.pathsep.join(args.allow_outside)
     result = build(args.pack, args.area, args.out, chapters=args.chapters)
     print(f"reports: {result.reports}")
     print(f"figures: {result.figures}")

@@ -220,3 +220,51 @@ def test_error_reading_an_inside_file_never_quotes_an_outside_one(layout):
     (pack / "imd.csv").unlink()
     (pack / "imd.csv").symlink_to(outside / "elsewhere.csv")
     refused(pack, manifest('"imd.csv"'), r"outside the pack folder")
+
+
+# The user may say otherwise on the command line: `jsna build --allow-outside DIR`.
+
+
+def test_allowed_folder_may_be_read_by_absolute_path(layout, monkeypatch):
+    pack, outside = layout
+    monkeypatch.setenv("JSNA_ALLOW_OUTSIDE", str(outside))
+    found = open_with(pack, manifest(f'"{(outside / "imd.csv").as_posix()}"'))
+    assert found.read("imd")["lsoa21_code"].tolist() == ["E01000001"]
+
+
+def test_allowed_folder_may_be_read_through_dotdot_and_symlinks(layout, monkeypatch):
+    pack, outside = layout
+    monkeypatch.setenv("JSNA_ALLOW_OUTSIDE", str(outside))
+    assert open_with(pack, manifest('"../../elsewhere/imd.csv"')).read("imd").shape[0] == 1
+    (pack / "imd_link.csv").symlink_to(outside / "imd.csv")
+    assert open_with(pack, manifest('"imd_link.csv"')).read("imd").shape[0] == 1
+
+
+def test_a_folder_not_allowed_stays_refused(layout, tmp_path, monkeypatch):
+    pack, outside = layout
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.setenv("JSNA_ALLOW_OUTSIDE", str(other))
+    message = refused(
+        pack, manifest(f'"{(outside / "elsewhere.csv").as_posix()}"'), r"--allow-outside"
+    )
+    assert str(other) in message
+
+
+def test_build_allow_outside_option_sets_the_permission(layout, monkeypatch):
+    from jsna.publish import cli
+
+    pack, outside = layout
+    monkeypatch.setenv("JSNA_ALLOW_OUTSIDE", "")  # restored (to unset) after the test
+    seen = {}
+
+    def fake_build(*args, **kwargs):
+        from jsna.config import allowed_outside
+
+        seen["allowed"] = allowed_outside()
+        raise SystemExit(0)
+
+    monkeypatch.setattr("jsna.publish.build.build", fake_build)
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--pack", str(pack), "--allow-outside", str(outside)])
+    assert seen["allowed"] == (outside.resolve(),)
