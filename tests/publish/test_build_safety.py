@@ -38,10 +38,13 @@ from pathlib import Path
 from jsna.publish.chapter import Chapter
 chapter = Chapter.start(NAME, PACK, AREA, FIGURES, REPORTS)
 frame = pd.DataFrame({{"ward": ["a", "b"], "value": [{version}, {version}]}})
-chapter.table(frame, "values", title="Values, version {version}")
+chapter.table(frame, "values", title="Values, version {version}", safe_columns=["value"])
 fig, ax = plt.subplots()
 ax.bar(frame["ward"], frame["value"])
-chapter.figure(fig, "{figure}", title="Values", alt_text="Bar chart of values.", data=frame)
+chapter.figure(
+    fig, "{figure}", title="Values", alt_text="Bar chart of values.", data=frame,
+    safe_columns=["value"],
+)
 {extra}
 chapter.messages(["Version {version}."])
 """
@@ -198,7 +201,11 @@ def test_killed_build_is_cleaned_up_by_the_next(notebooks, demo_pack, tmp_path):
     proc = run_cli("--pack", str(demo_pack), "--out", str(out), start_new_session=True)
     sockets = Path(tempfile.gettempdir())
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not list(out.glob(".jsna-build-*/*/reports/*.ipynb")):
+    # wait until the chapter's kernel runs (its staging notebook and socket folder exist)
+    while time.monotonic() < deadline and not (
+        list(out.glob(".jsna-build-*/*/reports/*.ipynb"))
+        and list(sockets.glob(f"jsna-{proc.pid}-*"))
+    ):
         time.sleep(0.2)
     time.sleep(1)
     os.killpg(proc.pid, signal.SIGKILL)  # kill -9: no clean-up code runs
@@ -382,11 +389,13 @@ def test_a_figure_a_chapter_no_longer_draws_is_removed(notebooks, demo_pack, tmp
     names = sorted(p.name for p in figures.iterdir())
     assert [n for n in names if n.startswith("02_")] == [
         "02_renamed.csv",
+        "02_renamed.disclosure.json",
         "02_renamed.png",
         "02_renamed.svg",
     ]
     assert [n for n in names if n.startswith("01_")] == [
         "01_values.csv",
+        "01_values.disclosure.json",
         "01_values.png",
         "01_values.svg",
     ]
