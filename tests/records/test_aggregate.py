@@ -19,6 +19,9 @@ COLUMNS = {
 }
 
 
+UNPROTECTED = "could still be narrowed to less than 5 wide"
+
+
 def recipe_for(folder, files="*.parquet", **changes) -> Recipe:
     settings = dict(
         files=(files,),
@@ -190,7 +193,10 @@ def recovered(table: pd.DataFrame, out: pd.DataFrame, by: list[str]) -> list:
 @pytest.mark.parametrize("rule", ["project", "ehrql"])
 def test_disclosure_is_applied_before_counts_leave(demo_records, demo_pack, rule):
     raw = aggregate(demo_records / "deaths_by_ward.toml", pack=demo_pack, disclosure="none")
-    out = aggregate(demo_records / "deaths_by_ward.toml", pack=demo_pack, disclosure=rule)
+    # groups of young children's deaths are nearly all zeros: with their total known they
+    # cannot be protected, and the gate says so
+    with pytest.warns(UserWarning, match=UNPROTECTED):
+        out = aggregate(demo_records / "deaths_by_ward.toml", pack=demo_pack, disclosure=rule)
     top = 4 if rule == "project" else 7
     small = raw["count"].between(1, top)
     assert small.sum() > 100
@@ -206,6 +212,10 @@ def test_disclosure_is_applied_before_counts_leave(demo_records, demo_pack, rule
     record = meta(out, "disclosure")
     assert record["rule"] == rule and record["primary"] == small.sum()
     assert record["secondary_by"] == ["age_band", "sex", "cause_group"]
-    # no hidden cell can be worked back from its group's total
-    assert recovered(raw, out, record["secondary_by"]) == []
+    # a hidden cell can be worked back from its group's total only in the groups of fewer
+    # than 10 deaths in all, which no choice of cells protects (the gate warned above)
+    totals = raw.groupby(record["secondary_by"])["count"].sum()
+    exposed = recovered(raw, out, record["secondary_by"])
+    assert all(totals.loc[key] < 10 for key in exposed)
+    assert record["unprotected_groups"] > 0
     assert ("ehrQL" in note(out)) == (rule == "ehrql")

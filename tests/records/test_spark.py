@@ -15,10 +15,15 @@ pytestmark = pytest.mark.skipif(not spark_available(), reason="pyspark or Java i
 def test_demo_deaths_by_ward_are_identical_on_both_engines(spark, demo_records, demo_pack):
     engine = SparkEngine(session=spark)
     for rule in ("project",):  # disclosure runs after the engine; one rule shows it matches
-        on_duckdb = aggregate(demo_records / "deaths_by_ward.toml", pack=demo_pack, disclosure=rule)
-        on_spark = aggregate(
-            demo_records / "deaths_by_ward.toml", pack=demo_pack, engine=engine, disclosure=rule
-        )
+        # the gate warns that nearly-empty groups with a known total cannot be protected
+        with pytest.warns(UserWarning, match="could still be narrowed"):
+            on_duckdb = aggregate(
+                demo_records / "deaths_by_ward.toml", pack=demo_pack, disclosure=rule
+            )
+        with pytest.warns(UserWarning, match="could still be narrowed"):
+            on_spark = aggregate(
+                demo_records / "deaths_by_ward.toml", pack=demo_pack, engine=engine, disclosure=rule
+            )
         pd.testing.assert_frame_equal(on_duckdb, on_spark)
         assert meta(on_spark, "disclosure") == meta(on_duckdb, "disclosure")
     assert on_duckdb["count"].notna().sum() > 100
