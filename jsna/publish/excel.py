@@ -25,6 +25,7 @@ from jsna.publish.saved import (
     table_cells,
     thousands_columns,
     unique_lines,
+    without_label,
 )
 from jsna.publish.stable import document_date, stable_zip
 
@@ -302,7 +303,7 @@ def _table_sheet(sheet, number: int, table: ChapterTable, refs: list[int], forma
         f"This worksheet contains one table of {len(rows)} rows. "
         "Some cells have shorthand: [c] confidential, [x] not available.",
     )
-    sheet.write_string(2, 0, f"Source: {table.source}")
+    sheet.write_string(2, 0, f"Source: {without_label(table.source)}")
     first = 4
     columns = []
     for name, is_number, grouped in zip(header, numeric, thousands, strict=True):

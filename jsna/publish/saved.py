@@ -25,6 +25,7 @@ from jsna.publish.escape import html_text
 from jsna.publish.labels import LABELS
 
 __all__ = [
+    "without_label",
     "NOT_AVAILABLE_MARKER",
     "SYNTHETIC_NOTICE",
     "ChapterFigure",
@@ -315,6 +316,22 @@ def cell_text(value: object, thousands: bool, decimals: int | None = None) -> st
     return str(value)
 
 
+def without_label(text: str, label: str = "Source") -> str:
+    """``text`` without a leading ``"Source:"`` (attribution lines often carry their own).
+
+    Writers add the label themselves, so a source is never shown as "Source: Source: ...".
+
+    Examples
+    --------
+    >>> without_label("Source: Office for National Statistics")
+    'Office for National Statistics'
+    >>> without_label("ONS")
+    'ONS'
+    """
+    head = f"{label}:"
+    return text[len(head) :].lstrip() if text.startswith(head) else text
+
+
 def split_note(note: str) -> list[str]:
     """A table's note as separate notes: the analyst's, then the suppression sentence.
 
@@ -528,7 +545,7 @@ def table_html(
             "chapter's Excel workbook and CSV file."
         )
     if source:
-        after.append(f"Source: {source}")
+        after.append(f"Source: {without_label(source)}")
     notes = " ".join(split_note(note))
     if notes:
         after.append(f"Notes: {notes}")

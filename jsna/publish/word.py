@@ -36,6 +36,7 @@ from jsna.publish.saved import (
     table_cells,
     thousands_columns,
     unique_lines,
+    without_label,
 )
 from jsna.publish.stable import document_date, stable_zip
 
@@ -205,7 +206,8 @@ class _Word:
         paragraph = self.doc.add_paragraph()
         bold = paragraph.add_run(f"{label}: ")
         bold.bold, bold.font.size = True, Pt(9)
-        paragraph.add_run(text).font.size = Pt(9)  # text from data: never read as Markdown
+        # text from data: never read as Markdown; its own "Source:" is not repeated
+        paragraph.add_run(without_label(text, label)).font.size = Pt(9)
 
     def figure(self, figure: ChapterFigure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
