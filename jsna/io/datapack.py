@@ -213,6 +213,10 @@ class DataPack:
         Local authority codes the pack covers (may be empty).
     entries : list of FileEntry
         The ``[[file]]`` entries, resolved.
+    roles_read : set of str
+        Every role handed out by :meth:`read` so far (whatever the ``select``),
+        so a chapter can cite the sources of the data it used; clear it to start
+        counting afresh.
 
     Examples
     --------
@@ -225,6 +229,8 @@ class DataPack:
     >>> pack = DataPack.open(folder)
     >>> pack.name, pack.read("imd")["imd_decile"].tolist()
     ('tiny', [3])
+    >>> pack.roles_read
+    {'imd'}
     """
 
     root: Path
@@ -234,6 +240,7 @@ class DataPack:
     areas: list[str] = field(default_factory=list)
     entries: list[FileEntry] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    roles_read: set[str] = field(default_factory=set)
     _cache: dict[tuple, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -377,8 +384,15 @@ class DataPack:
     def read(self, role: str, **select: Any) -> pd.DataFrame:
         """Read the frame for ``role`` (cached); see the module docstring for choosing.
 
-        Returns a copy, so callers may modify it freely.
+        Returns a copy, so callers may modify it freely. The role is added to
+        :attr:`roles_read`.
         """
+        frame = self._frame(role, **select)
+        self.roles_read.add(role)
+        return frame
+
+    def _frame(self, role: str, **select: Any) -> pd.DataFrame:
+        """:meth:`read` without recording the role (for the pack's own checks)."""
         key = (role, tuple(sorted((k, str(v)) for k, v in select.items() if v is not None)))
         if key not in self._cache:
             if role not in READERS:
@@ -412,7 +426,7 @@ class DataPack:
         area = str(area).strip()
         known = set(self.areas)
         if not known and self.has("lookup.lsoa_ward_lad"):
-            lookup = self.read("lookup.lsoa_ward_lad")
+            lookup = self._frame("lookup.lsoa_ward_lad")
             lad = [c for c in lookup.columns if re.fullmatch(r"lad\d\d_code", c)][0]
             known = set(lookup[lad])
         if area not in known:

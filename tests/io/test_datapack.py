@@ -92,6 +92,34 @@ def test_read_returns_a_copy(tmp_path):
     assert pack.read("imd").loc[0, "imd_decile"] == 1
 
 
+def test_roles_read_records_each_role_handed_out(tmp_path):
+    lookup = "LSOA21CD,WD24CD,LAD24CD\nE01000001,E05000001,E06999001\n"
+    pack = DataPack.open(
+        write_pack(
+            tmp_path,
+            '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\nedition="IoD2025"\n'
+            '[[file]]\nrole="imd"\npath="b.csv"\nedition="IoD2019"\n'
+            '[[file]]\nrole="lookup.lsoa_ward_lad"\npath="l.csv"\n',
+            {"a.csv": IMD25, "b.csv": IMD19, "l.csv": lookup},
+        )
+    )
+    assert pack.roles_read == set()
+    assert pack.check_area("E06999001") == "E06999001"  # the pack's own check is not a use
+    assert pack.roles_read == set()
+    pack.read("imd", edition="IoD2019")
+    pack.read("imd")  # cached the second time, still recorded once
+    pack.read("imd")
+    assert pack.roles_read == {"imd"}
+    with pytest.raises(SourceError):
+        pack.read("boundaries.ward")
+    assert pack.roles_read == {"imd"}  # a failed read used nothing
+    pack.read("lookup.lsoa_ward_lad")
+    assert pack.roles_read == {"imd", "lookup.lsoa_ward_lad"}
+    pack.roles_read.clear()
+    pack.read("imd")
+    assert pack.roles_read == {"imd"}
+
+
 @pytest.mark.parametrize(
     ("manifest", "match"),
     [
