@@ -76,10 +76,12 @@ from jsna.demo.planted import (
 from jsna.demo.population import population_file, simulate_population
 from jsna.demo.practices import diagnosis_ratio, model_files, simulate_practices
 from jsna.exceptions import SourceError
+from jsna.reference.sources import synthetic_attribution
 
 __all__ = [
     "DEMO_VERSION",
     "FILES",
+    "DEMO_ATTRIBUTION",
     "write_demo_pack",
     "ensure_demo_pack",
     "load_truth",
@@ -160,6 +162,15 @@ FILES = {
 }
 
 
+#: Attribution of the demo files whose layout no publisher's file has.
+DEMO_ATTRIBUTION = {
+    FILES["neighbours"]: "Synthetic data: a made-up nearest-neighbour list of authorities",
+    FILES["model_rates"]: "Synthetic data: made-up prevalence rates by age and sex",
+    FILES["hse"]: "Synthetic data in the layout of NHS England, Health Survey for England "
+    "(hypertension by age and sex)",
+}
+
+
 def _manifest() -> str:
     f = FILES
     entries = [
@@ -217,6 +228,9 @@ def _manifest() -> str:
     for role, path, attrs in entries:
         lines += ["", "[[file]]", f"role = {json.dumps(role)}", f"path = {json.dumps(path)}"]
         lines += [f"{key} = {json.dumps(value)}" for key, value in attrs.items()]
+        # each file says it is synthetic, in whose layout (cited under figures and tables)
+        own = DEMO_ATTRIBUTION.get(path) or synthetic_attribution(role, attrs)
+        lines.append(f"attribution = {json.dumps(own, ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
 
 

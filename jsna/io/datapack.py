@@ -27,6 +27,7 @@ from jsna.io import READERS, ROLES, FileEntry
 from jsna.io.paths import pack_files
 from jsna.io.validation import validate_frame
 from jsna.meta import copy_meta
+from jsna.reference.sources import attribution, synthetic_attribution, without_source_label
 
 __all__ = ["DataPack", "MANIFEST"]
 
@@ -149,6 +150,7 @@ TEXT_SETTINGS = (
     "layout",
     "mapping",
     "table",
+    "attribution",
 )
 #: Settings that name a file of the pack (a glob, resolved inside the pack folder).
 FILE_SETTINGS = ("mapping",)
@@ -184,6 +186,18 @@ def _check_ambiguous(manifest: Path, entries: list[FileEntry]) -> None:
                 + "); give each a different edition, vintage or level, or remove one"
             )
         seen[key] = entry
+
+
+def _source_role(text: str) -> tuple[str, dict[str, str]]:
+    """``"role"`` or ``"role[key=value]"`` as the role and its selection."""
+    match = re.fullmatch(r"\s*([\w.]+)\s*(?:\[\s*(\w+)\s*=\s*([^\]]*?)\s*\])?\s*", str(text))
+    if not match:
+        raise SourceError(
+            f"sources: {text!r} is not a role or role[setting=value], "
+            'like "prevalence.recorded[level=practice]"'
+        )
+    role, key, value = match.groups()
+    return role, ({key: value} if key else {})
 
 
 def _recency(entry: FileEntry) -> int:
@@ -242,6 +256,7 @@ class DataPack:
     meta: dict[str, Any] = field(default_factory=dict)
     roles_read: set[str] = field(default_factory=set)
     _cache: dict[tuple, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _used: dict[tuple, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, path: str | Path) -> DataPack:
@@ -413,8 +428,13 @@ class DataPack:
                     },
                     root=self.root,
                 )
+                used = entries
             else:
                 entry = self.entry(role, **select)
+                used = [entry]
+            self._used[key] = tuple(
+                i for i, e in enumerate(self.entries) if any(e is u for u in used)
+            )
             frame = validate_frame(role, READERS[role](entry), where=entry.describe())
             self._cache[key] = frame
         frame = self._cache[key]
@@ -435,6 +455,87 @@ class DataPack:
                 f"it covers {first_values(sorted(known), 10)}"
             )
         return area
+
+    # ------------------------------------------------------------------ sources
+    def sources(self, *roles: str) -> list[str]:
+        """The attribution lines of the files of ``roles``: each once, in manifest order.
+
+        A file's line is its ``[[file]] attribution`` if the manifest gives one, else
+        the publisher's line from :mod:`jsna.reference.sources` for its role and
+        settings (in a synthetic pack, a line saying the data are synthetic in that
+        publisher's layout). For a role already read, the files that were read are
+        cited (e.g. only the IoD edition used); otherwise the file :meth:`read` would
+        choose (every file, for Fingertips). Roles the pack has no file for are left
+        out. With no ``roles``, the roles read so far (:attr:`roles_read`) are cited;
+        if nothing is cited, the pack's own ``[pack] attribution`` lines are returned.
+
+        Parameters
+        ----------
+        *roles : str
+            Data pack roles, e.g. ``"prevalence.recorded", "imd"``; a role may name
+            the files it means by one setting, as ``"prevalence.recorded[level=practice]"``
+            or ``"imd[edition=IoD2019]"`` (then those files are cited, read or not).
+
+        Returns
+        -------
+        list of str
+            Attribution lines without a "Source:" label.
+
+        Raises
+        ------
+        SourceError
+            If a name is not a data pack role.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "imd.csv").write_text("lsoa21_code,IMD_decile\\nE01000001,3\\n")
+        >>> _ = (folder / "datapack.toml").write_text(
+        ...     '[pack]\\nname = "tiny"\\nattribution = "Source: the whole pack"\\n'
+        ...     '[[file]]\\nrole = "imd"\\npath = "imd.csv"\\nedition = "IoD2025"\\n')
+        >>> pack = DataPack.open(folder)
+        >>> pack.sources()  # nothing read yet: the pack's own lines
+        ['the whole pack']
+        >>> pack.sources("imd", "prevalence.recorded")  # the pack has no QOF file
+        ['Ministry of Housing, Communities and Local Government, English Indices of Deprivation (IoD2025); Open Government Licence v3.0']
+        """  # noqa: E501
+        wanted = [_source_role(r) for r in roles] if roles else [(r, {}) for r in self.roles_read]
+        unknown = [r for r, _ in wanted if r not in ROLES]
+        if unknown:
+            raise SourceError(
+                f"sources: {first_values(unknown)} not data pack roles; "
+                f"roles are {', '.join(ROLES)}"
+            )
+        chosen: set[int] = set()
+        for role, select in wanted:
+            read = [used for (r, _), used in self._used.items() if r == role]
+            if select:
+                found = self.entries_for(role, **select)
+                chosen.update(i for i, e in enumerate(self.entries) if any(e is f for f in found))
+            elif read:
+                chosen.update(i for used in read for i in used)
+            elif role in COMBINED_ROLES:
+                chosen.update(i for i, e in enumerate(self.entries) if e.role == role)
+            elif self.has(role):
+                entry = self.entry(role)
+                chosen.update(i for i, e in enumerate(self.entries) if e is entry)
+        lines: list[str] = []
+        for index in sorted(chosen):
+            line = without_source_label(self._attribution(self.entries[index]))
+            if line and line not in lines:
+                lines.append(line)
+        if not lines:
+            return [without_source_label(line) for line in self.attribution]
+        return lines
+
+    def _attribution(self, entry: FileEntry) -> str:
+        own = entry.get("attribution")
+        if own:
+            return str(own)
+        if self.synthetic:
+            return synthetic_attribution(entry.role, entry.settings)
+        return attribution(entry.role, entry.settings)
 
     def attribution_text(self) -> str:
         """The attribution lines joined for a figure footer or report."""

@@ -31,6 +31,7 @@ from jsna.plots.style import (
     SYNTHETIC_TEXT,
     AreaStyle,
 )
+from jsna.reference.sources import source_line
 
 __all__ = [
     "BNG",
@@ -382,11 +383,24 @@ def _key(ax, lines: list[str], offset: float) -> float:
 
 
 def attribution_lines(attribution) -> list[str]:
-    if attribution is None:
+    """The footer's source text, wrapped: "Source: " and the lines' source text.
+
+    The text is :func:`jsna.reference.sources.source_line` of ``attribution``, the same
+    text the HTML, Word and Excel versions print after "Source:", so they agree; each
+    source is cited once and "Source:" is never repeated.
+
+    Examples
+    --------
+    >>> attribution_lines(["Source: ONS; OGL v3.0", "ONS; OGL v3.0."])
+    ['Source: ONS; OGL v3.0.']
+    >>> attribution_lines(None), attribution_lines([])
+    ([], [])
+    """
+    text = source_line(attribution)
+    if not text:
         return []
-    items = [attribution] if isinstance(attribution, str) else list(attribution)
     width = int(FULL_WIDTH * 72 / (UNDER_FONTSIZE * 0.55))
-    return [line for item in items for line in textwrap.wrap(str(item), width)]
+    return textwrap.wrap(f"Source: {text}", width)
 
 
 def _dissolve(geometry):

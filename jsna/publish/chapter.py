@@ -32,6 +32,7 @@ from jsna.io.atomic import neutralise_cell, restore_cell, write_atomic, write_cs
 from jsna.io.datapack import DataPack
 from jsna.publish.escape import html_text, markdown_text
 from jsna.publish.saved import table_html
+from jsna.reference.sources import source_line
 
 __all__ = ["Chapter", "TableView", "show_figure", "figure_bundle", "fmt_number", "fmt_pct"]
 
@@ -114,8 +115,33 @@ class Chapter:
 
     @property
     def source(self) -> str:
-        """The pack's attribution line(s), for figure and table sources."""
-        return self.pack.attribution_text()
+        """The sources of every role the chapter has read so far, as one source text.
+
+        See :meth:`jsna.io.datapack.DataPack.sources` (the pack's own attribution
+        lines if nothing has been read) and :func:`jsna.reference.sources.source_line`.
+        """
+        return source_line(self.pack.sources())
+
+    def sources(self, *roles: str) -> str:
+        """The source text of the data of ``roles`` (what ``sources=`` of a figure prints).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> out = tempfile.mkdtemp()
+        >>> ch = Chapter.start("00_example", None, None, out + "/figures", out + "/reports")
+        >>> ch.sources("imd")
+        'Synthetic data in the layout of Ministry of Housing, Communities and Local Government, English Indices of Deprivation (IoD2025).'
+        """  # noqa: E501
+        return source_line(self.pack.sources(*roles))
+
+    def _source(self, source: str | None, sources) -> str:
+        if source:
+            return source
+        if sources:
+            roles = (sources,) if isinstance(sources, str) else tuple(sources)
+            return self.sources(*roles)
+        return self.source
 
     def figure(
         self,
@@ -125,6 +151,7 @@ class Chapter:
         title: str,
         alt_text: str,
         data: pd.DataFrame,
+        sources=None,
         source: str | None = None,
         count_columns=(),
         derived_columns=(),
@@ -138,6 +165,11 @@ class Chapter:
     ):
         """Save a figure (PNG, SVG, data CSV, manifest row) after its data pass the gate.
 
+        ``sources`` names the data pack roles whose data the figure shows (a role or a
+        list); its source line cites those files only (:meth:`sources`), once each,
+        and must agree with any footer drawn on the figure (a map's ``attribution=
+        chapter.pack.sources(...)`` of the same roles). ``source`` gives the text
+        instead; with neither, every role the chapter has read is cited.
         The column roles and sums are those of :class:`jsna.analysis.suppression.ColumnRoles`;
         ``rule`` defaults to :data:`jsna.analysis.suppression.DEFAULT_RULE`.
         The saved figure is shown here, where it is made (see :func:`show_figure`),
@@ -148,13 +180,14 @@ class Chapter:
         from jsna.plots import save_figure
 
         file = f"{self.name[:2]}_{name}"
+        source = self._source(source, sources)
         save_figure(
             fig,
             file,
             title=title,
             alt_text=alt_text,
             data=data,
-            source=source or self.source,
+            source=source,
             folder=self.figures,
             synthetic=self.synthetic,
             roles=_roles(
@@ -170,7 +203,7 @@ class Chapter:
             rule=rule,
         )
         figure = getattr(fig, "figure", fig)  # an Axes stands for its figure
-        show_figure(figure, file, alt_text)
+        show_figure(figure, file, alt_text, source=source)
         plt.close(figure)
 
     def table(
@@ -179,6 +212,7 @@ class Chapter:
         name: str,
         *,
         title: str,
+        sources=None,
         source: str | None = None,
         count_columns=(),
         derived_columns=(),
@@ -196,6 +230,8 @@ class Chapter:
         The column roles and sums (``count_columns`` ... ``hidden``) are those of
         :class:`jsna.analysis.suppression.ColumnRoles` (``total`` names a True/False column
         marking each group's total row); every numeric column needs a role.
+        ``sources`` names the data pack roles whose data the table holds, as for
+        :meth:`figure`.
         The published frame is kept as ``self.last_table`` and the suppression report as
         ``self.last_report`` (its ``mask`` gives ``hidden=`` to figures of the same numbers).
         Returns a :class:`TableView`: displayed, it is the saved table as escaped HTML
@@ -238,7 +274,7 @@ class Chapter:
             )
             if x
         )
-        source = source or self.source
+        source = self._source(source, sources)
         _upsert(
             folder / "tables.csv",
             {"file": path.name, "title": title, "source": source, "note": notes},
@@ -293,8 +329,8 @@ class TableView:
         )
 
 
-def show_figure(fig, file: str, alt_text: str, dpi: int = 110) -> None:
-    """Display a saved figure in the running notebook, with its alt text and file stem.
+def show_figure(fig, file: str, alt_text: str, dpi: int = 110, source: str = "") -> None:
+    """Display a saved figure in the running notebook, with its alt text, source and file stem.
 
     The output is HTML, an ``<img>`` holding the PNG with ``alt`` set to the
     figure's alt text (nbconvert's default HTML template writes a placeholder
@@ -316,11 +352,20 @@ def show_figure(fig, file: str, alt_text: str, dpi: int = 110) -> None:
 
     if get_ipython() is None:
         return
-    display(figure_bundle(fig, file, alt_text, dpi), raw=True, metadata=_tag("figure", file))
+    display(
+        figure_bundle(fig, file, alt_text, dpi, source=source),
+        raw=True,
+        metadata=_tag("figure", file),
+    )
 
 
-def figure_bundle(fig, file: str, alt_text: str, dpi: int = 110) -> dict[str, str]:
+def figure_bundle(
+    fig, file: str, alt_text: str, dpi: int = 110, source: str = ""
+) -> dict[str, str]:
     """What :func:`show_figure` displays: an ``<img>`` with escaped alt text, and plain text.
+
+    With a ``source``, a "Source: ..." line follows the image, the text the
+    Word and Excel versions print (:func:`jsna.reference.sources.source_line`).
 
     Examples
     --------
@@ -329,16 +374,20 @@ def figure_bundle(fig, file: str, alt_text: str, dpi: int = 110) -> dict[str, st
     >>> bundle = figure_bundle(fig, "01_example", 'A "chart" <b>')
     >>> bundle["text/html"][:32], 'alt="A &quot;chart&quot; &lt;b&gt;"' in bundle["text/html"]
     ('<img src="data:image/png;base64,', True)
+    >>> figure_bundle(fig, "01_example", "Chart.", source="Source: ONS & NHS")["text/html"][-39:]
+    'jsna-source">Source: ONS &amp; NHS.</p>'
     >>> plt.close(fig)
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     width = int(fig.get_figwidth() * dpi)
+    text = source_line(source)
+    caption = f'<p class="jsna-source">Source: {html_text(text)}</p>' if text else ""
     return {
         "text/html": (
             f'<img src="data:image/png;base64,{data}" alt="{html_text(alt_text)}" '
-            f'style="max-width: 100%; width: {width}px">'
+            f'style="max-width: 100%; width: {width}px">' + caption
         ),
         "text/plain": f"Figure: {alt_text}",
     }

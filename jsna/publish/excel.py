@@ -24,10 +24,10 @@ from jsna.publish.saved import (
     split_note,
     table_cells,
     thousands_columns,
-    unique_lines,
     without_label,
 )
 from jsna.publish.stable import document_date, stable_zip
+from jsna.reference.sources import source_items
 
 __all__ = ["sheet_names", "chapter_workbook"]
 
@@ -215,7 +215,7 @@ def chapter_workbook(
         ),
         (f"{NOT_AVAILABLE_MARKER} = not available.", wrap),
         ("Sources", subheading),
-        *[(s, wrap) for s in unique_lines([*sources, *(t.source for t in chapter_tables)])],
+        *[(s, wrap) for s in source_items([*sources, *(t.source for t in chapter_tables)])],
         ("Contact", subheading),
         ("[Contact details: add the public health intelligence team's email address.]", wrap),
     ]

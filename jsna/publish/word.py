@@ -35,10 +35,10 @@ from jsna.publish.saved import (
     split_note,
     table_cells,
     thousands_columns,
-    unique_lines,
     without_label,
 )
 from jsna.publish.stable import document_date, stable_zip
+from jsna.reference.sources import source_items
 
 __all__ = ["MAX_DOCX_ROWS", "chapter_docx"]
 
@@ -463,7 +463,8 @@ def chapter_docx(
         else:
             word.table(item)
     word.heading("Sources and caveats", 1, state)
-    listed = unique_lines(
+    # each source once, however many figures and tables cite it
+    listed = source_items(
         [*sources, *(f.source for f in chapter_figures), *(t.source for t in chapter_tables)]
     )
     if listed:

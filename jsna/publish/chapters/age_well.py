@@ -38,6 +38,11 @@ NO_MESSAGES = "This data pack has neither dementia models nor deaths by LSOA."
 _PERCENT = {"rate": "value", "lo": "lower_ci95", "hi": "upper_ci95"}
 
 
+#: The data pack roles behind each kind of output (their sources are cited under it).
+DEMENTIA_GAPS = ("prevalence.recorded[level=practice]", "prevalence.model", "gp.lsoa_patients")
+WARD_LIFE_EXPECTANCY = ("deaths.lsoa", "population.lsoa", "lookup.lsoa_ward_lad", "boundaries.ward")
+
+
 def _as_percent(frame):
     return frame.assign(**{new: 100 * frame[old] for new, old in _PERCENT.items()})
 
@@ -79,6 +84,7 @@ def dementia(chapter: Chapter) -> Section:
         data=practice[
             ["practice_code", "practice_name", "observed", "expected", "rate", "lo", "hi"]
         ],
+        sources=DEMENTIA_GAPS,
         count_columns=["observed"],  # practices add up to the area's register
         derived_columns=["rate", "lo", "hi"],
         safe_columns=["expected"],
@@ -127,6 +133,7 @@ def dementia(chapter: Chapter) -> Section:
             "intervals."
         ),
         data=by_q[["q", "rate", "lo", "hi"]],
+        sources=(*DEMENTIA_GAPS, "imd"),
         # modelled rates of whole quintiles of patients, with no count or denominator beside
         safe_columns=["q", "rate", "lo", "hi"],
     )
@@ -175,6 +182,7 @@ def _recorded_dementia(chapter: Chapter) -> Section:
         title=f"Recorded dementia prevalence by local authority (QOF {period})",
         alt_text=f"Bar chart of recorded dementia prevalence for {len(mine)} authorities.",
         data=mine[["lad_code", "lad_name", "register", "list_size", "recorded_pct"]],
+        sources="prevalence.recorded[level=lad]",
         # authority registers (apportioned, not whole people), published by NHS England (QOF)
         safe_columns=["register", "list_size", "recorded_pct"],
     )
@@ -224,7 +232,7 @@ def life_expectancy(chapter: Chapter) -> Section:
             scheme="quantiles",
             k=5,
             labels="ward_name",
-            attribution=pack.attribution,
+            attribution=pack.sources(*WARD_LIFE_EXPECTANCY),
             synthetic=chapter.synthetic,
         )
         ax.set_title(f"{sex} life expectancy at birth by ward, {chapter.area_name}")
@@ -237,6 +245,7 @@ def life_expectancy(chapter: Chapter) -> Section:
                 f"Map of {len(mapped)} wards shaded by {sex.lower()} life expectancy at birth."
             ),
             data=part[[*columns, "lower_ci95", "upper_ci95"]],
+            sources=WARD_LIFE_EXPECTANCY,
             count_columns=["deaths"],  # wards add up to the authority's deaths (published)
             derived_columns=["value", "lower_ci95", "upper_ci95"],
             safe_columns=["person_years"],  # population estimates
@@ -271,6 +280,7 @@ def life_expectancy(chapter: Chapter) -> Section:
                 f"Bar chart of {sex.lower()} life expectancy at birth in each national IMD decile."
             ),
             data=part[columns],
+            sources=("deaths.lsoa", "population.lsoa", "imd"),
             count_columns=["deaths"],  # deciles add up to the authority's deaths (published)
             derived_columns=["value", "lower_ci95", "upper_ci95"],
             safe_columns=["group", "person_years"],

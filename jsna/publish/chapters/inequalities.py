@@ -81,6 +81,13 @@ SUMMARY_COLUMNS = [
 ]
 
 
+#: The source of the Core20PLUS5 registry's table (no data pack file: jsna's registry).
+REGISTRY_SOURCE = (
+    "NHS England, Core20PLUS5 (adults; children and young people), as recorded in jsna's "
+    "Core20PLUS5 registry (jsna/reference/core20plus5.toml), which cites each ambition's source"
+)
+
+
 def header(chapter: Chapter) -> Markdown:
     """House plot style, tables to one decimal place; the area and the data pack."""
     pd.set_option("styler.format.precision", 1)
@@ -108,7 +115,7 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
         scheme="user_defined",
         bins=[0, 20, 40, 60, 80, 100],
         labels=ward_name,
-        attribution=chapter.pack.attribution,
+        attribution=chapter.pack.sources(*population.WARD_DEPRIVATION_MAP),
         synthetic=chapter.synthetic,
     )
     title = f"Share of residents living in Core20 neighbourhoods by ward ({edition}), {name}"
@@ -124,6 +131,7 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
             "Core20 LSOAs."
         ),
         data=mapped.drop(columns="geometry"),
+        sources=population.WARD_DEPRIVATION_MAP,
         # residents (ONS estimates), LSOA counts, shares and scores: all published already
         safe_columns=[c for c in mapped.columns if c != "geometry"],
     )
@@ -153,6 +161,7 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
         table.round(1),
         "ward_core20",
         safe_columns=list(table.columns),  # residents, LSOAs, shares and scores
+        sources=population.WARD_DEPRIVATION,
         title=f"Core20 LSOAs and residents by ward ({edition}), {name}",
         note=(
             "Core20: national IMD deciles 1-2. Local quintiles rank the area's wards by "
@@ -190,6 +199,7 @@ def core20_by_authority(chapter: Chapter) -> list:
         shares[keep].round(1),
         "authority_core20_shares",
         safe_columns=keep,  # residents, LSOAs and shares of whole authorities
+        sources=("imd", "population.lsoa", "lookup.lsoa_ward_lad"),
         title="Share of LSOAs and of residents in Core20 by authority",
         note=" ".join(note(f) for f in frames),
     )
@@ -246,6 +256,7 @@ def indicators_by_quintile(chapter: Chapter, dep: dict) -> tuple[pd.DataFrame | 
                 + "."
             ),
             data=part,
+            sources=(*population.WARD_DEPRIVATION, "indicators.fingertips"),
             count_columns=["count"],  # quintiles add up to the area's count (published)
             derived_columns=["value", "lower_ci95", "upper_ci95"],
             safe_columns=["indicator_id", "age", "period", "local_quintile", "denominator"],
@@ -279,6 +290,7 @@ def _decile_figures(chapter: Chapter, deciles: pd.DataFrame) -> None:
                 f"deciles ({part['category_type'].iloc[0]}), {period}."
             ),
             data=part,
+            sources="indicators.fingertips",  # Fingertips' own decile rows
             count_columns=["count"],  # deciles add up to England's count (published)
             derived_columns=["value", "lower_ci95", "upper_ci95"],
             safe_columns=["indicator_id", "age", "period", "decile", "denominator"],
@@ -318,6 +330,11 @@ def inequality_table(
         "sii_rii",
         # gaps and slopes of published rates of whole quintiles or deciles
         safe_columns=list(labelled(sii_table, columns=SII_COLUMNS).columns),
+        sources=(
+            (*population.WARD_DEPRIVATION, "indicators.fingertips")
+            if has_wards
+            else "indicators.fingertips"
+        ),
         title=f"Inequality by deprivation, {chapter.area_name}",
         note=(
             source_note + " Gap: most minus least deprived. SII: fitted difference from the "
@@ -341,6 +358,7 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
                 c20[SUMMARY_COLUMNS].round(2),
                 "core20plus5_summary",
                 safe_columns=SUMMARY_COLUMNS,  # published indicator values, gaps and slopes
+                sources=(*population.WARD_DEPRIVATION, "indicators.fingertips"),
                 title=f"Core20PLUS5 indicators, {chapter.area_name}",
                 note=(
                     "Core20 wards: at least half the residents in Core20 LSOAs. Gap: local "
@@ -357,6 +375,7 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             areas,
             "core20plus5_ambitions",
             safe_columns=list(areas.columns),  # the registry's ambitions
+            source=REGISTRY_SOURCE,
             title="Core20PLUS5 clinical areas and national ambitions",
             note="From jsna's Core20PLUS5 registry; sources and caveats are recorded there.",
         )

@@ -63,6 +63,18 @@ class Section:
     data: Any = None
 
 
+#: The data pack roles behind each kind of output (their sources are cited under it).
+PRACTICE_GAPS = (
+    "prevalence.recorded[level=practice]",
+    "prevalence.model",
+    "gp.lsoa_patients",
+)
+WARD_GAPS = (*PRACTICE_GAPS, "lookup.lsoa_ward_lad", "boundaries.ward")
+DEPRIVATION_GAPS = (*PRACTICE_GAPS, "imd")
+AUTHORITY_GAPS = ("prevalence.recorded[level=lad]", "prevalence.model", "population.lsoa")
+PRACTICE_REGISTERS = ("prevalence.recorded[level=practice]",)
+
+
 def intro(chapter: Chapter) -> Markdown:
     """The line under a chapter's title: area, data pack and, for the demo, "synthetic"."""
     return Markdown(
@@ -131,6 +143,7 @@ def condition_gaps(chapter: Chapter) -> Section:
         shown,
         "condition_gaps",
         title=f"Recorded against expected prevalence, {chapter.area_name}",
+        sources=PRACTICE_GAPS,
         count_columns=["Recorded (register)"],
         derived_columns=[
             "Recorded %",
@@ -167,6 +180,7 @@ def condition_gaps(chapter: Chapter) -> Section:
             f"{len(summary)} conditions in {chapter.area_name}, with 95% confidence intervals."
         ),
         data=summary[["condition", "observed", "expected", "value", "lower_ci95", "upper_ci95"]],
+        sources=PRACTICE_GAPS,
         count_columns=["observed"],
         derived_columns=["value", "lower_ci95", "upper_ci95"],
         safe_columns=["expected"],
@@ -217,6 +231,7 @@ def practice_funnel(chapter: Chapter, gaps: dict | None) -> Section:
             "expected cases, with 95% and 99.8% control limits around the area average."
         ),
         data=practice[["practice_code", "practice_name", "observed", "expected", "value"]],
+        sources=PRACTICE_GAPS,
         count_columns=["observed"],  # practices add up to the area's register (published)
         derived_columns=["value"],
         safe_columns=["expected"],
@@ -266,7 +281,7 @@ def ward_maps(chapter: Chapter, gaps: dict | None) -> Section:
             scheme="quantiles",
             k=5,
             labels="ward_name",
-            attribution=chapter.pack.attribution,
+            attribution=chapter.pack.sources(*WARD_GAPS),
             synthetic=chapter.synthetic,
         )
         ax.set_title(f"{heading}, {chapter.area_name}")
@@ -276,6 +291,7 @@ def ward_maps(chapter: Chapter, gaps: dict | None) -> Section:
             title=title,
             alt_text=alt_text,
             data=ward[data],
+            sources=WARD_GAPS,
             count_columns=["observed"],  # wards add up to the area's register
             derived_columns=[c for c in data if c in ("value", "lower_ci95", "upper_ci95")]
             + (["undiagnosed"] if "undiagnosed" in data else []),
@@ -319,6 +335,7 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
             "with 95% intervals."
         ),
         data=quint[["imd_quintile", "observed", "expected", "value", "lower_ci95", "upper_ci95"]],
+        sources=DEPRIVATION_GAPS,
         count_columns=["observed"],  # quintiles add up to the area's register
         derived_columns=["value", "lower_ci95", "upper_ci95"],
         safe_columns=["imd_quintile", "expected"],
@@ -348,6 +365,7 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
             "with 95% intervals."
         ),
         data=by_q[["q", "value", "lower_ci95", "upper_ci95"]],
+        sources=DEPRIVATION_GAPS,
         # modelled ratios of whole quintiles of patients, with no count or denominator beside
         safe_columns=["q", "value", "lower_ci95", "upper_ci95"],
     )
@@ -372,6 +390,7 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
         labelled(gradients[columns].round(3), RATIO_HEADERS),
         "deprivation_gradient",
         title="Difference in diagnosis ratio, least minus most deprived quintile (modelled)",
+        sources=DEPRIVATION_GAPS,
         # modelled differences of whole quintiles; "Practices" counts practices, not people
         safe_columns=["Diagnosis ratio (O/E)", "Lower 95% CI", "Upper 95% CI", "Practices"],
     )
@@ -448,6 +467,7 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         labelled(auth[columns].round(digits), AUTHORITY_HEADERS),
         f"{name.lower()}_authorities",
         title=f"{name}: recorded against expected, by authority",
+        sources=AUTHORITY_GAPS,
         # registers apportioned to whole authorities: published by NHS England (QOF) at this
         # level, and summed from practices so not whole people
         safe_columns=list(labelled(auth[columns], AUTHORITY_HEADERS).columns),
@@ -475,6 +495,7 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         data=auth[
             ["area_code", "area_name", "observed", "expected", "value", "lower_ci95", "upper_ci95"]
         ],
+        sources=AUTHORITY_GAPS,
         # authority registers, published by NHS England (QOF) at this level (see the table)
         safe_columns=["observed", "expected", "value", "lower_ci95", "upper_ci95"],
     )
@@ -548,6 +569,7 @@ def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
             "list size."
         ),
         data=local[["practice_code", "practice_name", "register", "list_size"]],
+        sources=PRACTICE_REGISTERS,
         count_columns=["register"],  # practices add up to the area's register
         safe_columns=["list_size"],  # practice list sizes are published monthly by NHS England
     )

@@ -37,6 +37,13 @@ __all__ = [
 ]
 
 
+#: The data pack roles behind each kind of output (their sources are cited under it).
+WARD_POPULATION = ("population.lsoa", "lookup.lsoa_ward_lad")
+WARD_DEPRIVATION = ("imd", "population.lsoa", "lookup.lsoa_ward_lad")
+WARD_DEPRIVATION_MAP = (*WARD_DEPRIVATION, "boundaries.ward")
+OLDEST_MAP = (*WARD_POPULATION, "boundaries.lsoa", "boundaries.ward")
+
+
 def with_notes(outputs: list, notes: list[str]) -> list:
     """The outputs, then the warnings as a Markdown note (when there were any).
 
@@ -97,6 +104,7 @@ def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
         title=title,
         alt_text=alt,
         data=profile,
+        sources="population.lsoa",
         safe_columns=list(profile.columns),  # ONS population estimates for the whole area
     )
     outputs = []
@@ -151,6 +159,7 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             f"{fmt_number(ranked[POPULATION].min())} to {fmt_number(ranked[POPULATION].max())}."
         ),
         data=ranked.drop(columns="geometry"),
+        sources=WARD_POPULATION,
         safe_columns=["n_lsoas", POPULATION],  # ONS population estimates of wards
     )
     outputs = []
@@ -169,6 +178,7 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             table,
             "ward_population",
             title=f"Residents by ward, {name}",
+            sources=WARD_POPULATION,
             safe_columns=list(table.columns),  # ONS population estimates of wards
         )
     )
@@ -181,7 +191,7 @@ def _ward_map(chapter: Chapter, mapped, column: str, **kwargs):
         column,
         labels="ward_name",
         label_style="auto",
-        attribution=chapter.pack.attribution,
+        attribution=chapter.pack.sources(*WARD_DEPRIVATION_MAP),
         synthetic=chapter.synthetic,
         **kwargs,
     )
@@ -223,6 +233,7 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
             f"{edition} IMD score in five quantile groups; higher scores are more deprived."
         ),
         data=mapped.drop(columns="geometry"),
+        sources=WARD_DEPRIVATION_MAP,
         # residents (ONS estimates), LSOA counts, shares and scores: all published already
         safe_columns=[c for c in mapped.columns if c != "geometry"],
     )
@@ -244,6 +255,7 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
             f"living in LSOAs in the most deprived 20% in England ({edition}), in 20-point bands."
         ),
         data=mapped.drop(columns="geometry"),
+        sources=WARD_DEPRIVATION_MAP,
         # residents (ONS estimates), LSOA counts, shares and scores: all published already
         safe_columns=[c for c in mapped.columns if c != "geometry"],
     )
@@ -262,6 +274,7 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
         table.round(1),
         "ward_deprivation",
         safe_columns=list(table.columns),  # residents, LSOAs, shares and scores
+        sources=WARD_DEPRIVATION,
         title=f"Deprivation by ward ({edition}), {name}",
         note=(
             "IMD scores are population-weighted averages of LSOA scores. "
@@ -297,6 +310,7 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
         table,
         "residents_90_plus",
         title=f"Residents aged 90 and over by LSOA and ward, {name}",
+        sources=WARD_POPULATION,
         count_columns="Residents aged 90+",
         by="Ward code",
         total="Ward total",
@@ -322,7 +336,7 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
         k=5,
         suppressed_column="suppressed",
         outline=wards,
-        attribution=chapter.pack.attribution,
+        attribution=chapter.pack.sources(*OLDEST_MAP),
         synthetic=chapter.synthetic,
     )
     ax.set_title(f"Residents aged 90 and over by LSOA, {name}")
@@ -350,6 +364,7 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
         ),
         # the unsuppressed cells through the gate again, keeping the table's hidden cells
         data=figure_data,
+        sources=OLDEST_MAP,
         count_columns="residents_90_plus",
         by=ward_code,
         hidden={"residents_90_plus": figure_data["suppressed"].to_numpy()},

@@ -66,7 +66,13 @@ SUMMARY_NOTE = (
 )
 
 #: Column roles of the statistical neighbours table: ranks and numbers of indicators and rows.
-NEIGHBOUR_ROLES = {"safe_columns": ["rank", "indicators_with_data", "rows_with_data"]}
+#: The data pack roles of every Start Well output (their sources are cited under it).
+SOURCES = ("indicators.fingertips", "neighbours.dfe", "neighbours.list")
+
+NEIGHBOUR_ROLES = {
+    "safe_columns": ["rank", "indicators_with_data", "rows_with_data"],
+    "sources": SOURCES,
+}
 
 # Benchmarks, ranks and spreads of published values of whole authorities: safe to publish.
 _SAFE = (
@@ -93,13 +99,15 @@ def roles(frame: pd.DataFrame) -> dict:
     ``count`` is the count of events (Fingertips), ``value`` and its limits are derived
     from it, and the benchmark, rank and spread columns listed in this module are safe.
     The rows (periods, authorities, indicators) add up to nothing published.
+    ``sources`` names the data pack roles cited under the output.
 
     Examples
     --------
     >>> roles(pd.DataFrame({"count": [3], "value": [1.0], "england_value": [2.0]}))
     ... # doctest: +NORMALIZE_WHITESPACE
     {'count_columns': ['count'], 'derived_columns': ['value'],
-     'safe_columns': ['england_value'], 'totals_published': False}
+     'safe_columns': ['england_value'], 'totals_published': False,
+     'sources': ('indicators.fingertips', 'neighbours.dfe', 'neighbours.list')}
     """
     derived = [c for c in (S.VALUE, S.LOWER_CI95, S.UPPER_CI95) if c in frame.columns]
     return {
@@ -107,6 +115,7 @@ def roles(frame: pd.DataFrame) -> dict:
         "derived_columns": derived,
         "safe_columns": [c for c in _SAFE if c in frame.columns],
         "totals_published": False,
+        "sources": SOURCES,
     }
 
 
