@@ -186,7 +186,7 @@ def test_recent_trend_labels(admissions, campylobacter):
     data, out = admissions
     merged = joined(data, out)
     filled = merged[merged["recent_trend"].notna()]
-    agree = filled["recent_trend"] == filled["recent_trend_jsna"]
+    agree = filled["recent_trend"] == filled["jsna_recent_trend"]
     by_file = (
         filled.assign(agree=agree).groupby("compared_to_parent_type")["agree"].agg(["sum", "size"])
     )
@@ -211,7 +211,7 @@ def test_recent_trend_labels(admissions, campylobacter):
             f"  {row['area_name']} {row['sex']} "
             f"{row['category'] if pd.notna(row['category']) else ''} "
             f"{row['period']}: Fingertips {row['recent_trend']!r}, jsna "
-            f"{row['recent_trend_jsna']!r}; "
+            f"{row['jsna_recent_trend']!r}; "
             + ", ".join(
                 f"{p} {v:.1f} ({lo:.1f}-{hi:.1f})"
                 for p, v, lo, hi in points[
@@ -224,11 +224,11 @@ def test_recent_trend_labels(admissions, campylobacter):
         # the data contradict the label: a significant slope in the other direction, stable when any
         # point is left out, and the region download labels the same series as jsna does
         fingertips_up = row["recent_trend"].startswith("Increasing")
-        assert row["recent_trend_jsna"].startswith("Decreasing" if fingertips_up else "Increasing")
+        assert row["jsna_recent_trend"].startswith("Decreasing" if fingertips_up else "Increasing")
         assert len(points) == 5 and chi2 > CHI2_CRITICAL
         assert all(np.sign(s) == (-1 if fingertips_up else 1) for s in [b, *loo])
         key = tuple(row[k] for k in KEY)
-        assert region_label.get(key, row["recent_trend_jsna"]) == row["recent_trend_jsna"]
+        assert region_label.get(key, row["jsna_recent_trend"]) == row["jsna_recent_trend"]
 
     # the known case: England, males, falling 106.7 -> 101.6 -> 83.2 -> 87.7 -> 80.0 -> 78.2
     male = disagree[
@@ -237,7 +237,7 @@ def test_recent_trend_labels(admissions, campylobacter):
         & disagree["category"].isna()
     ]
     assert set(male["recent_trend"]) == {"Increasing and getting worse"}
-    assert set(male["recent_trend_jsna"]) == {"Decreasing and getting better"}
+    assert set(male["jsna_recent_trend"]) == {"Decreasing and getting better"}
     np.testing.assert_allclose(
         _five_points(out, male.iloc[0])["value"],
         [101.62141, 83.23839, 87.65467, 80.02892, 78.18825],
@@ -248,11 +248,11 @@ def test_recent_trend_labels(admissions, campylobacter):
     cfilled = cmerged[cmerged["recent_trend"].notna()]
     print(
         "93356: Recent Trend agrees on "
-        f"{(cfilled['recent_trend'] == cfilled['recent_trend_jsna']).sum()} of "
+        f"{(cfilled['recent_trend'] == cfilled['jsna_recent_trend']).sum()} of "
         f"{len(cfilled)} rows (three periods: cannot be calculated)"
     )
     assert len(cfilled) == 182
-    assert (cfilled["recent_trend_jsna"] == "Cannot be calculated").all()
+    assert (cfilled["jsna_recent_trend"] == "Cannot be calculated").all()
 
 
 def test_trend_is_on_the_latest_period_only(admissions):

@@ -10,6 +10,13 @@ import pandas as pd
 from jsna import columns as S
 from jsna.analysis.benchmark.comparators import ENGLAND_CODE, Comparators
 from jsna.analysis.benchmark.indicators import resolve_polarity
+from jsna.analysis.benchmark.labels import (
+    INPUT_COLUMNS,
+    apply_publisher_labels,
+    disagreement_note,
+    label_disagreements,
+    publisher_labels,
+)
 from jsna.analysis.benchmark.layout import (
     BENCHMARK_COLUMNS,
     KEY_COLUMNS,
@@ -250,6 +257,7 @@ def benchmark(
                 S.VALUE_NOTE,
                 S.POLARITY,
                 PERIOD_RANGE,
+                *INPUT_COLUMNS,
             ]
         )
         if c in indicators.columns
@@ -261,7 +269,9 @@ def benchmark(
     area_codes = np.asarray(area_codes, dtype=object)
     series_all = raw.groupby(SERIES_COLUMNS, sort=False, dropna=False).ngroup().to_numpy()
     n_areas = len(area_codes)
-    firsts = _one_row_per_key(raw, series_all.astype(np.int64) * n_areas + area_all)
+    row_key = series_all.astype(np.int64) * n_areas + area_all
+    firsts = _one_row_per_key(raw, row_key)
+    given_labels = publisher_labels(raw, row_key)
     data = raw.iloc[firsts].reset_index(drop=True)
     series_of_row, area_of_row = series_all[firsts], area_all[firsts]
     for column in (
@@ -370,6 +380,8 @@ def benchmark(
         line_of_series[s].astype(np.int64) * n_areas + a, return_inverse=True
     )
     add_trends(out, trend_kinds(out, trend_kind), trend_group, time_of_series[s])
+    # the publisher's own labels shown where its file gives them; jsna's elsewhere
+    apply_publisher_labels(out, given_labels, s.astype(np.int64) * n_areas + a)
 
     # a fresh frame: the result carries the benchmark's metadata only, not the input's
     result = pd.DataFrame(out[BENCHMARK_COLUMNS])
@@ -379,4 +391,5 @@ def benchmark(
         england=england,
         regions=regions.dropna().to_dict(),
         neighbour_model=model.iloc[0] if len(model) else None,
+        note=disagreement_note(label_disagreements(result)),
     )

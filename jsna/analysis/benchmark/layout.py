@@ -98,4 +98,12 @@ BENCHMARK_COLUMNS = [
     "trend_points",
     "trend_chi_squared",
     "recent_trend",
+    # the labels shown: the publisher's where its file gives them (jsna.analysis.benchmark.labels)
+    "compared_to_england",
+    "england_comparison_source",
+    "compared_to_region",
+    "region_comparison_source",
+    "jsna_recent_trend",
+    "trend_source",
+    "publisher_trend_conflict",
 ]
