@@ -19,7 +19,10 @@ indicator, sex, age, category and period, gives
   median, 75th percentile, highest: the data of a spine chart) and the
   quartile the area falls in;
 * the recent trend (:func:`jsna.stats.recent_trend`, the Fingertips test on
-  the latest five points) on the latest period of each series.
+  the latest five points) on the latest period of each series;
+* the labels to show: the publisher's own comparison and trend labels where its
+  file gives them, jsna's recomputation where it does not, and the
+  disagreements between the two (:mod:`~jsna.analysis.benchmark.labels`).
 
 Fingertips repeats each area once per parent the file was downloaded for
 (England and the region); the copies must carry the same values (a conflict is
@@ -56,6 +59,11 @@ and axis labels for readers are in :mod:`jsna.publish.prose`.
 from jsna.analysis.benchmark.comparators import ENGLAND_CODE, Comparators
 from jsna.analysis.benchmark.core import benchmark
 from jsna.analysis.benchmark.indicators import CHILDREN_INDICATORS, KNOWN_POLARITY, KNOWN_UNITS
+from jsna.analysis.benchmark.labels import (
+    PublisherLabelWarning,
+    disagreement_note,
+    label_disagreements,
+)
 from jsna.analysis.benchmark.layout import BENCHMARK_COLUMNS, SERIES_COLUMNS
 from jsna.analysis.benchmark.selections import (
     area_and_neighbours,
@@ -68,6 +76,9 @@ from jsna.analysis.benchmark.selections import (
 __all__ = [
     "Comparators",
     "benchmark",
+    "label_disagreements",
+    "disagreement_note",
+    "PublisherLabelWarning",
     "neighbour_coverage",
     "area_and_neighbours",
     "latest",

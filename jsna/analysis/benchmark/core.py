@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -11,7 +12,9 @@ from jsna import columns as S
 from jsna.analysis.benchmark.comparators import ENGLAND_CODE, Comparators
 from jsna.analysis.benchmark.indicators import resolve_polarity
 from jsna.analysis.benchmark.labels import (
+    CONFLICT,
     INPUT_COLUMNS,
+    PublisherLabelWarning,
     apply_publisher_labels,
     disagreement_note,
     label_disagreements,
@@ -184,8 +187,13 @@ def benchmark(
         neighbour model on every row (missing when there are none);
         ``neighbours_missing`` lists the neighbours with no value for the
         row ("name (code)"); ``recent_trend`` is filled on the latest period
-        of each series. Its metadata (:func:`jsna.meta.meta`) holds ``neighbour_model``,
-        ``england`` and ``regions``.
+        of each series. ``compared_to_england``, ``compared_to_region`` and
+        ``recent_trend`` are the labels to show: the publisher's where its file
+        gives one, else jsna's (95% for comparisons); ``*_source`` columns say
+        which and ``jsna_recent_trend`` is jsna's own trend
+        (:mod:`jsna.analysis.benchmark.labels`). Its metadata
+        (:func:`jsna.meta.meta`) holds ``neighbour_model``, ``england``,
+        ``regions`` and a ``note`` listing the disagreements with the publisher.
 
     Raises
     ------
@@ -199,6 +207,10 @@ def benchmark(
     -----
     UserWarning
         Indicators with no known polarity (compared with no judgement).
+    PublisherLabelWarning
+        jsna's recomputed comparison or trend differs from a label the publisher's
+        file gives (the label shown is the publisher's; see
+        :mod:`jsna.analysis.benchmark.labels`).
 
     Examples
     --------
@@ -386,10 +398,14 @@ def benchmark(
     # a fresh frame: the result carries the benchmark's metadata only, not the input's
     result = pd.DataFrame(out[BENCHMARK_COLUMNS])
     model = out["neighbour_model"].dropna()
+    disagreements = label_disagreements(result)
+    genuine = disagreements[disagreements["what"] != CONFLICT]
+    if len(genuine):
+        warnings.warn(disagreement_note(genuine), PublisherLabelWarning, stacklevel=2)
     return with_meta(
         result,
         england=england,
         regions=regions.dropna().to_dict(),
         neighbour_model=model.iloc[0] if len(model) else None,
-        note=disagreement_note(label_disagreements(result)),
+        note=disagreement_note(disagreements),
     )

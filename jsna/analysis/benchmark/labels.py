@@ -23,7 +23,10 @@ file gives one and its own recomputation only where it does not:
   ``compared_to_*_95`` and ``compared_to_*_99_8`` stay jsna's own.
 
 :func:`label_disagreements` lists the rows where both have a judgement and they
-differ, and :func:`disagreement_note` says so in one sentence for a chapter's notes.
+differ, and :func:`disagreement_note` says so in one sentence for a chapter's notes:
+the benchmark's ``note`` metadata holds it, and where jsna's recomputation and a
+consistent publisher label differ, the benchmark also warns
+(:class:`PublisherLabelWarning`), so a chapter's notes show it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import pandas as pd
 from jsna import columns as S
 
 __all__ = [
+    "PublisherLabelWarning",
+    "CONFLICT",
     "PUBLISHER",
     "JSNA",
     "NOT_JUDGED",
@@ -44,8 +49,15 @@ __all__ = [
     "disagreement_note",
 ]
 
+
+class PublisherLabelWarning(UserWarning):
+    """jsna's recomputed comparison or trend differs from the publisher's own label."""
+
+
 PUBLISHER, JSNA = "publisher", "jsna"
 CANNOT = "Cannot be calculated"
+#: ``what`` of :func:`label_disagreements` rows where the publisher's own downloads differ.
+CONFLICT = "trend (the publisher's downloads differ)"
 _SEPARATOR = " | "
 #: Labels that give no judgement: a difference from them is not a disagreement.
 NOT_JUDGED = ("Not compared", "")
@@ -83,8 +95,8 @@ def publisher_labels(raw: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
     Fingertips repeats each row once per parent it was downloaded for; the copies
     may differ in their parent comparison (the England-parent copy compares with
     percentiles, the region-parent copy with the region), so each label is taken
-    from the first copy that gives it, the region's only from a copy whose parent
-    is of a region type.
+    from the first copy that gives it (a judgement before another copy's "Not
+    compared"), the region's only from a copy whose parent is of a region type.
 
     Parameters
     ----------
@@ -129,8 +141,11 @@ def publisher_labels(raw: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
             "region": _text(raw.get(_PARENT), index).where(is_region).to_numpy(object),
         }
     )
-    grouped = labels.groupby("_key", sort=True)
-    first = grouped[["trend", "england", "region"]].first()
+    first = labels.groupby("_key", sort=True)[["trend"]].first()
+    for column in ("england", "region"):  # a copy's judgement before another's "Not compared"
+        judged = ~labels[column].isin(NOT_JUDGED)
+        order = np.argsort(~judged.to_numpy(), kind="stable")
+        first[column] = labels.iloc[order].groupby("_key", sort=True)[column].first()
     distinct = labels.dropna(subset=["trend"]).drop_duplicates(["_key", "trend"])
     several = distinct["_key"].duplicated(keep=False)
     joined = distinct[several].groupby("_key", sort=True)["trend"].agg(_SEPARATOR.join)
@@ -248,7 +263,7 @@ def label_disagreements(result: pd.DataFrame) -> pd.DataFrame:
         if differ.any():
             parts.append(
                 result.loc[differ, keys].assign(
-                    what=_CONFLICT,
+                    what=CONFLICT,
                     publisher=result.loc[differ, "publisher_trend_conflict"],
                     jsna=result.loc[differ, "jsna_recent_trend"],
                     jsna_99_8=np.nan,
@@ -281,14 +296,13 @@ def label_disagreements(result: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[columns]
 
 
-_CONFLICT = "trend (the publisher's downloads differ)"
 _PHRASES = {
     "trend": "jsna's recomputed recent trend differs from the publisher's for {}",
     "England comparison": "jsna's recomputed comparison with England differs from the "
     "publisher's for {}",
     "region comparison": "jsna's recomputed comparison with the region differs from the "
     "publisher's for {}",
-    _CONFLICT: "the publisher's downloads give different recent trends for {}, and the one "
+    CONFLICT: "the publisher's downloads give different recent trends for {}, and the one "
     "jsna's recomputation agrees with is shown ('Cannot be calculated' where any says so)",
 }
 
@@ -328,4 +342,7 @@ def disagreement_note(disagreements: pd.DataFrame, limit: int = 5) -> str:
         ]
         more = f" and {len(counts) - limit} more indicators" if len(counts) > limit else ""
         clauses.append(_PHRASES[what].format(", ".join(shown) + more))
-    return "The publisher's own labels are shown. " + "; ".join(clauses) + "."
+    text = "; ".join(clauses)
+    if text.startswith("the "):  # a sentence starts with a capital ("jsna" never has one)
+        text = "T" + text[1:]
+    return "The publisher's own labels are shown. " + text + "."

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from jsna import columns as S
 from jsna.analysis.benchmark.comparators import Comparators
 from jsna.analysis.benchmark.core import benchmark
+from jsna.analysis.benchmark.labels import PublisherLabelWarning
 from jsna.analysis.benchmark.layout import LINE_COLUMNS
 from jsna.columns import check_columns
 
@@ -97,7 +100,9 @@ def area_and_neighbours(
             if c in present and c != str(area)
         },
     }
-    out = benchmark(indicators, list(ranks), comparators, **options)
+    with warnings.catch_warnings():  # the area's own benchmark reports label disagreements
+        warnings.simplefilter("ignore", PublisherLabelWarning)
+        out = benchmark(indicators, list(ranks), comparators, **options)
     out = out.assign(model_rank=out[S.AREA_CODE].map(ranks).astype("int64"))
     out = out.sort_values(["model_rank"], kind="stable").reset_index(drop=True)
     return out
