@@ -153,7 +153,8 @@ def source_line(lines: str | Iterable[str] | None) -> str:
     -------
     str
         The lines, each stripped of a "Source:" label and end punctuation, the
-        repeats (ignoring case and spacing) left out, joined as sentences; ""
+        repeats (ignoring case and spacing) left out, joined as sentences (the
+        synthetic files' lines as one sentence, :data:`SYNTHETIC_PREFIX` once); ""
         if there are none.
 
     Examples
@@ -162,18 +163,31 @@ def source_line(lines: str | Iterable[str] | None) -> str:
     'ONS; OGL v3.0. NHS England; OGL v3.0.'
     >>> source_line(None), source_line("MHCLG")
     ('', 'MHCLG.')
-    """
+    >>> source_line([synthetic_attribution("imd"), synthetic_attribution("deaths.lsoa")])
+    'Synthetic data in the layout of Ministry of Housing, Communities and Local Government, English Indices of Deprivation; Office for National Statistics, deaths registered by LSOA.'
+
+    """  # noqa: E501
     if lines is None:
         return ""
     items = [lines] if isinstance(lines, str) else list(lines)
     kept: list[str] = []
+    synthetic: list[str] = []
     seen: set[str] = set()
     for item in items:
         text = without_source_label(item).rstrip(" .;")
         key = " ".join(text.lower().split())
-        if text and key not in seen:
-            seen.add(key)
+        if not text or key in seen:
+            continue
+        seen.add(key)
+        if text.startswith(SYNTHETIC_PREFIX + " "):
+            if not synthetic:
+                kept.append(SYNTHETIC_PREFIX)  # the synthetic files, said once, in one place
+            synthetic.append(text[len(SYNTHETIC_PREFIX) + 1 :])
+        else:
             kept.append(text)
+    if synthetic:
+        at = kept.index(SYNTHETIC_PREFIX)
+        kept[at] = f"{SYNTHETIC_PREFIX} {'; '.join(synthetic)}"
     return ". ".join(kept) + "." if kept else ""
 
 
