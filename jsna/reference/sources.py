@@ -204,14 +204,21 @@ def source_items(texts: Iterable[str]) -> list[str]:
     --------
     >>> source_items(["Source: ONS; OGL v3.0. MHCLG, IoD2025; OGL v3.0.", "ONS; OGL v3.0"])
     ['ONS; OGL v3.0', 'MHCLG, IoD2025; OGL v3.0']
+    >>> source_items(["Synthetic data in the layout of ONS, lookup; MHCLG, IoD."])
+    ['Synthetic data in the layout of ONS, lookup', 'Synthetic data in the layout of MHCLG, IoD']
     """
     kept: list[str] = []
     seen: set[str] = set()
     for text in texts:
         for part in _SENTENCE.split(without_source_label(text)):
             item = without_source_label(part).rstrip(" .;")
-            key = " ".join(item.lower().split())
-            if item and key not in seen:
-                seen.add(key)
-                kept.append(item)
+            items = [item]
+            if item.startswith(SYNTHETIC_PREFIX + " "):  # source_line's one synthetic sentence
+                rest = item[len(SYNTHETIC_PREFIX) + 1 :].split("; ")
+                items = [f"{SYNTHETIC_PREFIX} {x}" for x in rest]
+            for item in items:
+                key = " ".join(item.lower().split())
+                if item and key not in seen:
+                    seen.add(key)
+                    kept.append(item)
     return kept

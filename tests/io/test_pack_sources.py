@@ -79,6 +79,11 @@ def test_source_line_labels_once_and_never_repeats():
     assert source_line(lines) == "ONS; OGL v3.0. NHS England; OGL v3.0."
     assert source_line([]) == "" and source_line(None) == ""
     assert source_items(["A; x. B; y.", "Source: B; y", "C"]) == ["A; x", "B; y", "C"]
+    # a synthetic pack's lines: said once under an output, listed one by one in a chapter
+    made_up = [synthetic_attribution("imd"), synthetic_attribution("boundaries.ward")]
+    line = source_line(made_up)
+    assert line.count("Synthetic data") == 1
+    assert source_items([line, made_up[0]]) == made_up
 
 
 def test_sources_cite_only_the_roles_named_in_manifest_order(tmp_path):
