@@ -16,11 +16,18 @@ file gives one and its own recomputation only where it does not:
   and ``trend_source`` says which is shown ("publisher" or "jsna"). So where the
   publisher says "Cannot be calculated" (survey-based series, too few points), so
   does jsna, whatever its own test would give.
-* ``compared_to_england`` and ``compared_to_region`` are the publisher's labels
-  (the parent comparison counts as the region's only when the parent is of a
-  region type) where given, else jsna's comparison at 95%;
+* ``compared_to_england`` and ``compared_to_region`` are the publisher's
+  judgements (the parent comparison counts as the region's only when the parent
+  is of a region type) where given, else jsna's comparison at 95%;
   ``england_comparison_source`` and ``region_comparison_source`` say which.
+  "Not compared" is no judgement (the demo's files say it on every row, and
+  Fingertips on rows it leaves uncompared), so jsna compares there.
   ``compared_to_*_95`` and ``compared_to_*_99_8`` stay jsna's own.
+
+The difference is deliberate: "Cannot be calculated" is the publisher's finding
+about the series (too few comparable points, a survey whose method changed), so
+jsna never replaces it with a trend of its own; "Not compared" only says no
+comparison was made.
 
 :func:`label_disagreements` lists the rows where both have a judgement and they
 differ, and :func:`disagreement_note` says so in one sentence for a chapter's notes:
@@ -89,14 +96,25 @@ def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
     return text.where(text != "")
 
 
+def _judgement(labels: pd.Series) -> pd.Series:
+    """A comparison label, missing where it judges nothing ("Not compared")."""
+    return labels.where(~labels.isin(NOT_JUDGED))
+
+
 def publisher_labels(raw: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
     """The publisher's trend, England and region labels of each row key (first given copy).
 
     Fingertips repeats each row once per parent it was downloaded for; the copies
     may differ in their parent comparison (the England-parent copy compares with
     percentiles, the region-parent copy with the region), so each label is taken
-    from the first copy that gives it (a judgement before another copy's "Not
-    compared"), the region's only from a copy whose parent is of a region type.
+    from the first copy that gives it ("Not compared" gives none), the region's
+    only from a copy whose parent is of a region type.
+
+    Two downloads of one series may carry different ``Recent Trend`` labels (the
+    real 90284 exports do: the England-parent download names the opposite direction
+    on 288 rows); ``trend_labels`` then lists them all, for
+    :func:`apply_publisher_labels` to choose from and :func:`label_disagreements`
+    to report.
 
     Parameters
     ----------
@@ -105,12 +123,6 @@ def publisher_labels(raw: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
         ``compared_to_parent`` and ``compared_to_parent_type``.
     key : array of int
         The key of each row (indicator, area, sex, age, category and period).
-
-    Two downloads of one series may carry different ``Recent Trend`` labels (the
-    real 90284 exports do: the England-parent download names the opposite direction
-    on 288 rows); ``trend_labels`` then lists them all, for
-    :func:`apply_publisher_labels` to choose from and :func:`label_disagreements`
-    to report.
 
     Returns
     -------
@@ -122,7 +134,7 @@ def publisher_labels(raw: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
     Examples
     --------
     >>> raw = pd.DataFrame({"recent_trend": [None, "Cannot be calculated", "Increasing"],
-    ...                     "compared_to_england": ["Worse", "Worse", None],
+    ...                     "compared_to_england": ["Not compared", "Worse", None],
     ...                     "compared_to_parent": ["Not compared", "Similar", None],
     ...                     "compared_to_parent_type": ["percentiles", "Region", None]})
     >>> publisher_labels(raw, np.array([7, 7, 7])).to_dict("records")
@@ -137,15 +149,11 @@ def publisher_labels(raw: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
         {
             "_key": np.asarray(key),
             "trend": _text(raw.get(_TREND), index).to_numpy(object),
-            "england": _text(raw.get(_ENGLAND), index).to_numpy(object),
-            "region": _text(raw.get(_PARENT), index).where(is_region).to_numpy(object),
+            "england": _judgement(_text(raw.get(_ENGLAND), index)).to_numpy(object),
+            "region": _judgement(_text(raw.get(_PARENT), index)).where(is_region).to_numpy(object),
         }
     )
-    first = labels.groupby("_key", sort=True)[["trend"]].first()
-    for column in ("england", "region"):  # a copy's judgement before another's "Not compared"
-        judged = ~labels[column].isin(NOT_JUDGED)
-        order = np.argsort(~judged.to_numpy(), kind="stable")
-        first[column] = labels.iloc[order].groupby("_key", sort=True)[column].first()
+    first = labels.groupby("_key", sort=True)[["trend", "england", "region"]].first()
     distinct = labels.dropna(subset=["trend"]).drop_duplicates(["_key", "trend"])
     several = distinct["_key"].duplicated(keep=False)
     joined = distinct[several].groupby("_key", sort=True)["trend"].agg(_SEPARATOR.join)
@@ -215,8 +223,9 @@ def label_disagreements(result: pd.DataFrame) -> pd.DataFrame:
     """Rows where the publisher's label and jsna's recomputation judge differently.
 
     A difference counts when the publisher gives a label and jsna has one, and
-    neither is "Not compared" (a trend the publisher "Cannot" calculate and jsna
-    calls anything else does count: jsna would have claimed a trend).
+    jsna's is not "Not compared" (a trend the publisher "Cannot" calculate and jsna
+    calls anything else does count: jsna would have claimed a trend). Series whose
+    downloads give different trends are listed too (``what`` is :data:`CONFLICT`).
 
     Parameters
     ----------
