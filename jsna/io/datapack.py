@@ -266,7 +266,9 @@ class DataPack:
         :class:`~jsna.exceptions.SourceError`: it must be UTF-8 TOML; ``[pack]``
         needs a text ``name``, ``synthetic`` is a boolean, ``areas`` a list of
         codes and ``attribution`` text or a list of text; every ``[[file]]`` table
-        needs a text ``role`` and ``path``, its other settings are text (or a year);
+        needs a text ``role`` and ``path``, its other settings are text (or a year;
+        ``attribution = "..."`` replaces the publisher's line that :meth:`sources`
+        cites for the file);
         two entries of one role may not share edition, vintage, level, period,
         condition and model. Every path must match files inside the pack folder
         (see :func:`jsna.io.paths.pack_files`): a pack reads nothing outside it.

@@ -20,6 +20,13 @@ compared with (England and its region), so a frame read from an England
 download and a region download holds both. Rows identical across files are
 merged; the same row with different values in two files is an error.
 
+The publisher's own judgements are kept as they are written: ``recent_trend``
+("Cannot be calculated", "Increasing and getting worse", ...), ``compared_to_england``
+and ``compared_to_parent`` ("Better", "Similar", "Worse", "Not compared"). The
+benchmark shows them where given and recomputes only where not
+(:mod:`jsna.analysis.benchmark.labels`); two downloads may label the same series
+differently (the real 90284 exports do), which the benchmark reports.
+
 The live API is read by :mod:`jsna.io.fingertips_api`.
 """
 

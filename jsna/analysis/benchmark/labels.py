@@ -50,6 +50,7 @@ __all__ = [
     "JSNA",
     "NOT_JUDGED",
     "LABEL_COLUMNS",
+    "INPUT_COLUMNS",
     "publisher_labels",
     "apply_publisher_labels",
     "label_disagreements",
@@ -85,6 +86,7 @@ _TREND, _ENGLAND, _PARENT, _PARENT_TYPE = (
     "compared_to_parent",
     "compared_to_parent_type",
 )
+#: The reader's columns holding the publisher's labels (read when present).
 INPUT_COLUMNS = [_TREND, _ENGLAND, _PARENT, _PARENT_TYPE]
 
 
