@@ -199,3 +199,30 @@ def test_one_source_text_in_footer_html_word_and_excel(labelled_pack, tmp_path):
     cover = [str(c.value) for row in book["Cover"].iter_rows() for c in row]
     assert cover.count(expected.rstrip(".")) == 1
     plt.close("all")
+
+
+def test_every_chapter_output_names_its_sources():
+    """Each figure, table and map footer in the chapter modules cites the roles it used."""
+    import ast
+
+    import jsna.publish.chapters as chapters
+
+    folder = Path(chapters.__file__).parent
+    missing, whole_pack, seen = [], [], 0
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            names = {k.arg for k in node.keywords}
+            if node.func.attr in ("figure", "table") and isinstance(node.func.value, ast.Name):
+                if node.func.value.id == "chapter":
+                    seen += 1
+                    if not names & {"sources", "source", None}:
+                        missing.append(f"{path.name}:{node.lineno}")
+            for keyword in node.keywords:
+                if keyword.arg == "attribution" and "attribution" in ast.unparse(keyword.value):
+                    whole_pack.append(f"{path.name}:{node.lineno}")
+    assert seen >= 30  # every figure and table of the chapters was looked at
+    assert missing == [], f"chapter outputs without sources=: {missing}"
+    assert whole_pack == [], f"map footers citing the whole pack: {whole_pack}"
