@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from jsna.columns import CHANGE_INDICATOR, code_column
+from jsna.columns import CHANGE_INDICATOR, check_columns, code_column, numeric_column
 from jsna.exceptions import DataValidationError, GeographyError, first_values
 from jsna.meta import meta, with_meta
 
@@ -45,6 +45,8 @@ __all__ = [
     "report_unmatched",
     "require_population",
     "warn_unplaced_residents",
+    "PRACTICE_RULE",
+    "practice_authorities",
 ]
 
 #: user-facing level name -> code kind in column names
@@ -486,3 +488,110 @@ def area_wards(pack, area: str):
             else ""
         ),
     )
+
+
+#: The rule :func:`practice_authorities` applies, in words, for notes under tables and figures.
+PRACTICE_RULE = (
+    "A practice belongs to the local authority where more of its registered patients live than "
+    "in any other (a plurality of its patients, by LSOA of residence); a practice split exactly "
+    "between two or more authorities belongs to each of them, and one most of whose patients live "
+    "in LSOAs the lookup does not place belongs to none."
+)
+
+
+def practice_authorities(patients: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """The local authority each GP practice belongs to, by where its registered patients live.
+
+    Rule (:data:`PRACTICE_RULE`): a practice belongs to the authority where
+    the largest number of its registered patients live (a plurality; the
+    share is returned so that a reader can see how far it is a majority).
+    Every registered patient counts in the practice's total, including those
+    living in LSOAs the lookup does not have (other nations, no LSOA); when
+    they outnumber the patients of the leading authority, the practice
+    belongs to none. A practice whose patients are split exactly between
+    authorities (a tie for the largest number) belongs to each of them, with
+    ``tied`` True, so the result does not depend on the order of the rows.
+    A whole sub-ICB location is never used.
+
+    Parameters
+    ----------
+    patients : pandas.DataFrame
+        Patients registered at each practice by LSOA of residence (role
+        ``gp.lsoa_patients``): ``practice_code``, one LSOA code column and
+        ``patients`` (rows by sex are summed); ``practice_name`` is kept
+        when present.
+    lookup : pandas.DataFrame
+        LSOA to local authority (:func:`hierarchy` of the whole pack, not of
+        one area: a lookup of one area's LSOAs would hide the authorities the
+        other patients live in).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per practice and authority it belongs to, sorted by practice:
+        ``practice_code`` (``practice_name``), the lookup's authority code and
+        name columns (``lad24_code`` ...), ``patients`` (all registered),
+        ``patients_in_authority``, ``share`` (their ratio) and ``tied``.
+
+    Raises
+    ------
+    GeographyError
+        The patients and the lookup are on different LSOA vintages.
+    DataValidationError
+        Missing columns, or counts that are missing or negative.
+
+    Examples
+    --------
+    >>> lookup = pd.DataFrame({"lsoa21_code": ["A1", "A2", "B1"],
+    ...                        "lad24_code": ["LA", "LA", "LB"]})
+    >>> patients = pd.DataFrame({"practice_code": ["P1", "P1", "P1", "P1", "P2", "P2"],
+    ...                          "lsoa21_code": ["A1", "A2", "B1", "W9", "A1", "B1"],
+    ...                          "patients": [300, 200, 400, 100, 10, 10]})
+    >>> practice_authorities(patients, lookup)
+      practice_code lad24_code  patients  patients_in_authority  share   tied
+    0            P1         LA    1000.0                  500.0    0.5  False
+    1            P2         LA      20.0                   10.0    0.5   True
+    2            P2         LB      20.0                   10.0    0.5   True
+    """
+    check_columns(patients, {"patients": ["practice_code", "patients"]})
+    left, right = lsoa_column(patients), lsoa_column(lookup)
+    _check_vintage(left, right, what="the patients-by-LSOA file and the lookup")
+    lad = code_column(lookup, "lad")
+    lad_name = lad.replace("_code", "_name")
+    counts = numeric_column(patients, "patients", "patients")
+    bad = np.isnan(counts) | (counts < 0)
+    if bad.any():
+        raise DataValidationError(
+            "patients column 'patients' has missing or negative values "
+            f"(practices {first_values(patients.loc[bad, 'practice_code'])}); "
+            "fix the patients-by-LSOA file"
+        )
+    pairs = lookup[[right, lad]].drop_duplicates(right)
+    where = (
+        pd.Series(patients[left].to_numpy(), dtype=object)
+        .map(pairs.set_index(right)[lad])
+        .to_numpy(dtype=object)
+    )
+    cells = pd.DataFrame(
+        {"practice_code": patients["practice_code"].to_numpy(), lad: where, "patients": counts}
+    )
+    total = cells.groupby("practice_code", sort=True)["patients"].sum()
+    unplaced = cells[cells[lad].isna()].groupby("practice_code")["patients"].sum()
+    by_lad = cells.dropna(subset=[lad]).groupby(["practice_code", lad], sort=True)["patients"].sum()
+    by_lad = by_lad.rename("patients_in_authority").reset_index()
+    most = by_lad.groupby("practice_code")["patients_in_authority"].transform("max")
+    leading = by_lad[(by_lad["patients_in_authority"] == most) & (most > 0)].copy()
+    beaten = leading["practice_code"].map(unplaced).fillna(0.0) > leading["patients_in_authority"]
+    leading = leading[~beaten.to_numpy()]
+    leading["patients"] = leading["practice_code"].map(total).to_numpy(dtype=float)
+    leading["share"] = leading["patients_in_authority"] / leading["patients"]
+    leading["tied"] = leading.groupby("practice_code")[lad].transform("size").to_numpy() > 1
+    columns = ["practice_code", lad, "patients", "patients_in_authority", "share", "tied"]
+    out = leading[columns].reset_index(drop=True)
+    if "practice_name" in patients.columns:
+        names = patients.drop_duplicates("practice_code").set_index("practice_code")
+        out.insert(1, "practice_name", out["practice_code"].map(names["practice_name"]))
+    if lad_name in lookup.columns:
+        names = lookup.drop_duplicates(lad).set_index(lad)[lad_name]
+        out.insert(list(out.columns).index(lad) + 1, lad_name, out[lad].map(names))
+    return out
