@@ -55,6 +55,7 @@ def funnel_plot(
     reference_label: str | None = None,
     units: str = "units",
     suffix: str = "",
+    title: str | None = None,
 ):
     """Draw a funnel plot: units, control limits and their average, as computed elsewhere.
 
@@ -76,6 +77,10 @@ def funnel_plot(
         What the units are, for the legend ("Average of the practices").
     suffix : str, default ""
         Written after values in the legend ("%" for percentages).
+    title : str, optional
+        The chart's title (with the period and the place). Give it here rather
+        than with ``ax.set_title`` afterwards: the numbers are placed once the
+        layout is final.
     ax : Axes, optional
     label : str, optional
         Column of ``points`` with unit names; the (at most 5) units lowest
@@ -185,23 +190,29 @@ def funnel_plot(
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(axis="y")
-        if label is not None:
-            handles += _numbered(ax, points, label, n, y, signif, suffix)
+        if title:
+            ax.set_title(title)
+        named = _named(signif, y) if label is not None else np.array([], dtype=int)
+        if len(named):
+            handles += _key(points[label], named, y, suffix)
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        if len(named):
+            # the layout is final once the legend is in: place the numbers on the drawn axes
+            ax.figure.canvas.draw()
+            _write_numbers(ax, n, y, named)
     return ax
 
 
-def _numbered(ax, points, label, n, y, signif, suffix: str) -> list[Line2D]:
-    """Number the (at most) five lowest units below the limits; their legend entries."""
+def _named(signif, y) -> np.ndarray:
+    """The (at most) five units named: below the 99.8% limit first, then the 95%; lowest first."""
     labels = pd.Series(signif)
     low = np.flatnonzero(labels.str.startswith("Low").to_numpy())
-    # beyond the 99.8% limit first, then the 95%; lowest first within each
     order = np.lexsort((y[low], ~labels.iloc[low].eq("Low (0.001)").to_numpy()))
-    named = low[order][:MAX_LABELS]
-    if not len(named):
-        return []
-    names = points[label].astype("string").fillna("").to_numpy(dtype=object)[named]
-    ax.figure.canvas.draw()
+    return low[order][:MAX_LABELS]
+
+
+def _write_numbers(ax, n, y, named) -> None:
+    """Write 1, 2 ... at the named units, clear of the markers and of each other."""
     boxes = _place_numbers(ax, n, y, named)
     for i, ((cx, cy), (px, py), leader) in enumerate(boxes, start=1):
         ax.annotate(
@@ -223,6 +234,11 @@ def _numbered(ax, points, label, n, y, signif, suffix: str) -> list[Line2D]:
                 else None
             ),
         )
+
+
+def _key(labels: pd.Series, named, y, suffix: str) -> list[Line2D]:
+    """Legend entries of the numbered units: the number, the name (shortened) and the value."""
+    names = labels.astype("string").fillna("").to_numpy(dtype=object)[named]
     entries = []
     for i, (name, value) in enumerate(zip(names, y[named], strict=True), start=1):
         text = str(name) if len(str(name)) <= KEY_CHARS else str(name)[: KEY_CHARS - 1] + "\u2026"
@@ -251,7 +267,11 @@ def _place_numbers(ax, n, y, named) -> list[tuple[tuple, tuple, bool]]:
     scale = ax.figure.dpi / 72
     radius = 0.5 * np.sqrt(_MARKER_SIZE) * scale + 1.0
     centres = ax.transData.transform(np.column_stack([n, y]))
-    half_w, half_h = 0.5 * 0.75 * _NUMBER_SIZE * scale, 0.5 * _NUMBER_SIZE * scale
+    # the size of a written number, measured (bold digits with their white halo), plus a pixel
+    sample = ax.text(0, 0, "8", fontsize=_NUMBER_SIZE, fontweight="bold")
+    size = sample.get_window_extent(ax.figure.canvas.get_renderer())
+    sample.remove()
+    half_w, half_h = 0.5 * size.width + 1.5, 0.5 * size.height + 1.5
     frame = ax.get_window_extent()
     taken: list[tuple[float, float, float, float]] = []
     angles = np.deg2rad([270, 90, 0, 180, 315, 225, 45, 135])

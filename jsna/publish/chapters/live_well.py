@@ -47,6 +47,7 @@ __all__ = [
     "reading_deprivation",
     "authorities",
     "recorded_funnel",
+    "placement_text",
 ]
 
 #: Table headers of this chapter that differ from :data:`jsna.publish.labels.LABELS`.
@@ -188,17 +189,29 @@ def condition_gaps(chapter: Chapter) -> Section:
     return Section(outputs, messages, gaps)
 
 
-def _placement_text(practices: pd.DataFrame, area_name: str) -> str:
-    """How the practices shown were chosen: by where their patients live, with the shares."""
-    share = practices.drop_duplicates("practice_code")["share"]
-    if share.isna().all():
+def placement_text(practices: pd.DataFrame, area_name: str) -> str:
+    """How the practices shown were chosen: by where their patients live, with the shares.
+
+    Examples
+    --------
+    >>> placement_text(pd.DataFrame({"practice_code": ["P1", "P2"], "share": [0.62, 0.97]}),
+    ...                "Aton")  # doctest: +ELLIPSIS
+    'The 2 practices shown are those with more of their registered patients living in Aton ...'
+    """
+    share = practices.drop_duplicates("practice_code")["share"].dropna()
+    if share.empty:
         return ""
+    shares = (
+        "all of each list living there"
+        if share.min() == 1
+        else f"{fmt_pct(100 * share.min(), 0)} to {fmt_pct(100 * share.max(), 0)} of each "
+        f"list, median {fmt_pct(100 * share.median(), 0)}"
+    )
     return (
         f"The {share.size} practices shown are those with more of their registered patients "
-        f"living in {markdown_text(area_name)} than in any other authority "
-        f"({fmt_pct(100 * share.min(), 0)} to {fmt_pct(100 * share.max(), 0)} of each list, "
-        f"median {fmt_pct(100 * share.median(), 0)}). Practices elsewhere that register some "
-        f"of its residents count in its ward and authority figures, not here."
+        f"living in {markdown_text(area_name)} than in any other authority ({shares}). "
+        "Practices elsewhere that register some of its residents count in its ward and "
+        "authority figures, not here."
     )
 
 
@@ -249,6 +262,7 @@ def practice_funnel(chapter: Chapter, gaps: dict | None) -> Section:
         )
     period = meta(gaps["practice"], "register_period") or "period not stated"
     shape = funnel(practice, "observed", "expected", statistic="ratio", size="list_size")
+    place = f"{chapter.area_name}, QOF {period}"
     drawn = shape.points
     ax = funnel_plot(
         drawn,
@@ -258,9 +272,8 @@ def practice_funnel(chapter: Chapter, gaps: dict | None) -> Section:
         value_label="Diagnosis ratio (observed / expected)",
         x_label="Expected cases (number of patients)",
         units="practices",
+        title=f"{prev.CONDITIONS[focus]}: diagnosis ratio by GP practice\n{place}",
     )
-    place = f"{chapter.area_name}, QOF {period}"
-    ax.set_title(f"{prev.CONDITIONS[focus]}: diagnosis ratio by GP practice\n{place}")
     chapter.figure(
         ax.figure,
         f"funnel_{focus.lower()}",
@@ -274,7 +287,7 @@ def practice_funnel(chapter: Chapter, gaps: dict | None) -> Section:
         derived_columns=["value"],
         safe_columns=["expected", "share"],  # modelled; share of a published list
     )
-    outputs: list = [Markdown(_placement_text(practice, chapter.area_name))]
+    outputs: list = [Markdown(placement_text(practice, chapter.area_name))]
     outputs += _tiny_lists(chapter, shape, f"funnel_{focus.lower()}", place, "observed")
     message = (
         f"{shape.count('Low')} of {len(drawn)} practices with most of their patients in "
@@ -619,8 +632,8 @@ def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
         x_label="Registered patients (number)",
         units="practices",
         suffix="%",
+        title=f"Recorded {name} prevalence by GP practice\n{place}",
     )
-    ax.set_title(f"Recorded {name} prevalence by GP practice\n{place}")
     chapter.figure(
         ax.figure,
         f"funnel_recorded_{condition.lower()}",
@@ -638,7 +651,7 @@ def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
         f"{fmt_pct(100 * drawn['register'].sum() / drawn['list_size'].sum())} of their patients "
         f"(QOF {markdown_text(period)}). Without each practice's age structure, differences "
         "between practices mix under-diagnosis with older or younger lists, so this chart shows "
-        "recorded prevalence only. " + _placement_text(local, chapter.area_name)
+        "recorded prevalence only. " + placement_text(local, chapter.area_name)
     )
     outputs = [Markdown(text)]
     outputs += _tiny_lists(
