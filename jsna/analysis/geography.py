@@ -567,25 +567,35 @@ def practice_authorities(patients: pd.DataFrame, lookup: pd.DataFrame) -> pd.Dat
             "fix the patients-by-LSOA file"
         )
     pairs = lookup[[right, lad]].drop_duplicates(right)
-    where = (
-        pd.Series(patients[left].to_numpy(), dtype=object)
-        .map(pairs.set_index(right)[lad])
-        .to_numpy(dtype=object)
+    # integer codes throughout: a practices x (authorities + "outside the lookup") table of counts
+    lad_of_lsoa, lads = pd.factorize(pairs[lad], sort=True)
+    at = pd.Index(pairs[right]).get_indexer(patients[left])
+    row_lad = np.where(at >= 0, lad_of_lsoa[at] + 1, 0)  # 0 = outside the lookup
+    row_practice, practices = pd.factorize(patients["practice_code"], sort=True)
+    if (row_practice < 0).any():
+        raise DataValidationError(
+            f"column 'practice_code' is empty on {int((row_practice < 0).sum())} rows of the "
+            "patients-by-LSOA file; every row needs its practice"
+        )
+    width = len(lads) + 1
+    table = np.bincount(
+        row_practice * width + row_lad, weights=counts, minlength=len(practices) * width
+    ).reshape(len(practices), width)
+    outside, inside = table[:, 0], table[:, 1:]
+    most = inside.max(axis=1) if len(lads) else np.zeros(len(practices))
+    placed = (inside == most[:, None]) & (most > 0)[:, None] & (most >= outside)[:, None]
+    which_practice, which_lad = np.nonzero(placed)
+    total = table.sum(axis=1)
+    leading = pd.DataFrame(
+        {
+            "practice_code": practices[which_practice],
+            lad: lads[which_lad],
+            "patients": total[which_practice],
+            "patients_in_authority": inside[which_practice, which_lad],
+        }
     )
-    cells = pd.DataFrame(
-        {"practice_code": patients["practice_code"].to_numpy(), lad: where, "patients": counts}
-    )
-    total = cells.groupby("practice_code", sort=True)["patients"].sum()
-    unplaced = cells[cells[lad].isna()].groupby("practice_code")["patients"].sum()
-    by_lad = cells.dropna(subset=[lad]).groupby(["practice_code", lad], sort=True)["patients"].sum()
-    by_lad = by_lad.rename("patients_in_authority").reset_index()
-    most = by_lad.groupby("practice_code")["patients_in_authority"].transform("max")
-    leading = by_lad[(by_lad["patients_in_authority"] == most) & (most > 0)].copy()
-    beaten = leading["practice_code"].map(unplaced).fillna(0.0) > leading["patients_in_authority"]
-    leading = leading[~beaten.to_numpy()]
-    leading["patients"] = leading["practice_code"].map(total).to_numpy(dtype=float)
     leading["share"] = leading["patients_in_authority"] / leading["patients"]
-    leading["tied"] = leading.groupby("practice_code")[lad].transform("size").to_numpy() > 1
+    leading["tied"] = placed.sum(axis=1)[which_practice] > 1
     columns = ["practice_code", lad, "patients", "patients_in_authority", "share", "tied"]
     out = leading[columns].reset_index(drop=True)
     if "practice_name" in patients.columns:

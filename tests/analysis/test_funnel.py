@@ -102,3 +102,38 @@ def test_bad_arguments():
         funnel(RATIOS, "o", "e", statistic="rate")
     with pytest.raises(DataValidationError, match="denominator=.expected. is not a column"):
         funnel(RATIOS, "o", "expected", statistic="ratio")
+
+
+def test_tiny_lists_are_set_aside_not_drawn():
+    # the lists of 5 and 118 patients, among practices of usual size; 900 is tiny (PHE's
+    # National General Practice Profiles include lists over 900), 901 is not
+    df = pd.DataFrame(
+        {
+            "name": ["A", "Tiny", "B", "Small", "C", "Edge", "Over"],
+            "n": [300, 0, 450, 8, 700, 90, 95],
+            "d": [2000, 5, 3000, 118, 5000, 900, 901],
+        }
+    )
+    assert TINY_LIST == 900
+    shape = funnel(df, "n", "d", statistic="proportion")
+    assert shape.points["name"].tolist() == ["A", "B", "C", "Over"]
+    assert shape.tiny["name"].tolist() == ["Tiny", "Small", "Edge"]
+    np.testing.assert_allclose(shape.tiny["y"], [0.0, 100 * 8 / 118, 10.0])
+    # the average is of the practices drawn, and the limits start at half the smallest drawn list
+    assert shape.centre == pytest.approx(100 * 1545 / 10901)
+    assert shape.limits["x"].min() >= 450.5 and shape.min_size == 900
+    # kept with min_size=0: the limits then reach down to 2.5 patients
+    every = funnel(df, "n", "d", statistic="proportion", min_size=0)
+    assert len(every.points) == 7 and every.tiny.empty and every.limits["x"].min() < 10
+
+
+def test_ratio_funnels_set_tiny_lists_aside_by_their_list_size():
+    df = RATIOS.assign(list_size=[1500, 118, 900, 4000])
+    shape = funnel(df, "o", "e", statistic="ratio", size="list_size")
+    assert shape.points["name"].tolist() == ["A", "D"] and shape.tiny["name"].tolist() == ["B", "C"]
+    assert shape.centre == pytest.approx(360 / 450)
+    np.testing.assert_allclose(shape.tiny["y"], [150 / 180, 40 / 90])
+    # without a list size column nothing is set aside
+    assert funnel(df, "o", "e", statistic="ratio").tiny.empty
+    with pytest.raises(DataValidationError, match="no units to draw.*900 or fewer"):
+        funnel(df.assign(list_size=50), "o", "e", statistic="ratio", size="list_size")

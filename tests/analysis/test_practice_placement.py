@@ -112,6 +112,8 @@ def test_bad_input():
         )
     with pytest.raises(DataValidationError, match="missing or negative.*P2"):
         practice_authorities(_patients([("P1", "A1", 5), ("P2", "A1", -1)]), LOOKUP)
+    with pytest.raises(DataValidationError, match="'practice_code' is empty on 1 rows"):
+        practice_authorities(_patients([("P1", "A1", 5), (None, "A1", 1)]), LOOKUP)
 
 
 @pytest.fixture(scope="module")
