@@ -649,9 +649,10 @@ def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
     text = (
         f"The {len(drawn)} practices drawn recorded {name} for "
         f"{fmt_pct(100 * drawn['register'].sum() / drawn['list_size'].sum())} of their patients "
-        f"(QOF {markdown_text(period)}). Without each practice's age structure, differences "
-        "between practices mix under-diagnosis with older or younger lists, so this chart shows "
-        "recorded prevalence only. " + placement_text(local, chapter.area_name)
+        f"(QOF {markdown_text(period)}). The pack has no modelled {name} prevalence by age and "
+        "sex (or no population by LSOA) from which to expect cases, so differences between "
+        "practices mix under-diagnosis with older or younger lists: this chart shows recorded "
+        "prevalence only. " + placement_text(local, chapter.area_name)
     )
     outputs = [Markdown(text)]
     outputs += _tiny_lists(
