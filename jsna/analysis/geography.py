@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from jsna.columns import CHANGE_INDICATOR, code_column
+from jsna.columns import CHANGE_INDICATOR, check_columns, code_column, numeric_column
 from jsna.exceptions import DataValidationError, GeographyError, first_values
 from jsna.meta import meta, with_meta
 
@@ -45,6 +45,8 @@ __all__ = [
     "report_unmatched",
     "require_population",
     "warn_unplaced_residents",
+    "PRACTICE_RULE",
+    "practice_authorities",
 ]
 
 #: user-facing level name -> code kind in column names
@@ -486,3 +488,120 @@ def area_wards(pack, area: str):
             else ""
         ),
     )
+
+
+#: The rule :func:`practice_authorities` applies, in words, for notes under tables and figures.
+PRACTICE_RULE = (
+    "A practice belongs to the local authority where more of its registered patients live than "
+    "in any other (a plurality of its patients, by LSOA of residence); a practice split exactly "
+    "between two or more authorities belongs to each of them, and one most of whose patients live "
+    "in LSOAs the lookup does not place belongs to none."
+)
+
+
+def practice_authorities(patients: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """The local authority each GP practice belongs to, by where its registered patients live.
+
+    Rule (:data:`PRACTICE_RULE`): a practice belongs to the authority where
+    the largest number of its registered patients live (a plurality; the
+    share is returned so that a reader can see how far it is a majority).
+    Every registered patient counts in the practice's total, including those
+    living in LSOAs the lookup does not have (other nations, no LSOA); when
+    they outnumber the patients of the leading authority, the practice
+    belongs to none. A practice whose patients are split exactly between
+    authorities (a tie for the largest number) belongs to each of them, with
+    ``tied`` True, so the result does not depend on the order of the rows.
+    A whole sub-ICB location is never used.
+
+    Parameters
+    ----------
+    patients : pandas.DataFrame
+        Patients registered at each practice by LSOA of residence (role
+        ``gp.lsoa_patients``): ``practice_code``, one LSOA code column and
+        ``patients`` (rows by sex are summed); ``practice_name`` is kept
+        when present.
+    lookup : pandas.DataFrame
+        LSOA to local authority (:func:`hierarchy` of the whole pack, not of
+        one area: a lookup of one area's LSOAs would hide the authorities the
+        other patients live in).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per practice and authority it belongs to, sorted by practice:
+        ``practice_code`` (``practice_name``), the lookup's authority code and
+        name columns (``lad24_code`` ...), ``patients`` (all registered),
+        ``patients_in_authority``, ``share`` (their ratio) and ``tied``.
+
+    Raises
+    ------
+    GeographyError
+        The patients and the lookup are on different LSOA vintages.
+    DataValidationError
+        Missing columns, or counts that are missing or negative.
+
+    Examples
+    --------
+    >>> lookup = pd.DataFrame({"lsoa21_code": ["A1", "A2", "B1"],
+    ...                        "lad24_code": ["LA", "LA", "LB"]})
+    >>> patients = pd.DataFrame({"practice_code": ["P1", "P1", "P1", "P1", "P2", "P2"],
+    ...                          "lsoa21_code": ["A1", "A2", "B1", "W9", "A1", "B1"],
+    ...                          "patients": [300, 200, 400, 100, 10, 10]})
+    >>> practice_authorities(patients, lookup)
+      practice_code lad24_code  patients  patients_in_authority  share   tied
+    0            P1         LA    1000.0                  500.0    0.5  False
+    1            P2         LA      20.0                   10.0    0.5   True
+    2            P2         LB      20.0                   10.0    0.5   True
+    """
+    check_columns(patients, {"patients": ["practice_code", "patients"]})
+    left, right = lsoa_column(patients), lsoa_column(lookup)
+    _check_vintage(left, right, what="the patients-by-LSOA file and the lookup")
+    lad = code_column(lookup, "lad")
+    lad_name = lad.replace("_code", "_name")
+    counts = numeric_column(patients, "patients", "patients")
+    bad = np.isnan(counts) | (counts < 0)
+    if bad.any():
+        raise DataValidationError(
+            "patients column 'patients' has missing or negative values "
+            f"(practices {first_values(patients.loc[bad, 'practice_code'])}); "
+            "fix the patients-by-LSOA file"
+        )
+    pairs = lookup[[right, lad]].drop_duplicates(right)
+    # integer codes throughout: a practices x (authorities + "outside the lookup") table of counts
+    lad_of_lsoa, lads = pd.factorize(pairs[lad], sort=True)
+    at = pd.Index(pairs[right]).get_indexer(patients[left])
+    row_lad = np.where(at >= 0, lad_of_lsoa[at] + 1, 0)  # 0 = outside the lookup
+    row_practice, practices = pd.factorize(patients["practice_code"], sort=True)
+    if (row_practice < 0).any():
+        raise DataValidationError(
+            f"column 'practice_code' is empty on {int((row_practice < 0).sum())} rows of the "
+            "patients-by-LSOA file; every row needs its practice"
+        )
+    width = len(lads) + 1
+    table = np.bincount(
+        row_practice * width + row_lad, weights=counts, minlength=len(practices) * width
+    ).reshape(len(practices), width)
+    outside, inside = table[:, 0], table[:, 1:]
+    most = inside.max(axis=1) if len(lads) else np.zeros(len(practices))
+    placed = (inside == most[:, None]) & (most > 0)[:, None] & (most >= outside)[:, None]
+    which_practice, which_lad = np.nonzero(placed)
+    total = table.sum(axis=1)
+    leading = pd.DataFrame(
+        {
+            "practice_code": practices[which_practice],
+            lad: lads[which_lad],
+            "patients": total[which_practice],
+            "patients_in_authority": inside[which_practice, which_lad],
+        }
+    )
+    leading["share"] = leading["patients_in_authority"] / leading["patients"]
+    leading["tied"] = placed.sum(axis=1)[which_practice] > 1
+    columns = ["practice_code", lad, "patients", "patients_in_authority", "share", "tied"]
+    out = leading[columns].reset_index(drop=True)
+    if "practice_name" in patients.columns:
+        names = patients.drop_duplicates("practice_code").set_index("practice_code")
+        out.insert(1, "practice_name", out["practice_code"].map(names["practice_name"]))
+    if lad_name in lookup.columns:
+        names = lookup.drop_duplicates(lad).set_index(lad)[lad_name]
+        out.insert(list(out.columns).index(lad) + 1, lad_name, out[lad].map(names))
+    return out

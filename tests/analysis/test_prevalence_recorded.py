@@ -8,6 +8,7 @@ import pytest
 from jsna.analysis.prevalence import (
     area_practices,
     authority_recorded,
+    can_place_practices,
     model_rates,
     modelled_conditions,
     practice_recorded,
@@ -15,39 +16,45 @@ from jsna.analysis.prevalence import (
     supports_authority_gaps,
     supports_practice_gaps,
 )
-from jsna.exceptions import DataValidationError
+from jsna.exceptions import DataValidationError, GeographyError
 from jsna.io.datapack import DataPack
-from jsna.meta import meta
+from jsna.meta import meta, note
 
-RECORDED = pd.DataFrame(
+LOOKUP = pd.DataFrame(
     {
-        "practice_code": ["P1", "P2", "P3", "P4"],
-        "sicbl_code": ["S1", "S2", "S1", None],
+        "lsoa21_code": ["A1", "A2", "B1", "C1"],
+        "lad24_code": ["LA", "LA", "LB", "LC"],
+        "lad24_name": ["Aton", "Aton", "Beeby", "Ceeham"],
+        "sicbl24_code": ["S1", "S1", "S1", "S2"],
     }
 )
-LOOKUP = pd.DataFrame({"lsoa21_code": ["L1", "L2", "L3"], "sicbl24_code": ["S1", "S1", None]})
 PATIENTS = pd.DataFrame(
     {
-        "practice_code": ["P1", "P1", "P2", "P2", "P3"],
-        "lsoa21_code": ["L1", "X9", "L2", "L3", "X9"],
-        "patients": [30.0, 70.0, 10.0, 10.0, 5.0],
+        "practice_code": ["P1", "P1", "P2", "P2", "P3", "P3", "P3"],
+        "practice_name": ["ONE", "ONE", "TWO", "TWO", "THREE", "THREE", "THREE"],
+        "lsoa21_code": ["A1", "B1", "A2", "B1", "A1", "B1", "C1"],
+        "patients": [700.0, 300.0, 100.0, 900.0, 400.0, 350.0, 250.0],
     }
 )
-
-
-def test_area_practices_by_sub_icb_location():
-    # P4 has no sub-ICB location and the lookup's unmatched LSOA must not pull it in
-    assert area_practices(RECORDED, LOOKUP) == ["P1", "P3"]
-    assert area_practices(RECORDED, LOOKUP, PATIENTS) == ["P1", "P3"]
 
 
 def test_area_practices_by_where_patients_live():
-    no_sicbl = RECORDED.drop(columns="sicbl_code")
-    # P1: 30 of 100 inside; P2: 20 of 20; P3: 0 of 5
-    assert area_practices(no_sicbl, LOOKUP, PATIENTS) == ["P2"]
-    assert area_practices(no_sicbl, LOOKUP) == []
-    other = RECORDED.assign(sicbl_code="S9")  # no practice in the area's locations
-    assert area_practices(other, LOOKUP, PATIENTS) == ["P2"]
+    # P1: 70% in LA; P2: 90% in LB although it shares sub-ICB location S1 with LA; P3: 40% in
+    # LA, 35% LB, 25% LC (a plurality, not a majority)
+    mine = area_practices(PATIENTS, LOOKUP, "LA")
+    assert mine["practice_code"].tolist() == ["P1", "P3"]
+    assert mine["share"].tolist() == [0.7, 0.4]
+    assert mine["practice_name"].tolist() == ["ONE", "THREE"]
+    assert area_practices(PATIENTS, LOOKUP, "LB")["practice_code"].tolist() == ["P2"]
+    assert area_practices(PATIENTS, LOOKUP, "LC").empty
+
+
+def test_practice_recorded_needs_patients_by_lsoa(real):
+    # the real pack has QOF registers by practice but no patients by LSOA: no practice is placed
+    # (Cheshire East's sub-ICB location 27D also covers Chester and Ellesmere Port)
+    assert not can_place_practices(real)
+    with pytest.raises(GeographyError, match="gp.lsoa_patients"):
+        practice_recorded(real, "E06000049", "HYP")
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +70,14 @@ def demo():
     return DataPack.open(ensure_demo_pack(project_paths().demo_pack)), DEMO_AREA_CODE
 
 
-def test_practice_recorded_real(real):
-    sefton = practice_recorded(real, "E08000014", "HYP")
-    # Sefton's two sub-ICB locations (South Sefton 01T, Southport and Formby 01V): 45 practices
-    assert len(sefton) == 45 and sefton["practice_code"].is_unique
-    assert sorted(sefton["sicbl_code"].unique()) == ["E38000161", "E38000170"]
-    assert meta(sefton, "period") == "2022/23"
-    assert len(practice_recorded(real, "E08000012", "HYP")) == 85
+def test_practice_recorded_demo(demo):
+    pack, area = demo
+    hyp = practice_recorded(pack, area, "HYP")
+    # the demo's 20 practices all have every registered patient living in the demo area
+    assert len(hyp) == 20 and hyp["practice_code"].is_unique
+    assert (hyp["share"] == 1.0).all()
+    assert meta(hyp, "period") == "2022/23"
+    assert "more of its registered patients live" in note(hyp)
 
 
 def test_shared_sub_icb_locations(real, demo):
@@ -103,6 +111,8 @@ def test_what_a_pack_supports(real, demo):
     assert not supports_authority_gaps(pack)
     assert modelled_conditions(real) == ["HYP"]
     assert not supports_practice_gaps(real) and supports_authority_gaps(real)
+    # patients by LSOA without modelled rates for any condition cannot model gaps
+    assert not supports_practice_gaps(real, "HYP")
     rates = model_rates(real)
     assert meta(rates, "survey") == "Health Survey for England 2022"
     assert set(rates["condition"]) == {"HYP"} and rates["rate"].between(0, 1).all()

@@ -14,7 +14,8 @@ The pieces, each a pure function over frames, one concern per module:
    exact Poisson or Byar's limits, the estimated number undiagnosed, ranks) and
    :func:`diagnosis_gradient` (the ratio by deprivation quintile of residence).
 5. :mod:`~jsna.analysis.prevalence.recorded`: which practices and registers belong
-   to an area (:func:`area_practices`, :func:`practice_recorded`,
+   to an area, by where their patients live (:func:`area_practices`,
+   :func:`can_place_practices`, :func:`practice_recorded`,
    :func:`authority_recorded`, :func:`shared_sub_icb_locations`).
 6. :mod:`~jsna.analysis.prevalence.gaps`: :func:`practice_gaps` and
    :func:`authority_gaps` compose these for a data pack; :func:`model_rates`,
@@ -40,8 +41,10 @@ from jsna.analysis.prevalence.gaps import (
 )
 from jsna.analysis.prevalence.ratios import UNDIAGNOSED, diagnosis_gradient, diagnosis_ratio
 from jsna.analysis.prevalence.recorded import (
+    PRACTICE_NOTE,
     area_practices,
     authority_recorded,
+    can_place_practices,
     practice_recorded,
     shared_sub_icb_locations,
 )
@@ -64,6 +67,8 @@ __all__ = [
     "diagnosis_ratio",
     "diagnosis_gradient",
     "area_practices",
+    "can_place_practices",
+    "PRACTICE_NOTE",
     "practice_recorded",
     "shared_sub_icb_locations",
     "authority_recorded",

@@ -30,7 +30,7 @@ from jsna.analysis.prevalence.apportion import apportion
 from jsna.analysis.prevalence.bands import parse_age_band
 from jsna.analysis.prevalence.expected import expected_counts, min_age_of, sex_averaged
 from jsna.analysis.prevalence.ratios import diagnosis_gradient, diagnosis_ratio
-from jsna.analysis.prevalence.recorded import area_practices
+from jsna.analysis.prevalence.recorded import PRACTICE_NOTE, area_practices
 from jsna.columns import PERSONS, POPULATION, SEX, code_column
 from jsna.exceptions import DataValidationError, GeographyError, first_values
 from jsna.meta import meta, note, with_meta
@@ -144,8 +144,9 @@ def supports_practice_gaps(pack, condition: str | None = None) -> bool:
     """Whether the pack can give :func:`practice_gaps` (for ``condition``, when given).
 
     It needs practice registers (``prevalence.recorded`` at ``level =
-    "practice"``), patients registered by LSOA (``gp.lsoa_patients``) and, for a
-    condition, modelled rates for it.
+    "practice"``), patients registered by LSOA (``gp.lsoa_patients``), the
+    population by LSOA and modelled rates (for ``condition``, when given;
+    else for some condition).
 
     Examples
     --------
@@ -156,12 +157,17 @@ def supports_practice_gaps(pack, condition: str | None = None) -> bool:
     >>> supports_practice_gaps(pack), supports_practice_gaps(pack, "DEM")
     (True, True)
     """
-    possible = pack.has("gp.lsoa_patients") and bool(
-        pack.entries_for("prevalence.recorded", level="practice")
+    possible = (
+        pack.has("gp.lsoa_patients")
+        and pack.has("population.lsoa")
+        and bool(pack.entries_for("prevalence.recorded", level="practice"))
     )
-    if possible and condition is not None:
-        return str(condition).upper() in modelled_conditions(pack)
-    return possible
+    if not possible:
+        return False
+    modelled = modelled_conditions(pack)
+    if condition is not None:
+        return str(condition).upper() in modelled
+    return bool(modelled)
 
 
 def supports_authority_gaps(pack) -> bool:
@@ -176,6 +182,16 @@ def supports_authority_gaps(pack) -> bool:
     False
     """
     return bool(pack.entries_for("prevalence.recorded", level="lad"))
+
+
+def _unplaced(recorded: pd.DataFrame, patients: pd.DataFrame, lookup: pd.DataFrame) -> list[str]:
+    """Practices of the registers in the area's sub-ICB locations with no patients by LSOA."""
+    sicbl = code_column(lookup, "sicbl", required=False)
+    if sicbl is None or "sicbl_code" not in recorded.columns:
+        return []
+    near = recorded["sicbl_code"].isin(lookup[sicbl].dropna().unique())
+    missing = ~recorded["practice_code"].isin(patients["practice_code"])
+    return sorted(recorded.loc[near & missing, "practice_code"].unique().tolist())
 
 
 def _population_rates(pop: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
@@ -326,6 +342,13 @@ def practice_gaps(
     :func:`diagnosis_ratio` is applied. Patients living outside the
     authority (or with no LSOA) get the authority's expected prevalence.
 
+    The practices (and so PCNs) of the area are those with more of their
+    registered patients living in it than in any other authority
+    (:func:`~jsna.analysis.prevalence.recorded.area_practices`), never every
+    practice of a sub-ICB location; wards, quintiles and the authority count
+    every patient living in the area, whichever practice they are registered
+    with.
+
     Parameters
     ----------
     pack : DataPack
@@ -347,11 +370,14 @@ def practice_gaps(
         with the columns of :func:`diagnosis_ratio` and ranks within each
         condition; ``"gradient"`` (:func:`diagnosis_gradient`: the ratio by
         quintile of residence separated from the practice a patient is
-        registered with); ``"cells"`` (practice x LSOA). Every frame's
-        metadata ``note`` states the method and anything left unallocated;
-        ``unallocated_practices`` lists practices missing from the
-        patients-by-LSOA file (kept in the practice, PCN and authority rows,
-        not in wards or quintiles).
+        registered with); ``"cells"`` (practice x LSOA). ``"practice"`` also
+        has ``share``: the share of each practice's registered patients
+        living in the area. Every frame's metadata ``note`` states the method
+        and the placement of practices; ``register_period`` the QOF period;
+        ``unallocated_practices`` lists practices of the registers in the
+        area's sub-ICB locations missing from the patients-by-LSOA file
+        (which cannot be placed, so are left out of the practice and PCN
+        rows).
 
     Examples
     --------
@@ -391,14 +417,17 @@ def practice_gaps(
     area_e = expected.groupby("condition")[["expected", POPULATION]].sum()
     area_e = area_e["expected"] / area_e[POPULATION]
 
-    mine = area_practices(recorded, lookup, patients)
+    placed = area_practices(patients, hierarchy(pack), area)
+    share = placed.set_index("practice_code")["share"]
+    mine = sorted(set(placed["practice_code"]) & set(recorded["practice_code"]))
     serving = patients.loc[patients[lsoa].isin(lookup[lsoa]), "practice_code"].unique().tolist()
     chosen = recorded[
         recorded["practice_code"].isin(set(mine) | set(serving))
         & recorded["condition"].isin(conditions)
     ]
     cells = apportion(chosen, patients, values="list_size", by="condition")
-    unallocated = [p for p in meta(cells, "unallocated_practices") if p in set(mine)]
+    unallocated = _unplaced(recorded, patients, lookup)
+    not_registered = sorted(set(placed["practice_code"]) - set(recorded["practice_code"]))
     places = pd.MultiIndex.from_product(
         [patients[lsoa].unique(), conditions], names=[lsoa, "condition"]
     )
@@ -448,12 +477,23 @@ def practice_gaps(
             f"{outside:,.0f} list places of patients living outside the authority (or with no "
             "LSOA) were given the authority's expected prevalence."
         )
-    if unallocated:
-        held = chosen.loc[chosen["practice_code"].isin(unallocated), "practice_code"].nunique()
+    notes.append(PRACTICE_NOTE)
+    if len(placed):
         notes.append(
-            f"{held} practice(s) are missing from the patients-by-LSOA file "
-            f"({first_values(unallocated)}): "
-            "they are in the practice, PCN and authority figures but not in wards or quintiles."
+            f"{len(mine)} practices have most of their registered patients living in the area "
+            f"(from {100 * share.min():.0f}% to {100 * share.max():.0f}% of their patients)."
+        )
+    if unallocated:
+        notes.append(
+            f"{len(unallocated)} practice(s) of the registers in the area's sub-ICB location(s) "
+            f"are missing from the patients-by-LSOA file ({first_values(unallocated)}): they "
+            "cannot be placed in an authority and are left out of the practice, PCN and "
+            "authority figures."
+        )
+    if not_registered:
+        notes.append(
+            f"{len(not_registered)} practice(s) placed in the area have no register in the QOF "
+            f"file ({first_values(not_registered)}), e.g. opened or closed since."
         )
     text = " ".join(n for n in notes if n)
 
@@ -475,7 +515,12 @@ def practice_gaps(
             ),
         )
         out = out.reset_index(drop=True)
-        return with_meta(out, note=text, unallocated_practices=unallocated)
+        return with_meta(
+            out,
+            note=text,
+            unallocated_practices=unallocated,
+            register_period=meta(recorded, "period", ""),
+        )
 
     info = recorded.drop_duplicates("practice_code").set_index("practice_code")
     extra = [c for c in ("practice_name", "pcn_code", "pcn_name") if c in info.columns]
@@ -483,6 +528,7 @@ def practice_gaps(
     for c in extra:
         practice_cells[c] = practice_cells["practice_code"].map(info[c])
     practice = finish(practice_cells, ["condition", "practice_code", *extra])
+    practice["share"] = practice["practice_code"].map(share).to_numpy(dtype=float)
     pcn_keys = [c for c in ("pcn_code", "pcn_name") if c in extra]
     pcn = finish(practice_cells, ["condition", *pcn_keys]) if pcn_keys else practice.iloc[0:0]
 
@@ -495,11 +541,7 @@ def practice_gaps(
     )
     ward = finish(local, ["condition", "ward_code", "ward_name"])
 
-    in_authority = pd.concat(
-        [cells[cells["in_area"]], cells[cells["practice_code"].isin(unallocated)]],
-        ignore_index=True,
-    )
-    whole = finish(in_authority.assign(area_code=area), ["condition", "area_code"])
+    whole = finish(cells[cells["in_area"]].assign(area_code=area), ["condition", "area_code"])
 
     imd = pack.read("imd", edition=imd_edition)
     with_imd = attach_imd(local, imd)

@@ -1,10 +1,11 @@
 """Recorded prevalence for an area: its practices, its sub-ICB locations, its authorities.
 
-Which practices belong to a local authority is not in the QOF files: practices
-are grouped by sub-ICB location (SICBL), which may be shared by several
-authorities. :func:`area_practices` takes the practices of the area's sub-ICB
-locations (or, without them, the practices most of whose patients live in the
-area); :func:`shared_sub_icb_locations` says which of those locations the area
+Which practices belong to a local authority is not in the QOF files, and a
+sub-ICB location (SICBL), by which the files group practices, may cover several
+authorities. :func:`area_practices` places practices in authorities by where
+their registered patients live (:func:`jsna.analysis.geography.practice_authorities`;
+never a whole sub-ICB location), so it needs the ``gp.lsoa_patients`` role;
+:func:`shared_sub_icb_locations` says which of the area's sub-ICB locations it
 shares with other authorities; :func:`practice_recorded` and
 :func:`authority_recorded` give the registers of the area's practices and of a
 list of authorities.
@@ -16,71 +17,77 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from jsna.analysis.geography import hierarchy
+from jsna.analysis.geography import PRACTICE_RULE, hierarchy, practice_authorities
 from jsna.columns import code_column
-from jsna.meta import copy_meta
+from jsna.exceptions import GeographyError
+from jsna.meta import copy_meta, join_notes, note, with_meta
 
 __all__ = [
     "area_practices",
+    "can_place_practices",
     "practice_recorded",
     "shared_sub_icb_locations",
     "authority_recorded",
+    "PRACTICE_NOTE",
 ]
 
+#: The placement rule, for the notes of practice-level tables and figures.
+PRACTICE_NOTE = (
+    PRACTICE_RULE + " Practices are placed by NHS England's patients registered at a GP practice "
+    "by LSOA, never by a whole sub-ICB location."
+)
 
-def area_practices(
-    recorded: pd.DataFrame,
-    lookup: pd.DataFrame,
-    patients: pd.DataFrame | None = None,
-) -> list[str]:
-    """Practices of an area: in its sub-ICB locations, else with most of their patients in it.
 
-    Parameters
-    ----------
-    recorded : DataFrame
-        Practice registers with ``practice_code`` and ``sicbl_code`` (the
-        practice-level ``prevalence.recorded`` role).
-    lookup : DataFrame
-        The area's LSOAs (:func:`jsna.analysis.geography.hierarchy`), with a
-        ``sicblNN_code`` column when the pack has the LSOA-ICB lookup.
-    patients : DataFrame, optional
-        Patients registered by practice and LSOA (``gp.lsoa_patients``): when
-        the registers or the lookup have no sub-ICB locations, the practices
-        with at least half of their patients living in the area's LSOAs.
-
-    Returns
-    -------
-    list of str
-        Practice codes, sorted (empty when neither rule can be applied).
+def can_place_practices(pack) -> bool:
+    """Whether the pack can place practices in authorities (it has ``gp.lsoa_patients``).
 
     Examples
     --------
-    >>> recorded = pd.DataFrame({"practice_code": ["P1", "P2", "P3"],
-    ...                          "sicbl_code": ["S1", "S2", "S1"]})
-    >>> lookup = pd.DataFrame({"lsoa21_code": ["L1", "L2"], "sicbl24_code": ["S1", "S1"]})
-    >>> area_practices(recorded, lookup)
-    ['P1', 'P3']
-    >>> patients = pd.DataFrame({"practice_code": ["P1", "P1", "P2"],
-    ...                          "lsoa21_code": ["L1", "X9", "L2"], "patients": [30.0, 70.0, 10.0]})
-    >>> area_practices(recorded.drop(columns="sicbl_code"), lookup, patients)
-    ['P2']
+    >>> from jsna.demo.pack import ensure_demo_pack
+    >>> from jsna.io.datapack import DataPack
+    >>> from jsna.config import project_paths
+    >>> can_place_practices(DataPack.open(ensure_demo_pack(project_paths().demo_pack)))
+    True
     """
-    sicbl = code_column(lookup, "sicbl", required=False)
-    if "sicbl_code" in recorded.columns and sicbl and recorded["sicbl_code"].notna().any():
-        mine = recorded["sicbl_code"].isin(lookup[sicbl].dropna().unique())
-        if mine.any():
-            return sorted(recorded.loc[mine, "practice_code"].unique().tolist())
-    if patients is None:
-        return []
-    lsoa = code_column(patients, "lsoa")
-    counts = (
-        patients.groupby(["practice_code", patients[lsoa].isin(lookup[lsoa])])["patients"]
-        .sum()
-        .unstack(fill_value=0.0)
-    )
-    inside = counts.get(True, pd.Series(0.0, index=counts.index))
-    share = inside / counts.sum(axis=1)
-    return sorted(share[share >= 0.5].index.tolist())
+    return pack.has("gp.lsoa_patients")
+
+
+def area_practices(patients: pd.DataFrame, lookup: pd.DataFrame, area: str) -> pd.DataFrame:
+    """The practices of an authority: those where more of their patients live than anywhere else.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Patients registered by practice and LSOA (role ``gp.lsoa_patients``).
+    lookup : DataFrame
+        LSOA to authority for the whole pack (:func:`jsna.analysis.geography.hierarchy`
+        without an area), so the authorities the other patients live in count.
+    area : str
+        Local authority code.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`jsna.analysis.geography.practice_authorities` for
+        ``area``: ``practice_code`` (``practice_name``), ``patients``,
+        ``patients_in_authority``, ``share`` (of the practice's registered
+        patients living in the area) and ``tied``; sorted by practice code.
+
+    Examples
+    --------
+    >>> lookup = pd.DataFrame({"lsoa21_code": ["A1", "A2", "B1"],
+    ...                        "lad24_code": ["LA", "LA", "LB"]})
+    >>> patients = pd.DataFrame({"practice_code": ["P1", "P1", "P2", "P2", "P3"],
+    ...                          "lsoa21_code": ["A1", "B1", "A2", "B1", "B1"],
+    ...                          "patients": [70, 30, 10, 90, 50]})
+    >>> area_practices(patients, lookup, "LA")[["practice_code", "share"]]
+      practice_code  share
+    0            P1    0.7
+    """
+    placed = practice_authorities(patients, lookup)
+    lad = code_column(placed, "lad")
+    mine = placed[placed[lad] == area].drop(columns=[c for c in placed if c.startswith("lad")])
+    return mine.reset_index(drop=True)
 
 
 def practice_recorded(pack, area: str, condition: str = "HYP") -> pd.DataFrame:
@@ -89,7 +96,8 @@ def practice_recorded(pack, area: str, condition: str = "HYP") -> pd.DataFrame:
     Parameters
     ----------
     pack : DataPack
-        With a practice-level ``prevalence.recorded`` file.
+        With a practice-level ``prevalence.recorded`` file and patients
+        registered by LSOA (``gp.lsoa_patients``).
     area : str
         Local authority code.
     condition : str, default "HYP"
@@ -99,7 +107,14 @@ def practice_recorded(pack, area: str, condition: str = "HYP") -> pd.DataFrame:
     -------
     DataFrame
         The practice-level rows of ``condition`` (in the file's order) for the
-        area's practices, with the file's metadata (``period``, ``source``).
+        area's practices, with ``share`` (of each practice's registered
+        patients living in the area) and the file's metadata (``period``,
+        ``source``).
+
+    Raises
+    ------
+    GeographyError
+        The pack has no patients by LSOA, so its practices cannot be placed.
 
     Examples
     --------
@@ -108,15 +123,25 @@ def practice_recorded(pack, area: str, condition: str = "HYP") -> pd.DataFrame:
     >>> from jsna.config import project_paths
     >>> pack = DataPack.open(ensure_demo_pack(project_paths().demo_pack))
     >>> hyp = practice_recorded(pack, DEMO_AREA_CODE, "HYP")
-    >>> sorted(hyp["condition"].unique()), hyp["practice_code"].is_unique
-    (['HYP'], True)
+    >>> sorted(hyp["condition"].unique()), hyp["practice_code"].is_unique, float(hyp["share"].min())
+    (['HYP'], True, 1.0)
     """
+    if not can_place_practices(pack):
+        raise GeographyError(
+            "practices are placed in authorities by where their registered patients live, and "
+            "this pack has no patients registered at each practice by LSOA (role "
+            "gp.lsoa_patients); add NHS England's LSOA file (jsna fetch --only gp.lsoa_patients)"
+        )
+    pack.check_area(area)
     recorded = pack.read("prevalence.recorded", level="practice")
-    lookup = hierarchy(pack, area)
-    patients = pack.read("gp.lsoa_patients") if pack.has("gp.lsoa_patients") else None
-    mine = area_practices(recorded, lookup, patients)
-    rows = recorded["practice_code"].isin(mine) & (recorded["condition"] == condition)
-    return copy_meta(recorded[rows].copy(), recorded)
+    mine = area_practices(pack.read("gp.lsoa_patients"), hierarchy(pack), area)
+    rows = recorded["practice_code"].isin(mine["practice_code"]) & (
+        recorded["condition"] == condition
+    )
+    share = mine.set_index("practice_code")["share"]
+    out = recorded[rows].assign(share=lambda d: d["practice_code"].map(share))
+    copy_meta(out, recorded)
+    return with_meta(out, note=join_notes(note(recorded), PRACTICE_NOTE))
 
 
 def shared_sub_icb_locations(pack, area: str) -> pd.DataFrame:

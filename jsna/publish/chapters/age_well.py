@@ -25,7 +25,7 @@ from jsna.analysis.mortality import area_life_expectancy
 from jsna.meta import meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
-from jsna.publish.chapters.live_well import Section, intro
+from jsna.publish.chapters.live_well import Section, intro, placement_text, recorded_funnel
 from jsna.publish.escape import markdown_text
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.reference.ambitions import DEMENTIA_AMBITION
@@ -51,10 +51,18 @@ def dementia(chapter: Chapter) -> Section:
     """The estimated dementia diagnosis rate by practice and by quintile, against the ambition.
 
     Without practice registers, patients by LSOA and modelled dementia rates,
-    recorded dementia prevalence by authority (when the pack has it).
+    recorded dementia prevalence by authority (when the pack has it) and, when
+    practices can be placed (patients by LSOA), by practice. Practices are those
+    with most of their registered patients living in the area.
     """
     if not prev.supports_practice_gaps(chapter.pack, "DEM"):
-        return _recorded_dementia(chapter)
+        section = _recorded_dementia(chapter)
+        if prev.can_place_practices(chapter.pack):
+            practices = recorded_funnel(chapter, "DEM")
+            return Section(
+                section.outputs + practices.outputs, section.messages + practices.messages
+            )
+        return section
     ambition = DEMENTIA_AMBITION
     dem, notes = collect_notes(prev.practice_gaps, chapter.pack, chapter.area, ["DEM"])
     outputs = [Markdown(notes_markdown(notes))] if notes else []
@@ -142,6 +150,7 @@ def dementia(chapter: Chapter) -> Section:
         f"Modelled by where patients live, the dementia diagnosis rate is {fmt_pct(q1['rate'])} "
         f"in the most deprived quintile and {fmt_pct(q5['rate'])} in the least deprived."
     )
+    outputs.append(Markdown(placement_text(dem["practice"], chapter.area_name)))
     outputs.append(
         Markdown(
             "The expected number uses the pack's modelled dementia prevalence rates by age and "

@@ -47,6 +47,7 @@ __all__ = [
     "reading_deprivation",
     "authorities",
     "recorded_funnel",
+    "placement_text",
 ]
 
 #: Table headers of this chapter that differ from :data:`jsna.publish.labels.LABELS`.
@@ -110,12 +111,12 @@ def condition_gaps(chapter: Chapter) -> Section:
         return Section(
             [
                 Markdown(
-                    "This data pack has no practice-level patients-by-LSOA file (NHS Digital, "
-                    "*Patients registered at a GP practice*, LSOA breakdown), so registers cannot "
-                    "be placed in wards or deprivation quintiles, and the practices' lists have no "
-                    "age structure from which to model expected cases. What the pack does allow is "
-                    "shown below: the hypertension gap for each authority from registers already "
-                    "summed to authorities, and recorded prevalence by practice."
+                    "This data pack cannot model diagnosis gaps by practice: that needs QOF "
+                    "registers by practice, where each practice's patients live (NHS England, "
+                    "*Patients registered at a GP practice*, LSOA file; role `gp.lsoa_patients`), "
+                    "the population by LSOA and modelled prevalence rates. Without the LSOA file "
+                    "registers cannot be placed in wards or deprivation quintiles, and practices "
+                    "cannot be placed in an authority. What the pack does allow is shown below."
                 )
             ]
         )
@@ -202,46 +203,116 @@ def condition_gaps(chapter: Chapter) -> Section:
     return Section(outputs, messages, gaps)
 
 
+def placement_text(practices: pd.DataFrame, area_name: str) -> str:
+    """How the practices shown were chosen: by where their patients live, with the shares.
+
+    Examples
+    --------
+    >>> placement_text(pd.DataFrame({"practice_code": ["P1", "P2"], "share": [0.62, 0.97]}),
+    ...                "Aton")  # doctest: +ELLIPSIS
+    'The 2 practices shown are those with more of their registered patients living in Aton ...'
+    """
+    share = practices.drop_duplicates("practice_code")["share"].dropna()
+    if share.empty:
+        return ""
+    shares = (
+        "all of each list living there"
+        if share.min() == 1
+        else f"{fmt_pct(100 * share.min(), 0)} to {fmt_pct(100 * share.max(), 0)} of each "
+        f"list, median {fmt_pct(100 * share.median(), 0)}"
+    )
+    return (
+        f"The {share.size} practices shown are those with more of their registered patients "
+        f"living in {markdown_text(area_name)} than in any other authority ({shares}). "
+        "Practices elsewhere that register some of its residents count in its ward and "
+        "authority figures, not here."
+    )
+
+
+def _tiny_lists(chapter: Chapter, shape, name: str, label: str, count: str, sources) -> list:
+    """The table (and a sentence) of the practices a funnel set aside for their tiny lists."""
+    tiny = shape.tiny
+    if not len(tiny):
+        return []
+    columns = ["practice_code", "practice_name", "list_size", count]
+    shown = labelled(tiny[columns], {count: "On the register", "list_size": "List size"})
+    table = chapter.table(
+        shown,
+        f"{name}_small_lists",
+        title=f"Practices with lists of {shape.min_size:,.0f} or fewer, not drawn: {label}",
+        sources=sources,
+        count_columns=["On the register"],
+        safe_columns=["List size"],  # list sizes are published monthly by NHS England
+    )
+    text = (
+        f"{len(tiny)} practice(s) with a list of {shape.min_size:,.0f} patients or fewer are "
+        "listed below and left out of the chart and its average: a list that small (a new, "
+        "closing or specialist practice) says little about diagnosis, and it would stretch the "
+        "limits. The threshold is Public Health England's for its National General Practice "
+        "Profiles (lists over 900)."
+    )
+    return [Markdown(text), table]
+
+
 def practice_funnel(chapter: Chapter, gaps: dict | None) -> Section:
-    """Funnel plot of the focus condition's diagnosis ratio by practice (nothing without gaps)."""
+    """Funnel plot of the focus condition's diagnosis ratio by practice (nothing without gaps).
+
+    The practices are those placed in the area by where their patients live
+    (:func:`jsna.analysis.prevalence.area_practices`); lists of
+    :data:`jsna.analysis.funnel.TINY_LIST` or fewer are tabled, not drawn.
+    """
     if gaps is None:
         return Section()
     focus = _focus(gaps)
     name = prev.CONDITIONS[focus].lower()
     practice = gaps["practice"][gaps["practice"]["condition"] == focus]
-    shape = funnel(practice, "observed", "expected", statistic="ratio")
+    if not len(practice):
+        return Section(
+            [
+                Markdown(
+                    f"No practice has most of its registered patients living in "
+                    f"{markdown_text(chapter.area_name)}, so there is no practice funnel."
+                )
+            ]
+        )
+    period = meta(gaps["practice"], "register_period") or "period not stated"
+    shape = funnel(practice, "observed", "expected", statistic="ratio", size="list_size")
+    place = f"{chapter.area_name}, QOF {period}"
+    drawn = shape.points
     ax = funnel_plot(
-        shape.points,
+        drawn,
         shape.limits,
         centre=shape.centre,
         label="practice_name",
         value_label="Diagnosis ratio (observed / expected)",
-        x_label="Expected cases (number)",
+        x_label="Expected cases (number of patients)",
+        units="practices",
+        title=f"{prev.CONDITIONS[focus]}: diagnosis ratio by GP practice\n{place}",
     )
-    ax.set_title(f"{prev.CONDITIONS[focus]}: diagnosis ratio by GP practice, {chapter.area_name}")
     chapter.figure(
         ax.figure,
         f"funnel_{focus.lower()}",
-        title=(
-            f"{prev.CONDITIONS[focus]} diagnosis ratio by practice (funnel plot), "
-            f"{chapter.area_name}"
-        ),
+        title=f"{prev.CONDITIONS[focus]} diagnosis ratio by practice (funnel plot), {place}",
         alt_text=(
-            f"Funnel plot of {len(practice)} GP practices: diagnosis ratio for {name} against "
-            "expected cases, with 95% and 99.8% control limits around the area average."
+            f"Funnel plot of {len(drawn)} GP practices: diagnosis ratio for {name} against "
+            "expected cases, with 95% and 99.8% control limits around the practices' average."
         ),
-        data=practice[["practice_code", "practice_name", "observed", "expected", "value"]],
+        data=drawn[["practice_code", "practice_name", "observed", "expected", "value", "share"]],
         sources=PRACTICE_GAPS,
-        count_columns=["observed"],  # practices add up to the area's register (published)
+        count_columns=["observed"],  # practices add up to the area's register
         derived_columns=["value"],
-        safe_columns=["expected"],
+        safe_columns=["expected", "share"],  # modelled; share of a published list
+    )
+    outputs: list = [Markdown(placement_text(practice, chapter.area_name))]
+    outputs += _tiny_lists(
+        chapter, shape, f"funnel_{focus.lower()}", place, "observed", PRACTICE_GAPS
     )
     message = (
-        f"{shape.count('Low')} of {len(practice)} practices record {name} significantly less "
-        "often than the area average given their patients' age and sex (below the 95% funnel "
-        "limit): candidates for case finding."
+        f"{shape.count('Low')} of {len(drawn)} practices with most of their patients in "
+        f"{chapter.area_name} record {name} significantly less often than their average given "
+        "their patients' age and sex (below the 95% funnel limit): candidates for case finding."
     )
-    return Section(messages=[message])
+    return Section(outputs, [message])
 
 
 def ward_maps(chapter: Chapter, gaps: dict | None) -> Section:
@@ -537,59 +608,89 @@ def _names(names: list[str]) -> str:
 
 
 def recorded_funnel(chapter: Chapter, condition: str = "HYP") -> Section:
-    """Recorded prevalence by practice (funnel), for a pack without patients by LSOA."""
+    """Recorded prevalence by practice (funnel), where diagnosis ratios cannot be modelled.
+
+    Practices are placed in the area by where their registered patients live
+    (``gp.lsoa_patients``); a pack without that file gets a sentence saying
+    so (a whole sub-ICB location is never used, as it may cover other
+    authorities). Nothing when the pack models diagnosis ratios by practice
+    (see :func:`practice_funnel`) or has no practice registers.
+    """
     pack = chapter.pack
-    if prev.supports_practice_gaps(pack) or not pack.entries_for(
+    if prev.supports_practice_gaps(pack, condition) or not pack.entries_for(
         "prevalence.recorded", level="practice"
     ):
         return Section()
+    name = prev.CONDITIONS[condition].lower()
+    if not prev.can_place_practices(pack):
+        shared = prev.shared_sub_icb_locations(pack, chapter.area)
+        text = (
+            f"**Practices.** This data pack has QOF registers by practice but not where each "
+            f"practice's patients live (NHS England, *Patients registered at a GP practice*, "
+            f"LSOA file; role `gp.lsoa_patients`), so no practice can be placed in "
+            f"{markdown_text(chapter.area_name)} and recorded {name} by practice is not shown. "
+            "Practices are not taken from the sub-ICB location instead: a location can cover "
+            "several authorities and its practices' patients cross authority boundaries."
+            + "".join(
+                f" Here {markdown_text(_names(row.authorities))} share one sub-ICB location "
+                f"({markdown_text(row.sicbl_ods)})."
+                for row in shared.itertuples()
+            )
+            + f" `jsna fetch --area {markdown_text(chapter.area)} --only gp.lsoa_patients` "
+            "adds the file."
+        )
+        return Section([Markdown(text)])
     local = prev.practice_recorded(pack, chapter.area, condition)
     if not len(local):
         return Section()
-    name, period = prev.CONDITIONS[condition].lower(), meta(local, "period")
+    period = meta(local, "period") or "period not stated"
     shape = funnel(local, "register", "list_size", statistic="proportion")
+    drawn = shape.points
+    place = f"{chapter.area_name}, QOF {period}"
     ax = funnel_plot(
-        shape.points,
+        drawn,
         shape.limits,
         centre=shape.centre,
         label="practice_name",
-        value_label=f"Recorded {name} prevalence (%)",
+        value_label="Recorded prevalence (% of list)",
         x_label="Registered patients (number)",
+        units="practices",
+        suffix="%",
+        title=f"Recorded {name} prevalence by GP practice\n{place}",
     )
-    ax.set_title(f"Recorded {name} by GP practice, {period}")
     chapter.figure(
         ax.figure,
         f"funnel_recorded_{condition.lower()}",
-        title=(
-            f"Recorded {name} prevalence by practice ({period}), sub-ICB locations of "
-            f"{chapter.area_name}"
-        ),
+        title=f"Recorded {name} prevalence by practice (funnel plot), {place}",
         alt_text=(
-            f"Funnel plot of recorded {name} prevalence for {len(local)} practices against "
-            "list size."
+            f"Funnel plot of recorded {name} prevalence for {len(drawn)} practices against "
+            "list size, with 95% and 99.8% control limits around the practices' average."
         ),
-        data=local[["practice_code", "practice_name", "register", "list_size"]],
+        data=drawn[["practice_code", "practice_name", "register", "list_size", "share"]],
         sources=PRACTICE_REGISTERS,
         count_columns=["register"],  # practices add up to the area's register
-        safe_columns=["list_size"],  # practice list sizes are published monthly by NHS England
+        safe_columns=["list_size", "share"],  # list sizes are published monthly by NHS England
     )
-    shared = prev.shared_sub_icb_locations(pack, chapter.area)
     text = (
-        f"The {len(local)} practices of the sub-ICB location(s) covering "
-        f"{markdown_text(chapter.area_name)} (QOF "
-        f"{period}) recorded {name} for "
-        f"{fmt_pct(100 * local['register'].sum() / local['list_size'].sum())} of their patients. "
-        "Without each practice's age structure, differences between practices mix "
-        "under-diagnosis with older or younger lists, so this chart shows recorded prevalence "
-        "only."
-        + "".join(
-            f" {markdown_text(_names(row.authorities))} share one sub-ICB location "
-            f"({markdown_text(row.sicbl_ods)})."
-            for row in shared.itertuples()
-        )
+        f"The {len(drawn)} practices drawn recorded {name} for "
+        f"{fmt_pct(100 * drawn['register'].sum() / drawn['list_size'].sum())} of their patients "
+        f"(QOF {markdown_text(period)}). The pack has no modelled {name} prevalence by age and "
+        "sex (or no population by LSOA) from which to expect cases, so differences between "
+        "practices mix under-diagnosis with older or younger lists: this chart shows recorded "
+        "prevalence only. " + placement_text(local, chapter.area_name)
+    )
+    outputs = [Markdown(text)]
+    outputs += _tiny_lists(
+        chapter,
+        shape,
+        f"funnel_recorded_{condition.lower()}",
+        place,
+        "register",
+        PRACTICE_REGISTERS,
     )
     message = (
-        f"{shape.count('Low')} of {len(local)} local practices record {name} significantly less "
-        "often than their neighbours (not adjusted for age)."
+        f"{shape.count('Low')} of {len(drawn)} practices with most of their patients in "
+        f"{chapter.area_name} record {name} significantly less often than their average (not "
+        "adjusted for age)."
     )
-    return Section([Markdown(text)], [message])
+    return Section(outputs, [message])
