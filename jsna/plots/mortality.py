@@ -1,5 +1,6 @@
-"""Mortality charts: the Segment-style decomposition of a life expectancy gap, and life
-expectancy by deprivation decile with confidence limits.
+"""Mortality charts: the Segment-style decomposition of a life expectancy gap, life
+expectancy by deprivation decile with confidence limits, and the ward map of life
+expectancy with its significance against the authority.
 
 Draw only: the numbers come from :mod:`jsna.analysis.mortality`.
 """
@@ -15,7 +16,7 @@ from jsna.exceptions import DataValidationError, first_values
 from jsna.plots._checks import check_column, check_frame, interval, numeric, text_required
 from jsna.plots.style import FULL_WIDTH, SIGNIFICANCE, sequential_colors, use_style
 
-__all__ = ["gap_by_cause_and_age", "life_expectancy_by_decile"]
+__all__ = ["gap_by_cause_and_age", "life_expectancy_by_decile", "life_expectancy_map"]
 
 _INK = "#3D3D3D"
 #: Marker shape for each significance class: the cue that does not rely on colour.
@@ -205,4 +206,114 @@ def life_expectancy_by_decile(
         if handles:
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                       borderaxespad=0.0)  # fmt: skip
+    return ax
+
+
+#: Hatches marking areas significantly above or below the benchmark on a life expectancy map.
+LE_HATCHES = {"better": "////", "higher": "////", "worse": "....", "lower": "...."}
+
+
+def life_expectancy_map(
+    gdf,
+    column: str,
+    *,
+    significance: str | None = None,
+    benchmark_label: str = "the authority",
+    legend_title: str = "Life expectancy at birth (years)",
+    ax=None,
+    **map_kwds,
+):
+    """Ward (or MSOA) map of life expectancy, hatched where it differs from a benchmark.
+
+    The areas are shaded by life expectancy (:func:`jsna.plots.ward_map`, quintile
+    classes); with ``significance`` (Fingertips classes, e.g. from
+    :func:`jsna.analysis.mortality.compare_with_benchmark`), areas significantly above
+    the benchmark are hatched ``////`` and areas significantly below ``....``, each named
+    in the legend, so the comparison reads without colour.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        One row per area.
+    column : str
+        Life expectancy (years).
+    significance : str, optional
+        Column of classes (Better, Similar, Worse, Higher, Lower, Not compared).
+    benchmark_label : str
+        What the areas are compared with, for the legend.
+    legend_title : str
+        The measure and its units.
+    map_kwds
+        Passed to :func:`jsna.plots.ward_map` (``labels``, ``attribution``, ``synthetic``,
+        ``k`` ...).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> wards = gpd.GeoDataFrame(
+    ...     {"le": [76.0, 79.0, 82.0], "sig": ["Worse", "Similar", "Better"]},
+    ...     geometry=[shapely.box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(3)], crs=27700)
+    >>> ax = life_expectancy_map(wards, "le", significance="sig", k=3)
+    >>> [t.get_text()[:26] for t in ax.get_legend().get_texts()][-2:]
+    ['Significantly higher than ', 'Significantly lower than t']
+    """
+    from matplotlib.patches import Patch
+
+    from jsna.plots.maps import ward_map
+
+    legend_title = text_required(legend_title, "legend_title")
+    classes = None
+    if significance is not None:
+        check_column(gdf, significance, "significance")
+        classes = gdf[significance].astype("string").str.strip().str.lower()
+        unknown = classes.notna() & ~classes.isin(list(SIGNIFICANCE))
+        if unknown.any():
+            raise DataValidationError(
+                f"significance={significance!r} has classes "
+                f"{first_values(gdf.loc[unknown, significance])}; use "
+                f"{', '.join(SIGNIFICANCE)}"
+            )
+    ax = ward_map(gdf, column, legend_title=legend_title, ax=ax, **map_kwds)
+    if classes is None:
+        return ax
+    frame = gdf.to_crs(27700) if gdf.crs is not None and gdf.crs.to_epsg() != 27700 else gdf
+    extra = []
+    kinds = (
+        (("better", "higher"), "////", "Significantly higher than"),
+        (("worse", "lower"), "....", "Significantly lower than"),
+    )
+    with use_style():
+        for names, hatch, text in kinds:
+            mask = classes.isin(names).fillna(False).to_numpy(dtype=bool)
+            if mask.any():
+                frame[mask].plot(
+                    ax=ax, facecolor="none", edgecolor=_INK, hatch=hatch, linewidth=0.0, zorder=2.5
+                )
+            extra.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=_INK,
+                    hatch=hatch,
+                    linewidth=0.4,
+                    label=f"{text} {benchmark_label} (95% CI)",
+                )
+            )
+        legend = ax.get_legend()
+        if legend is not None:
+            handles = list(legend.legend_handles) + extra
+            labels = [t.get_text() for t in legend.get_texts()] + [h.get_label() for h in extra]
+            title = legend.get_title().get_text()
+            ax.legend(
+                handles=handles,
+                labels=labels,
+                title=title,
+                loc="upper left",
+                bbox_to_anchor=(1.02, 1.0),
+                alignment="left",
+                borderaxespad=0.0,
+            )
     return ax
