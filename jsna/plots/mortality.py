@@ -10,10 +10,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 
 from jsna.exceptions import DataValidationError, first_values
 from jsna.plots._checks import check_column, check_frame, interval, numeric, text_required
+from jsna.plots.classes import classify
 from jsna.plots.style import FULL_WIDTH, SIGNIFICANCE, sequential_colors, use_style
 
 __all__ = ["gap_by_cause_and_age", "life_expectancy_by_decile", "life_expectancy_map"]
@@ -281,6 +283,19 @@ def life_expectancy_map(
     if classes is None:
         return ax
     frame = gdf.to_crs(27700) if gdf.crs is not None and gdf.crs.to_epsg() != 27700 else gdf
+    # hatches in white over the dark classes and in dark grey over the light ones
+    values = numeric(frame, column, "column")
+    breaks = classify(
+        values[~np.isnan(values)],
+        map_kwds.get("scheme", "quantiles"),
+        map_kwds.get("k", 5),
+        map_kwds.get("bins"),
+    )
+    fills = sequential_colors(breaks.k, map_kwds.get("cmap"))
+    index = breaks.assign(values)
+    dark = np.array(
+        [i >= 0 and sum(to_rgb(fills[i]) * np.array([0.299, 0.587, 0.114])) < 0.5 for i in index]
+    )
     extra = []
     kinds = (
         (("better", "higher"), "////", "Significantly higher than"),
@@ -289,10 +304,17 @@ def life_expectancy_map(
     with use_style():
         for names, hatch, text in kinds:
             mask = classes.isin(names).fillna(False).to_numpy(dtype=bool)
-            if mask.any():
-                frame[mask].plot(
-                    ax=ax, facecolor="none", edgecolor=_INK, hatch=hatch, linewidth=0.0, zorder=2.5
-                )
+            for on_dark, colour in ((True, "white"), (False, _INK)):
+                part = mask & (dark == on_dark)
+                if part.any():
+                    frame[part].plot(
+                        ax=ax,
+                        facecolor="none",
+                        edgecolor=colour,
+                        hatch=hatch,
+                        linewidth=0.0,
+                        zorder=2.5,
+                    )
             extra.append(
                 Patch(
                     facecolor="white",

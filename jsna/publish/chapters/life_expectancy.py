@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,10 @@ class Results:
     data: dict[str, Any] = field(default_factory=dict)
     findings: list[tuple[str, str]] = field(default_factory=list)
     period: str = ""
+
+
+def _wrap(title: str, width: int = 72) -> str:
+    return textwrap.fill(title, width)
 
 
 def _quiet(function, *args, **kwargs):
@@ -471,7 +476,7 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
         title = (
             f"{sex} life expectancy at birth by local deprivation decile, {name}, {results.period}"
         )
-        ax.set_title(title)
+        ax.set_title(_wrap(title))
         chapter.figure(
             ax.figure,
             f"le_local_decile_{sex.lower()}",
@@ -536,7 +541,7 @@ def _quintiles_local_health(chapter: Chapter, results: Results) -> Section:
         ax.set_ylim(max(0, np.floor(lo) - 5), None)
         title = f"{sex} life expectancy at birth by local deprivation quintile, {name}, "
         title += f"{results.period} ({_LH}, MSOAs shared by population)"
-        ax.set_title(title, fontsize=9)
+        ax.set_title(_wrap(title))
         chapter.figure(
             ax.figure,
             f"le_quintile_{sex.lower()}",
@@ -575,7 +580,7 @@ def ward_map_section(chapter: Chapter, results: Results) -> Section:
                 synthetic=chapter.synthetic,
             )
             title = f"{sex} life expectancy at birth by ward, {name}, {results.period}"
-            ax.set_title(title)
+            ax.set_title(_wrap(title))
             chapter.figure(
                 ax.figure,
                 f"le_ward_map_{sex.lower()}",
@@ -626,7 +631,7 @@ def _msoa_maps(chapter: Chapter, results: Results) -> Section:
                 synthetic=chapter.synthetic,
             )
             title = f"{sex} life expectancy at birth by MSOA, {name}, {results.period} ({_LH})"
-            ax.set_title(title, fontsize=9)
+            ax.set_title(_wrap(title))
             chapter.figure(
                 ax.figure,
                 f"le_msoa_map_{sex.lower()}",
@@ -682,23 +687,29 @@ def causes_of_gap(chapter: Chapter, results: Results) -> Section:
             outputs.append(Markdown(f"Too few {sex.lower()} deaths to split the gap."))
             continue
         part = part.assign(age_group=broad_age_groups(part["age_band"]).astype(str))
-        label = part["cause"] if causes else pd.Series("All causes", index=part.index)
-        part = part.assign(cause_label=label)
-        shown = part.groupby(["cause_label", "age_group"], as_index=False, observed=True)[
-            "contribution"
-        ].sum()
-        ax = gap_by_cause_and_age(
-            shown,
-            cause="cause_label",
-            age_group="age_group",
-            contribution="contribution",
-            age_groups=[g for g in _AGE_ORDER if g in set(shown["age_group"])],
-        )
+        ages = [g for g in _AGE_ORDER if g in set(part["age_group"])]
+        if causes:
+            shown = part.groupby(["cause", "age_group"], as_index=False, observed=True)[
+                "contribution"
+            ].sum()
+            ax = gap_by_cause_and_age(
+                shown, cause="cause", age_group="age_group", contribution="contribution",
+                age_groups=ages,
+            )  # fmt: skip
+        else:  # one bar per age group
+            shown = part.groupby("age_group", as_index=False, observed=True)["contribution"].sum()
+            shown["cause"] = "All causes"
+            ax = gap_by_cause_and_age(
+                shown, cause="age_group", age_group="cause", contribution="contribution",
+                causes=ages,
+            )  # fmt: skip
+            ax.set_ylabel("Age (years)")
+            ax.get_legend().set_title("Cause of death")
         title = (
             f"Contribution to the {part['gap'].iloc[0]:.1f}-year gap in {sex.lower()} life "
             f"expectancy between the most and least deprived fifths, {name}, {results.period}"
         )
-        ax.set_title(title, fontsize=9)
+        ax.set_title(_wrap(title))
         chapter.figure(
             ax.figure,
             f"gap_segment_{sex.lower()}",
@@ -786,7 +797,7 @@ def premature(chapter: Chapter, results: Results) -> Section:
             f"Deaths under 75 by cause, most and least deprived fifths of {name}, "
             f"{results.period} ({_LH})"
         )
-        ax.set_title(title, fontsize=9)
+        ax.set_title(_wrap(title))
         chapter.figure(
             ax.figure,
             "premature_smr_quintile",
