@@ -130,11 +130,13 @@ def life_expectancy_by_decile(
     significance: str | None = None,
     benchmark: float | None = None,
     benchmark_label: str = "Area average",
+    decile_label: str = "Deprivation decile (IMD; 1 = most deprived)",
     ax=None,
 ):
     """Life expectancy by deprivation decile (1 = most deprived) with its confidence limits.
 
-    Points with 95% limits; with ``significance`` (classes of
+    Points with 95% limits (or without, ``lower=upper=None``; quintiles or other
+    quantiles too, named by ``decile_label``); with ``significance`` (classes of
     :data:`jsna.plots.style.SIGNIFICANCE`, e.g. against the benchmark), each point is
     coloured and shaped by its class and the legend names it, so that the chart reads
     without colour.
@@ -201,8 +203,8 @@ def life_expectancy_by_decile(
         if benchmark is not None:
             ax.axhline(benchmark, color=_INK, linestyle="--", linewidth=0.9)
             handles.append(Line2D([], [], color=_INK, linestyle="--", label=benchmark_label))
-        ax.set_xticks(np.arange(1, 11) if len(x) <= 10 else np.unique(x))
-        ax.set_xlabel("Deprivation decile (IMD; 1 = most deprived)")
+        ax.set_xticks(np.arange(int(np.nanmin(x)), int(np.nanmax(x)) + 1))
+        ax.set_xlabel(text_required(decile_label, "decile_label"))
         ax.set_ylabel(value_label)
         ax.grid(axis="y")
         if handles:

@@ -57,7 +57,7 @@ from jsna.analysis.mortality import (
 )
 from jsna.columns import code_column
 from jsna.meta import meta, note
-from jsna.plots import bars_by_quintile, ranked_bars, ward_map
+from jsna.plots import ranked_bars, ward_map
 from jsna.plots.mortality import (
     gap_by_cause_and_age,
     life_expectancy_by_decile,
@@ -140,7 +140,9 @@ def analyse(chapter: Chapter, *, deaths: pd.DataFrame | None = None) -> Results:
     if deaths is not None or pack.has("deaths.lsoa"):
         return _analyse_deaths(chapter, deaths)
     if has_local_health_msoa(pack):
-        return _analyse_local_health(chapter)
+        results, caught = _quiet(_analyse_local_health, chapter)
+        results.data["notes"] += caught
+        return results
     return Results(None)
 
 
@@ -471,8 +473,8 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
             benchmark=authority.get(sex),
             benchmark_label=f"{name} as a whole",
             value_label=f"{sex} life expectancy at birth (years)",
+            decile_label=f"Local deprivation decile of {name}'s LSOAs (1 = most deprived)",
         )
-        ax.set_xlabel(f"Local deprivation decile of {name}'s LSOAs (1 = most deprived)")
         title = (
             f"{sex} life expectancy at birth by local deprivation decile, {name}, {results.period}"
         )
@@ -528,17 +530,18 @@ def _quintiles_local_health(chapter: Chapter, results: Results) -> Section:
     ]
     for sex in SEXES:
         col = f"le_{sex.lower()}"
-        ax = bars_by_quintile(
+        whole = _authority_value(results, col)
+        ax = life_expectancy_by_decile(
             q.assign(q=q["group"].astype(int)),
-            quintile="q",
+            decile="q",
             value=col,
             lower=None,
             upper=None,
+            benchmark=whole,
+            benchmark_label=f"{name} ({_LH})",
             value_label=f"{sex} life expectancy at birth (years)",
-            quintile_label="Local deprivation quintile (IMD; 1 = most deprived)",
+            decile_label="Local deprivation quintile (IMD; 1 = most deprived)",
         )
-        lo = np.nanmin(q[col])
-        ax.set_ylim(max(0, np.floor(lo) - 5), None)
         title = f"{sex} life expectancy at birth by local deprivation quintile, {name}, "
         title += f"{results.period} ({_LH}, MSOAs shared by population)"
         ax.set_title(_wrap(title))
@@ -552,6 +555,14 @@ def _quintiles_local_health(chapter: Chapter, results: Results) -> Section:
             source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
         )
     return Section(outputs)
+
+
+def _authority_value(results: Results, measure: str) -> float | None:
+    auth = results.data.get("authority")
+    if auth is None or measure not in set(auth["measure"]):
+        return None
+    value = float(auth.set_index("measure").loc[measure, "value"])
+    return value if np.isfinite(value) else None
 
 
 def ward_map_section(chapter: Chapter, results: Results) -> Section:
