@@ -200,7 +200,9 @@ def _analyse_deaths(chapter: Chapter, deaths) -> Results:
         lead = "The gap in life expectancy at birth between the most and least deprived fifths "
         lead += f"of {name} is {years:.1f} years for {sex.lower()}s ({period})"
         if causes:
-            by_cause = part.groupby("cause")["contribution"].sum().sort_values(ascending=False)
+            by_cause = (
+                part.groupby("cause_group")["contribution"].sum().sort_values(ascending=False)
+            )
             top, share = by_cause.index[0], by_cause.iloc[0]
             lead += f"; {top.lower()} contributes {share:.1f} years of it"
             so_what = (
@@ -700,15 +702,16 @@ def causes_of_gap(chapter: Chapter, results: Results) -> Section:
         part = part.assign(age_group=broad_age_groups(part["age_band"]).astype(str))
         ages = [g for g in _AGE_ORDER if g in set(part["age_group"])]
         if causes:
-            shown = part.groupby(["cause", "age_group"], as_index=False, observed=True)[
+            shown = part.groupby(["cause_group", "age_group"], as_index=False, observed=True)[
                 "contribution"
             ].sum()
             ax = gap_by_cause_and_age(
-                shown, cause="cause", age_group="age_group", contribution="contribution",
+                shown, cause="cause_group", age_group="age_group", contribution="contribution",
                 age_groups=ages,
             )  # fmt: skip
         else:  # one bar per age group
             shown = part.groupby("age_group", as_index=False, observed=True)["contribution"].sum()
+            shown = shown.sort_values("age_group", key=lambda a: a.map(_AGE_ORDER.index))
             shown["cause"] = "All causes"
             ax = gap_by_cause_and_age(
                 shown, cause="age_group", age_group="cause", contribution="contribution",
