@@ -66,6 +66,7 @@ from jsna.plots.mortality import (
 from jsna.publish.chapter import Chapter
 from jsna.publish.chapters.live_well import Section, intro
 from jsna.publish.escape import markdown_text
+from jsna.publish.labels import label, labelled
 
 __all__ = [
     "Results",
@@ -392,6 +393,36 @@ def _local_health_authority(pack, area: str) -> pd.DataFrame | None:
     return None
 
 
+#: Table headers of this chapter (with :data:`jsna.publish.labels.LABELS` for the rest).
+HEADERS = {
+    "group": "Local deprivation quintile (1 = most deprived)",
+    "deaths": "Deaths",
+    "population": "Person-years",
+    "value": "Life expectancy at birth (years)",
+    "area": "Life expectancy at birth (years)",
+    "england": "England (years)",
+    "vs_england": "Compared with England (95% CI)",
+    "statistic": "Measure",
+    "indicator": "Indicator",
+    "unit": "Unit",
+    "le_female": "Female life expectancy at birth (years)",
+    "le_male": "Male life expectancy at birth (years)",
+    "cause_group": "Cause of death",
+    "years_of_life_lost": "Years of life lost before 75",
+}
+
+
+def _publish(chapter: Chapter, frame: pd.DataFrame, name: str, *, headers=None, **kwargs):
+    """:meth:`Chapter.table` with readable headers; roles are given by the frame's names."""
+    names = {**HEADERS, **(headers or {})}
+    names = {k: v for k, v in names.items() if k in frame.columns}
+    for role in ("count_columns", "derived_columns", "safe_columns"):
+        kwargs[role] = [label(c, names) for c in kwargs.get(role, ())]
+    numeric = frame.select_dtypes("number").columns
+    shown = labelled(frame.assign(**{c: frame[c].round(2) for c in numeric}), names)
+    return chapter.table(shown, name, **kwargs)
+
+
 def key_messages(chapter: Chapter, results: Results):
     """The key messages, each with its "so what" (shown first in the chapter)."""
     if results.kind is None:
@@ -420,7 +451,8 @@ def england(chapter: Chapter, results: Results) -> Section:
         )
         if eng is None:
             return Section([Markdown(text + ", which this pack's Fingertips file does not have.")])
-        table = chapter.table(
+        table = _publish(
+            chapter,
             eng[["sex", "period", "area", "lower_ci95", "upper_ci95", "england", "vs_england"]],
             "england_life_expectancy",
             title=f"Life expectancy at birth, {name} and England, {eng['period'].iloc[0]}",
@@ -441,9 +473,11 @@ def england(chapter: Chapter, results: Results) -> Section:
             return Section(
                 [Markdown(text + " This pack has no authority-level Local Health file.")]
             )
-        table = chapter.table(
+        table = _publish(
+            chapter,
             auth[["indicator", "unit", "value"]],
             "england_smr",
+            headers={"value": "Value"},
             title=f"Deaths and life expectancy, {name} against England, {results.period}",
             safe_columns=["value"],
             source=_LH + ", © Crown copyright, OGL v3.0",
@@ -495,7 +529,8 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
             safe_columns=["group", "population"],
         )
     q = results.data["le_quintile"]
-    table = chapter.table(
+    table = _publish(
+        chapter,
         q[["sex", "group", "deaths", "population", "value", "lower_ci95", "upper_ci95"]],
         "le_local_quintile",
         title=f"Life expectancy at birth by local deprivation quintile, {name}, {results.period}",
@@ -505,9 +540,13 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
         note="Quintile 1 is the most deprived fifth of the area's LSOAs (IMD score).",
     )
     sii = results.data["sii"]
-    sii_table = chapter.table(
-        sii[["sex", "statistic", "value", "lower_ci95", "upper_ci95"]],
+    sii_table = _publish(
+        chapter,
+        sii.assign(statistic=sii["statistic"].str.upper())[
+            ["sex", "statistic", "value", "lower_ci95", "upper_ci95"]
+        ],
         "le_sii",
+        headers={"value": "Value (years; RII a ratio)"},
         title=f"Slope index of inequality in life expectancy at birth, {name}, {results.period}",
         safe_columns=["value", "lower_ci95", "upper_ci95"],
         note=(
@@ -658,9 +697,11 @@ def _msoa_maps(chapter: Chapter, results: Results) -> Section:
                 source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
             )
     wards = results.data["wards"]
-    table = chapter.table(
+    table = _publish(
+        chapter,
         wards[["ward_code", "ward_name", "population", "le_female", "le_male"]],
         "le_ward_shared",
+        headers={"population": "Residents"},
         title=(
             f"Life expectancy at birth by ward, {name}, {results.period}: Local Health MSOA "
             "values shared to wards by population"
@@ -760,12 +801,17 @@ def premature(chapter: Chapter, results: Results) -> Section:
     if results.kind == "deaths":
         prem = results.data["premature"]
         by = results.data["premature_by"]
-        table = chapter.table(
+        table = _publish(
+            chapter,
             prem[
                 [*by, "deaths", "population", "value", "lower_ci95", "upper_ci95"]
                 + ["years_of_life_lost"]
             ],  # fmt: skip
             "premature_mortality",
+            headers={
+                "population": "Person-years under 75",
+                "value": "Deaths under 75 per 100,000 (DSR)",
+            },
             title=f"Deaths under 75 per 100,000 (directly standardised), {name}, {results.period}",
             count_columns=["deaths"],
             derived_columns=["value", "lower_ci95", "upper_ci95", "years_of_life_lost"],
@@ -773,9 +819,14 @@ def premature(chapter: Chapter, results: Results) -> Section:
             note="European Standard Population 2013; Dobson limits; years of life lost before 75.",
         )
         q = results.data["premature_quintile"]
-        q_table = chapter.table(
+        q_table = _publish(
+            chapter,
             q[["group", "sex", "deaths", "population", "value", "lower_ci95", "upper_ci95"]],
             "premature_by_quintile",
+            headers={
+                "population": "Person-years under 75",
+                "value": "Deaths under 75 per 100,000 (DSR)",
+            },
             title=(
                 f"Deaths under 75 per 100,000 by local deprivation quintile, {name}, "
                 f"{results.period}"
