@@ -313,6 +313,7 @@ def life_expectancy_map(
                         ax=ax,
                         facecolor="none",
                         edgecolor=colour,
+                        hatchcolor=colour,
                         hatch=hatch,
                         linewidth=0.0,
                         zorder=2.5,

@@ -89,7 +89,7 @@ def test_life_expectancy_map_hatches_significant_areas_and_names_them():
     hatched = [c for c in ax.collections if c.get_hatch()]
     assert sorted(c.get_hatch() for c in hatched) == ["....", "////"]
     # the better ward is in the darkest class: its hatch is white, the worse wards' dark
-    colours = {c.get_hatch(): tuple(np.round(c.get_edgecolor()[0][:3], 2)) for c in hatched}
+    colours = {c.get_hatch(): tuple(np.round(c.get_hatchcolor()[0][:3], 2)) for c in hatched}
     assert colours["////"] == (1.0, 1.0, 1.0) and colours["...."] != (1.0, 1.0, 1.0)
     with pytest.raises(DataValidationError, match="significance='le'"):
         life_expectancy_map(wards.assign(le2=wards["le"]), "le2", significance="le")
