@@ -233,3 +233,17 @@ def test_real_area_maps_local_health_msoas(shared_data, tmp_path, monkeypatch):
     assert len(wards) == results.data["wards"].shape[0] > 20
     messages = " ".join(m for m, _ in results.findings)
     assert "Liverpool 0" in messages and "gap of" in messages
+
+
+def test_pack_without_deaths_or_local_health_says_so_in_every_section(shared_data, tmp_path):
+    chapter = Chapter.start("06_life_expectancy_gap", shared_data, "E08000014", tmp_path / "f",
+                            tmp_path / "r")  # fmt: skip
+    results = le.analyse(chapter)
+    assert results.kind is None and not results.findings
+    for section in (le.england, le.inequalities, le.ward_map_section, le.premature):
+        assert [o.data for o in section(chapter, results).outputs] == [le.NO_DATA]
+    recommendations = le.recommendations(chapter, results).data
+    assert recommendations.startswith("**Draft for local review.**")
+    assert "deaths extract" in recommendations and "under 75 are highest" not in recommendations
+    assert "Roles lacking" in le.data_and_methods(chapter, results).data
+    assert not list((tmp_path / "f").glob("*.png"))

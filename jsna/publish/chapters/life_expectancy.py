@@ -83,6 +83,7 @@ __all__ = [
     "data_and_methods",
     "DEATHS_EXTRACT",
     "SII_REPETITIONS",
+    "NO_DATA",
 ]
 
 SEXES = ("Female", "Male")
@@ -98,6 +99,11 @@ DEATHS_EXTRACT = (
     "of inequality and premature mortality rates by cause."
 )
 _LH = "Local Health (OHID)"
+#: What a section says when the pack has neither deaths nor Local Health values.
+NO_DATA = (
+    "Not shown: this pack has neither deaths by LSOA (role `deaths.lsoa`) nor Local Health "
+    'MSOA life expectancy (role `indicators.local_health`, `level = "msoa"`).'
+)
 _AGE_ORDER = [label for label, _, _ in BROAD_AGES]
 
 
@@ -483,7 +489,7 @@ def england(chapter: Chapter, results: Results) -> Section:
             source=_LH + ", © Crown copyright, OGL v3.0",
         )
         return Section([Markdown(text), table])
-    return Section()
+    return Section([Markdown(NO_DATA)])
 
 
 def inequalities(chapter: Chapter, results: Results) -> Section:
@@ -492,7 +498,7 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
     if results.kind == "local_health":
         return _quintiles_local_health(chapter, results)
     if results.kind != "deaths":
-        return Section()
+        return Section([Markdown(NO_DATA)])
     outputs = []
     authority = results.data["authority"].set_index("sex")["value"]
     for sex in SEXES:
@@ -660,7 +666,7 @@ def ward_map_section(chapter: Chapter, results: Results) -> Section:
         return Section(outputs)
     if results.kind == "local_health":
         return _msoa_maps(chapter, results)
-    return Section()
+    return Section([Markdown(NO_DATA)])
 
 
 def _msoa_maps(chapter: Chapter, results: Results) -> Section:
@@ -881,7 +887,7 @@ def premature(chapter: Chapter, results: Results) -> Section:
                 )
             ]
         )
-    return Section()
+    return Section([Markdown(NO_DATA)])
 
 
 def healthy_life_expectancy(chapter: Chapter, results: Results) -> Section:
@@ -904,21 +910,46 @@ def healthy_life_expectancy(chapter: Chapter, results: Results) -> Section:
 def recommendations(chapter: Chapter, results: Results) -> Markdown:
     """Draft recommendations, marked for local review."""
     name = markdown_text(chapter.area_name)
-    items = [
-        f"Set a local ambition for narrowing the gap in life expectancy between the most and "
-        f"least deprived fifths of {name}, and track it with this chapter's measures each year.",
-        "Focus cardiovascular prevention (blood pressure, cholesterol, smoking) and earlier "
-        "cancer diagnosis on the most deprived fifth, where deaths under 75 are highest.",
-        "Use the ward and neighbourhood maps to place services for long-term conditions where "
-        "life expectancy is shortest.",
-    ]
-    if results.kind != "deaths":
-        items.append(
-            "Obtain a deaths extract by LSOA, age, sex and cause (Primary Care Mortality "
-            "Database) so the gap can be split by age and cause for current years."
-        )
+    extract = (
+        "Obtain a deaths extract by LSOA, age, sex and cause (Primary Care Mortality "
+        "Database) so the gap can be split by age and cause for current years."
+    )
+    if results.kind is None:
+        items = [
+            extract,
+            "Until then, add OHID's Local Health MSOA life expectancy export to the data pack "
+            "(role `indicators.local_health`).",
+        ]
+    else:
+        items = [
+            f"Set a local ambition for narrowing the gap in life expectancy between the most and "
+            f"least deprived fifths of {name}, and track it with this chapter's measures each "
+            "year.",
+            "Use the ward and neighbourhood maps to place services for long-term conditions "
+            "where life expectancy is shortest.",
+        ]
+        if _premature_higher_in_most_deprived(results):
+            items.insert(
+                1,
+                "Focus cardiovascular prevention (blood pressure, cholesterol, smoking) and "
+                "earlier cancer diagnosis on the most deprived fifth, where deaths under 75 are "
+                "highest.",
+            )
+        if results.kind != "deaths":
+            items.append(extract)
     bullets = "\n".join(f"- {item}" for item in items)
     return Markdown("**Draft for local review.**\n\n" + bullets)
+
+
+def _premature_higher_in_most_deprived(results: Results) -> bool:
+    """Whether deaths under 75 are higher in the most than the least deprived fifth."""
+    if results.kind == "deaths":
+        q = results.data["premature_quintile"].pivot(index="sex", columns="group", values="value")
+        return bool((q[1] > q[q.columns.max()]).all())
+    if results.kind == "local_health":
+        q = results.data["quintile"].set_index("group")
+        return "smr_all_u75" in q and bool(q.loc[1, "smr_all_u75"] > q.loc[5, "smr_all_u75"])
+    return False
 
 
 def data_and_methods(chapter: Chapter, results: Results) -> Markdown:
