@@ -227,6 +227,8 @@ def test_real_area_maps_local_health_msoas(shared_data, tmp_path, monkeypatch):
     text = " ".join(o.data for o in shown if isinstance(o, Markdown))
     assert sum(isinstance(o, TableView) for o in shown) == 2  # SMRs against England, wards
     assert "not available" not in text.lower()
+    smr_map = pd.read_csv(tmp_path / "f" / "06_premature_smr_msoa_map.csv")
+    assert len(smr_map) == 61 and smr_map["smr_all_u75"].max() > 160  # Liverpool's highest
     msoa_map = pd.read_csv(tmp_path / "f" / "06_le_msoa_map_male.csv")
     assert len(msoa_map) == 61 and msoa_map["le_male"].between(69, 86).sum() >= 55
     wards = pd.read_csv(tmp_path / "r" / "tables" / chapter.name / "le_ward_shared.csv")

@@ -669,15 +669,60 @@ def ward_map_section(chapter: Chapter, results: Results) -> Section:
     return Section([Markdown(NO_DATA)])
 
 
+def _msoa_shapes(chapter: Chapter, results: Results):
+    """The area's MSOA boundaries with their Local Health values (None without boundaries)."""
+    pack, msoa = chapter.pack, results.data["msoa"]
+    if not pack.has("boundaries.msoa"):
+        return None
+    bounds = pack.read("boundaries.msoa")
+    code = code_column(bounds, "msoa")
+    shapes = bounds[bounds[code].isin(msoa["msoa_code"])].rename(columns={code: "msoa_code"})
+    return shapes[["msoa_code", "geometry"]].merge(msoa, on="msoa_code", how="left")
+
+
+#: Classes of the SMR maps (upper bounds; England = 100).
+SMR_BINS = (90, 110, 130, 160)
+
+
+def _smr_map(chapter: Chapter, results: Results) -> None:
+    shapes = _msoa_shapes(chapter, results)
+    if shapes is None or "smr_all_u75" not in shapes.columns:
+        return
+    name, pack = chapter.area_name, chapter.pack
+    top = max(float(np.nanmax(shapes["smr_all_u75"])), SMR_BINS[-1] + 1)
+    ax = ward_map(
+        shapes,
+        "smr_all_u75",
+        legend_title="Deaths under 75 from all causes, SMR (England = 100)",
+        scheme="user_defined",
+        bins=[*SMR_BINS, top],
+        legend_fmt="{:,.0f}",
+        labels="msoa_name",
+        attribution=[_LH + ", © Crown copyright, OGL v3.0.", *pack.attribution],
+        synthetic=chapter.synthetic,
+    )
+    title = f"Deaths under 75 from all causes by MSOA, {name}, {results.period} ({_LH})"
+    ax.set_title(_wrap(title))
+    chapter.figure(
+        ax.figure,
+        "premature_smr_msoa_map",
+        title=title,
+        alt_text=(
+            f"Map of {len(shapes)} MSOAs shaded by the standardised mortality ratio of deaths "
+            "under 75, from below 90 to 160 and above (England = 100)."
+        ),
+        data=results.data["msoa"][["msoa_code", "msoa_name", "smr_all_u75"]],
+        safe_columns=["smr_all_u75"],
+        source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
+    )
+
+
 def _msoa_maps(chapter: Chapter, results: Results) -> Section:
     pack, name = chapter.pack, chapter.area_name
     msoa = results.data["msoa"]
     outputs = []
-    if pack.has("boundaries.msoa"):
-        bounds = pack.read("boundaries.msoa")
-        code = code_column(bounds, "msoa")
-        shapes = bounds[bounds[code].isin(msoa["msoa_code"])].rename(columns={code: "msoa_code"})
-        shapes = shapes[["msoa_code", "geometry"]].merge(msoa, on="msoa_code", how="left")
+    shapes = _msoa_shapes(chapter, results)
+    if shapes is not None:
         for sex in SEXES:
             col = f"le_{sex.lower()}"
             ax = ward_map(
@@ -843,6 +888,7 @@ def premature(chapter: Chapter, results: Results) -> Section:
         )
         return Section([table, q_table])
     if results.kind == "local_health":
+        _smr_map(chapter, results)
         q = results.data["quintile"]
         cols = {
             "smr_all_u75": "All causes",
