@@ -163,6 +163,9 @@ def test_demo_chapter_messages_and_figures(demo_results):
     le.ward_map_section(chapter, results)
     le.causes_of_gap(chapter, results)
     le.inequalities(chapter, results)
+    le.premature(chapter, results)
+    by_cause = pd.read_csv(chapter.figures / "06_premature_cause_female.csv")
+    assert by_cause["cause_group"].nunique() == 8 and (by_cause["value"] > 0).all()
     wards = pd.read_csv(chapter.figures / "06_le_ward_map_male.csv")
     assert set(wards["vs_area"]) <= {"Better", "Similar", "Worse", "Not compared"}
     assert {"Better", "Worse"} <= set(wards["vs_area"])  # the planted gradient shows

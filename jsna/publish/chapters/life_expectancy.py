@@ -886,6 +886,8 @@ def premature(chapter: Chapter, results: Results) -> Section:
             derived_columns=["value", "lower_ci95", "upper_ci95"],
             safe_columns=["group", "population"],
         )
+        if results.data["causes"]:
+            _premature_by_cause(chapter, results)
         return Section([table, q_table])
     if results.kind == "local_health":
         _smr_map(chapter, results)
@@ -934,6 +936,38 @@ def premature(chapter: Chapter, results: Results) -> Section:
             ]
         )
     return Section([Markdown(NO_DATA)])
+
+
+def _premature_by_cause(chapter: Chapter, results: Results) -> None:
+    """Bars of the under-75 DSR by cause with 95% limits, one chart per sex."""
+    name, prem = chapter.area_name, results.data["premature"]
+    for sex in SEXES:
+        part = prem[(prem["sex"] == sex) & prem["value"].notna()]
+        if not len(part):
+            continue
+        ax = ranked_bars(
+            part,
+            label="cause_group",
+            value="value",
+            lower="lower_ci95",
+            upper="upper_ci95",
+            value_label="Deaths under 75 per 100,000 (directly standardised)",
+        )
+        title = f"{sex} deaths under 75 by cause, {name}, {results.period}"
+        ax.set_title(_wrap(title))
+        chapter.figure(
+            ax.figure,
+            f"premature_cause_{sex.lower()}",
+            title=title,
+            alt_text=(
+                f"Bar chart of {sex.lower()} deaths under 75 per 100,000 by cause with 95% "
+                f"limits; highest: {part.loc[part['value'].idxmax(), 'cause_group']}."
+            ),
+            data=part[["cause_group", "deaths", "population", "value", "lower_ci95", "upper_ci95"]],
+            count_columns=["deaths"],
+            derived_columns=["value", "lower_ci95", "upper_ci95"],
+            safe_columns=["population"],
+        )
 
 
 def healthy_life_expectancy(chapter: Chapter, results: Results) -> Section:
