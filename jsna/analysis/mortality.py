@@ -191,6 +191,8 @@ def _lsoa_cells(pack, area: str, lookup: pd.DataFrame, deaths: pd.DataFrame | No
     return deaths, pop, years, periods
 
 
+#: The cause group of deaths whose cause is missing.
+UNKNOWN_CAUSE = "Cause not recorded"
 #: The groupings :func:`mortality_counts` knows.
 GROUPINGS = ("area", "ward", "imd_decile", "local_quintile", "local_decile")
 
@@ -258,6 +260,8 @@ def mortality_counts(
         groups = pd.DataFrame({lsoa: imd[lsoa], "g": number, "n": label + number.astype(str)})
     groups = groups.set_axis([lsoa, "group", "group_name"], axis=1)
     cause = "cause_group" if "cause_group" in deaths.columns else None
+    if cause:  # deaths without a cause still count, in a group of their own
+        deaths = deaths.assign(cause_group=deaths[cause].astype(object).fillna(UNKNOWN_CAUSE))
     keys = ["group", "group_name", SEX, "_start"]
     d = deaths.merge(groups, on=lsoa).groupby([*keys, *as_list(cause)], observed=True)["deaths"]
     d = d.sum()

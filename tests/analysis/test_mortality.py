@@ -167,3 +167,28 @@ def test_local_health_lsoa_real_liverpool(shared_data, tmp_path, monkeypatch):
     expected = np.average(values.loc[ok, "le_female"], weights=values.loc[ok, "population"])
     assert one["le_female"].iloc[0] == pytest.approx(expected)
     assert one["population"].iloc[0] == pytest.approx(values["population"].sum())
+
+
+def test_mortality_counts_by_cause_keep_deaths_without_a_cause(demo_pack):
+    import numpy as np
+
+    from jsna.analysis.mortality import UNKNOWN_CAUSE, mortality_counts
+
+    pack, area = demo_pack
+    deaths = pack.read("deaths.lsoa")
+    causes = np.where(np.arange(len(deaths)) % 3 == 0, "Cancer", "Circulatory diseases")
+    deaths["cause_group"] = pd_series_with_gaps(causes)
+    counts = mortality_counts(pack, area, by="area", deaths=deaths)
+    assert counts["deaths"].sum() == deaths["deaths"].sum()
+    assert set(counts["cause_group"]) == {"Cancer", "Circulatory diseases", UNKNOWN_CAUSE}
+    # every cell has every cause, each with the cell's whole population
+    per_cell = counts.groupby(["sex", "age_band"])["population"].agg(["size", "nunique"])
+    assert (per_cell["size"] == 3).all() and (per_cell["nunique"] == 1).all()
+
+
+def pd_series_with_gaps(values):
+    import pandas as pd
+
+    out = pd.Series(values, dtype=object)
+    out.iloc[::7] = None
+    return out

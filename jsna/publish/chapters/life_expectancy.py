@@ -259,12 +259,22 @@ def _analyse_deaths(chapter: Chapter, deaths) -> Results:
             row = eng[eng["sex"] == sex]
             if len(row) and np.isfinite(row["england"].iloc[0]):
                 r = row.iloc[0]
+                versus = {
+                    "Worse": "significantly below",
+                    "Better": "significantly above",
+                }.get(r["vs_england"], "not significantly different from")
+                so_what = (
+                    "Raising life expectancy in the most deprived fifths, where it is lowest, is "
+                    "also how the area closes on England."
+                    if r["vs_england"] == "Worse"
+                    else "The area's average hides the gap within it: the comparison that "
+                    "matters most is between its own neighbourhoods."
+                )
                 findings.append(
                     (
-                        f"{sex} life expectancy at birth in {name} is {r['area']:.1f} years "
-                        f"against {r['england']:.1f} for England ({r['period']}, Fingertips).",
-                        "The gap with England is made of the same causes as the gap within the "
-                        "area; closing the local gap closes much of it.",
+                        f"{sex} life expectancy at birth in {name} is {r['area']:.1f} years, "
+                        f"{versus} England's {r['england']:.1f} ({r['period']}, Fingertips).",
+                        so_what,
                     )
                 )
     return Results("deaths", data, findings, period)
