@@ -774,7 +774,8 @@ def _msoa_maps(chapter: Chapter, results: Results) -> Section:
     outputs.append(
         Markdown(
             "Local Health publishes life expectancy for MSOAs without confidence limits, so wards "
-            "cannot be tested against the authority here. " + DEATHS_EXTRACT
+            "cannot be tested against the authority here; MSOAs it leaves blank ('N/A', too few "
+            "deaths) are shown as no data. " + DEATHS_EXTRACT
         )
     )
     outputs.append(table)
