@@ -1,5 +1,6 @@
-"""Mortality charts: the Segment-style decomposition of a life expectancy gap, and life
-expectancy by deprivation decile with confidence limits.
+"""Mortality charts: the Segment-style decomposition of a life expectancy gap, life
+expectancy by deprivation decile with confidence limits, and the ward map of life
+expectancy with its significance against the authority.
 
 Draw only: the numbers come from :mod:`jsna.analysis.mortality`.
 """
@@ -9,13 +10,15 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 
 from jsna.exceptions import DataValidationError, first_values
 from jsna.plots._checks import check_column, check_frame, interval, numeric, text_required
+from jsna.plots.classes import classify
 from jsna.plots.style import FULL_WIDTH, SIGNIFICANCE, sequential_colors, use_style
 
-__all__ = ["gap_by_cause_and_age", "life_expectancy_by_decile"]
+__all__ = ["gap_by_cause_and_age", "life_expectancy_by_decile", "life_expectancy_map"]
 
 _INK = "#3D3D3D"
 #: Marker shape for each significance class: the cue that does not rely on colour.
@@ -127,11 +130,13 @@ def life_expectancy_by_decile(
     significance: str | None = None,
     benchmark: float | None = None,
     benchmark_label: str = "Area average",
+    decile_label: str = "Deprivation decile (IMD; 1 = most deprived)",
     ax=None,
 ):
     """Life expectancy by deprivation decile (1 = most deprived) with its confidence limits.
 
-    Points with 95% limits; with ``significance`` (classes of
+    Points with 95% limits (or without, ``lower=upper=None``; quintiles or other
+    quantiles too, named by ``decile_label``); with ``significance`` (classes of
     :data:`jsna.plots.style.SIGNIFICANCE`, e.g. against the benchmark), each point is
     coloured and shaped by its class and the legend names it, so that the chart reads
     without colour.
@@ -198,11 +203,142 @@ def life_expectancy_by_decile(
         if benchmark is not None:
             ax.axhline(benchmark, color=_INK, linestyle="--", linewidth=0.9)
             handles.append(Line2D([], [], color=_INK, linestyle="--", label=benchmark_label))
-        ax.set_xticks(np.arange(1, 11) if len(x) <= 10 else np.unique(x))
-        ax.set_xlabel("Deprivation decile (IMD; 1 = most deprived)")
+        ax.set_xticks(np.arange(int(np.nanmin(x)), int(np.nanmax(x)) + 1))
+        ax.set_xlabel(text_required(decile_label, "decile_label"))
         ax.set_ylabel(value_label)
         ax.grid(axis="y")
         if handles:
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                       borderaxespad=0.0)  # fmt: skip
+    return ax
+
+
+#: Hatches marking areas significantly above or below the benchmark on a life expectancy map.
+LE_HATCHES = {"better": "////", "higher": "////", "worse": "....", "lower": "...."}
+
+
+def life_expectancy_map(
+    gdf,
+    column: str,
+    *,
+    significance: str | None = None,
+    benchmark_label: str = "the authority",
+    legend_title: str = "Life expectancy at birth (years)",
+    ax=None,
+    **map_kwds,
+):
+    """Ward (or MSOA) map of life expectancy, hatched where it differs from a benchmark.
+
+    The areas are shaded by life expectancy (:func:`jsna.plots.ward_map`, quintile
+    classes); with ``significance`` (Fingertips classes, e.g. from
+    :func:`jsna.analysis.mortality.compare_with_benchmark`), areas significantly above
+    the benchmark are hatched ``////`` and areas significantly below ``....``, each named
+    in the legend, so the comparison reads without colour.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        One row per area.
+    column : str
+        Life expectancy (years).
+    significance : str, optional
+        Column of classes (Better, Similar, Worse, Higher, Lower, Not compared).
+    benchmark_label : str
+        What the areas are compared with, for the legend.
+    legend_title : str
+        The measure and its units.
+    map_kwds
+        Passed to :func:`jsna.plots.ward_map` (``labels``, ``attribution``, ``synthetic``,
+        ``k`` ...).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> wards = gpd.GeoDataFrame(
+    ...     {"le": [76.0, 79.0, 82.0], "sig": ["Worse", "Similar", "Better"]},
+    ...     geometry=[shapely.box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(3)], crs=27700)
+    >>> ax = life_expectancy_map(wards, "le", significance="sig", k=3)
+    >>> [t.get_text()[:26] for t in ax.get_legend().get_texts()][-2:]
+    ['Significantly higher than ', 'Significantly lower than t']
+    """
+    from matplotlib.patches import Patch
+
+    from jsna.plots.maps import ward_map
+
+    legend_title = text_required(legend_title, "legend_title")
+    classes = None
+    if significance is not None:
+        check_column(gdf, significance, "significance")
+        classes = gdf[significance].astype("string").str.strip().str.lower()
+        unknown = classes.notna() & ~classes.isin(list(SIGNIFICANCE))
+        if unknown.any():
+            raise DataValidationError(
+                f"significance={significance!r} has classes "
+                f"{first_values(gdf.loc[unknown, significance])}; use "
+                f"{', '.join(SIGNIFICANCE)}"
+            )
+    ax = ward_map(gdf, column, legend_title=legend_title, ax=ax, **map_kwds)
+    if classes is None:
+        return ax
+    frame = gdf.to_crs(27700) if gdf.crs is not None and gdf.crs.to_epsg() != 27700 else gdf
+    # hatches in white over the dark classes and in dark grey over the light ones
+    values = numeric(frame, column, "column")
+    breaks = classify(
+        values[~np.isnan(values)],
+        map_kwds.get("scheme", "quantiles"),
+        map_kwds.get("k", 5),
+        map_kwds.get("bins"),
+    )
+    fills = sequential_colors(breaks.k, map_kwds.get("cmap"))
+    index = breaks.assign(values)
+    dark = np.array(
+        [i >= 0 and sum(to_rgb(fills[i]) * np.array([0.299, 0.587, 0.114])) < 0.5 for i in index]
+    )
+    extra = []
+    kinds = (
+        (("better", "higher"), "////", "Significantly higher than"),
+        (("worse", "lower"), "....", "Significantly lower than"),
+    )
+    with use_style():
+        for names, hatch, text in kinds:
+            mask = classes.isin(names).fillna(False).to_numpy(dtype=bool)
+            for on_dark, colour in ((True, "white"), (False, _INK)):
+                part = mask & (dark == on_dark)
+                if part.any():
+                    frame[part].plot(
+                        ax=ax,
+                        facecolor="none",
+                        edgecolor=colour,
+                        hatchcolor=colour,
+                        hatch=hatch,
+                        linewidth=0.0,
+                        zorder=2.5,
+                    )
+            extra.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=_INK,
+                    hatch=hatch,
+                    linewidth=0.4,
+                    label=f"{text} {benchmark_label} (95% CI)",
+                )
+            )
+        legend = ax.get_legend()
+        if legend is not None:
+            handles = list(legend.legend_handles) + extra
+            labels = [t.get_text() for t in legend.get_texts()] + [h.get_label() for h in extra]
+            title = legend.get_title().get_text()
+            ax.legend(
+                handles=handles,
+                labels=labels,
+                title=title,
+                loc="upper left",
+                bbox_to_anchor=(1.02, 1.0),
+                alignment="left",
+                borderaxespad=0.0,
+            )
     return ax

@@ -63,3 +63,33 @@ def test_decile_chart_significance_has_colour_shape_and_label():
             df.assign(sig="odd"), decile="d", value="le", lower="lo", upper="hi",
             significance="sig",
         )  # fmt: skip
+
+
+def test_life_expectancy_map_hatches_significant_areas_and_names_them():
+    import geopandas as gpd
+    import shapely
+
+    from jsna.plots.mortality import life_expectancy_map
+
+    wards = gpd.GeoDataFrame(
+        {
+            "le": [74.0, 76.0, 79.0, 82.0, 84.0],
+            "sig": ["Worse", "Worse", "Similar", None, "Better"],
+        },
+        geometry=[shapely.box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(5)],
+        crs=27700,
+    )
+    ax = life_expectancy_map(wards, "le", significance="sig", benchmark_label="Borough", k=5)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-2:] == [
+        "Significantly higher than Borough (95% CI)",
+        "Significantly lower than Borough (95% CI)",
+    ]
+    assert "years" in ax.get_legend().get_title().get_text()
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    assert sorted(c.get_hatch() for c in hatched) == ["....", "////"]
+    # the better ward is in the darkest class: its hatch is white, the worse wards' dark
+    colours = {c.get_hatch(): tuple(np.round(c.get_hatchcolor()[0][:3], 2)) for c in hatched}
+    assert colours["////"] == (1.0, 1.0, 1.0) and colours["...."] != (1.0, 1.0, 1.0)
+    with pytest.raises(DataValidationError, match="significance='le'"):
+        life_expectancy_map(wards.assign(le2=wards["le"]), "le2", significance="le")
