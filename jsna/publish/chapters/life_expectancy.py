@@ -99,6 +99,14 @@ DEATHS_EXTRACT = (
     "of inequality and premature mortality rates by cause."
 )
 _LH = "Local Health (OHID)"
+#: The data pack roles behind each kind of output (their sources are cited under it).
+DEATH_COUNTS = ("deaths.lsoa", "population.lsoa", "lookup.lsoa_ward_lad")
+BY_DEPRIVATION = (*DEATH_COUNTS, "imd")
+WARD_MAP = (*DEATH_COUNTS, "boundaries.ward")
+ENGLAND_LE = ("indicators.fingertips",)
+LOCAL_HEALTH = ("indicators.local_health",)
+LH_MSOA_MAP = (*LOCAL_HEALTH, "boundaries.msoa")
+LH_BY_GROUP = (*LOCAL_HEALTH, "population.lsoa", "lookup.lsoa_ward_lad", "imd")
 #: What a section says when the pack has neither deaths nor Local Health values.
 NO_DATA = (
     "Not shown: this pack has neither deaths by LSOA (role `deaths.lsoa`) nor Local Health "
@@ -471,6 +479,7 @@ def england(chapter: Chapter, results: Results) -> Section:
             chapter,
             eng[["sex", "period", "area", "lower_ci95", "upper_ci95", "england", "vs_england"]],
             "england_life_expectancy",
+            sources=ENGLAND_LE,
             title=f"Life expectancy at birth, {name} and England, {eng['period'].iloc[0]}",
             safe_columns=["area", "lower_ci95", "upper_ci95", "england"],
             note="Fingertips indicator 90366; compared by the 95% confidence interval.",
@@ -496,7 +505,7 @@ def england(chapter: Chapter, results: Results) -> Section:
             headers={"value": "Value"},
             title=f"Deaths and life expectancy, {name} against England, {results.period}",
             safe_columns=["value"],
-            source=_LH + ", © Crown copyright, OGL v3.0",
+            sources=LOCAL_HEALTH,
         )
         return Section([Markdown(text), table])
     return Section([Markdown(NO_DATA)])
@@ -534,6 +543,7 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
         chapter.figure(
             ax.figure,
             f"le_local_decile_{sex.lower()}",
+            sources=BY_DEPRIVATION,
             title=title,
             alt_text=(
                 f"Points with 95% limits of {sex.lower()} life expectancy in each local "
@@ -549,6 +559,7 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
         chapter,
         q[["sex", "group", "deaths", "population", "value", "lower_ci95", "upper_ci95"]],
         "le_local_quintile",
+        sources=BY_DEPRIVATION,
         title=f"Life expectancy at birth by local deprivation quintile, {name}, {results.period}",
         count_columns=["deaths"],
         derived_columns=["value", "lower_ci95", "upper_ci95"],
@@ -562,6 +573,7 @@ def inequalities(chapter: Chapter, results: Results) -> Section:
             ["sex", "statistic", "value", "lower_ci95", "upper_ci95"]
         ],
         "le_sii",
+        sources=BY_DEPRIVATION,
         headers={"value": "Value (years; RII a ratio)"},
         title=f"Slope index of inequality in life expectancy at birth, {name}, {results.period}",
         safe_columns=["value", "lower_ci95", "upper_ci95"],
@@ -609,7 +621,7 @@ def _quintiles_local_health(chapter: Chapter, results: Results) -> Section:
             alt_text=f"Bar chart of {sex.lower()} life expectancy in each local quintile.",
             data=q[["group", "population", col]],
             safe_columns=["group", "population", col],
-            source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
+            sources=LH_BY_GROUP,
         )
     return Section(outputs)
 
@@ -644,7 +656,7 @@ def ward_map_section(chapter: Chapter, results: Results) -> Section:
                 benchmark_label=name,
                 legend_title=f"{sex} life expectancy at birth (years)",
                 labels="ward_name",
-                attribution=pack.attribution,
+                attribution=pack.sources(*WARD_MAP),
                 synthetic=chapter.synthetic,
             )
             title = f"{sex} life expectancy at birth by ward, {name}, {results.period}"
@@ -652,6 +664,7 @@ def ward_map_section(chapter: Chapter, results: Results) -> Section:
             chapter.figure(
                 ax.figure,
                 f"le_ward_map_{sex.lower()}",
+                sources=WARD_MAP,
                 title=title,
                 alt_text=(
                     f"Map of {len(mapped)} wards shaded by {sex.lower()} life expectancy, "
@@ -708,7 +721,7 @@ def _smr_map(chapter: Chapter, results: Results) -> None:
         bins=[*SMR_BINS, top],
         legend_fmt="{:,.0f}",
         labels="msoa_name",
-        attribution=[_LH + ", © Crown copyright, OGL v3.0.", *pack.attribution],
+        attribution=pack.sources(*LH_MSOA_MAP),
         synthetic=chapter.synthetic,
     )
     title = f"Deaths under 75 from all causes by MSOA, {name}, {results.period} ({_LH})"
@@ -723,7 +736,7 @@ def _smr_map(chapter: Chapter, results: Results) -> None:
         ),
         data=results.data["msoa"][["msoa_code", "msoa_name", "smr_all_u75"]],
         safe_columns=["smr_all_u75"],
-        source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
+        sources=LH_MSOA_MAP,
     )
 
 
@@ -740,7 +753,7 @@ def _msoa_maps(chapter: Chapter, results: Results) -> Section:
                 col,
                 legend_title=f"{sex} life expectancy at birth (years)",
                 labels="msoa_name",
-                attribution=[_LH + ", © Crown copyright, OGL v3.0.", *pack.attribution],
+                attribution=pack.sources(*LH_MSOA_MAP),
                 synthetic=chapter.synthetic,
             )
             title = f"{sex} life expectancy at birth by MSOA, {name}, {results.period} ({_LH})"
@@ -755,7 +768,7 @@ def _msoa_maps(chapter: Chapter, results: Results) -> Section:
                 ),
                 data=msoa[["msoa_code", "msoa_name", col]],
                 safe_columns=[col],
-                source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
+                sources=LH_MSOA_MAP,
             )
     wards = results.data["wards"]
     table = _publish(
@@ -769,7 +782,7 @@ def _msoa_maps(chapter: Chapter, results: Results) -> Section:
         ),
         safe_columns=["population", "le_female", "le_male"],
         note=note(results.data["lsoa"]),
-        source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
+        sources=LH_BY_GROUP,
     )
     outputs.append(
         Markdown(
@@ -830,6 +843,7 @@ def causes_of_gap(chapter: Chapter, results: Results) -> Section:
         chapter.figure(
             ax.figure,
             f"gap_segment_{sex.lower()}",
+            sources=BY_DEPRIVATION,
             title=title,
             alt_text=(
                 f"Bar chart of the years each {'cause' if causes else 'age group'} contributes "
@@ -870,6 +884,7 @@ def premature(chapter: Chapter, results: Results) -> Section:
                 + ["years_of_life_lost"]
             ],  # fmt: skip
             "premature_mortality",
+            sources=DEATH_COUNTS,
             headers={
                 "population": "Person-years under 75",
                 "value": "Deaths under 75 per 100,000 (DSR)",
@@ -885,6 +900,7 @@ def premature(chapter: Chapter, results: Results) -> Section:
             chapter,
             q[["group", "sex", "deaths", "population", "value", "lower_ci95", "upper_ci95"]],
             "premature_by_quintile",
+            sources=BY_DEPRIVATION,
             headers={
                 "population": "Person-years under 75",
                 "value": "Deaths under 75 per 100,000 (DSR)",
@@ -935,7 +951,7 @@ def premature(chapter: Chapter, results: Results) -> Section:
             alt_text="Bar chart of under-75 SMRs by cause in the most and least deprived fifths.",
             data=most[["group", "cause", "smr"]],
             safe_columns=["group", "smr"],
-            source=_LH + ", © Crown copyright, OGL v3.0. " + chapter.source,
+            sources=LH_BY_GROUP,
         )
         return Section(
             [
@@ -969,6 +985,7 @@ def _premature_by_cause(chapter: Chapter, results: Results) -> None:
         chapter.figure(
             ax.figure,
             f"premature_cause_{sex.lower()}",
+            sources=DEATH_COUNTS,
             title=title,
             alt_text=(
                 f"Bar chart of {sex.lower()} deaths under 75 per 100,000 by cause with 95% "
