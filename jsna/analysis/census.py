@@ -62,7 +62,9 @@ class CensusTopic:
     """What to show for a Census table: its title and the key share that is mapped.
 
     ``include`` names level-1 categories to sum; ``exclude`` takes every level-1
-    category but the one named (matched without regard to case or spacing).
+    category but the one named (matched without regard to case or spacing);
+    ``phrase`` says what the key share's people do or are, for sentences
+    ("are disabled under the Equality Act").
     """
 
     table: str
@@ -70,6 +72,7 @@ class CensusTopic:
     key: str
     include: tuple[str, ...] = ()
     exclude: str | None = None
+    phrase: str = ""
 
 
 #: The Census 2021 tables a JSNA population chapter uses, with their key share.
@@ -81,33 +84,43 @@ TOPICS = {
             "Household deprivation",
             "Households deprived in at least one dimension",
             exclude="Household is not deprived in any dimension",
+            phrase="are deprived in at least one of four dimensions: employment, education, "
+            "health and disability, or housing",
         ),
         CensusTopic(
             "TS021",
             "Ethnic group",
             "Residents of Asian, Black, Mixed or Other ethnic groups",
             exclude="White",
+            phrase="belong to Asian, Black, Mixed or Other ethnic groups",
         ),
         CensusTopic(
             "TS029",
             "Proficiency in English",
             "Main language is not English",
             include=("Main language is not English (English or Welsh in Wales)",),
+            phrase="have a main language other than English",
         ),
         CensusTopic(
             "TS037",
             "General health",
             "Bad or very bad health",
             include=("Bad health", "Very bad health"),
+            phrase="say their health is bad or very bad",
         ),
         CensusTopic(
             "TS038",
             "Disability",
             "Disabled under the Equality Act",
             include=("Disabled under the Equality Act",),
+            phrase="are disabled under the Equality Act",
         ),
         CensusTopic(
-            "TS039", "Unpaid care", "Provides unpaid care", exclude="Provides no unpaid care"
+            "TS039",
+            "Unpaid care",
+            "Provides unpaid care",
+            exclude="Provides no unpaid care",
+            phrase="provide unpaid care",
         ),
     )
 }
@@ -141,8 +154,9 @@ class CensusResult:
 
     Attributes
     ----------
-    table, title, key : str
-        Table number ("TS038"), topic title and the key share's name.
+    table, title, key, phrase : str
+        Table number ("TS038"), topic title, the key share's name and what its
+        people are or do, for sentences ("are disabled under the Equality Act").
     level : {"ward", "msoa"}
         The small areas of ``areas``.
     universe, unit : str
@@ -158,6 +172,8 @@ class CensusResult:
         (%, NaN unless the file covers England).
     key_share, england_key_share : float
         The area's key share and England's (%; NaN where not available).
+    key_categories : tuple of str
+        The level-1 categories summed for the key share.
     notes : list of str
         What the reader of the output should know (missing LSOAs, England not
         available...).
@@ -173,6 +189,8 @@ class CensusResult:
     area: pd.DataFrame
     key_share: float
     england_key_share: float
+    key_categories: tuple[str, ...] = ()
+    phrase: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -470,6 +488,8 @@ def census_topic(pack, area: str, table: str, role: str = "census.lsoa") -> Cens
         area=whole,
         key_share=float(key_share),
         england_key_share=float(england_key),
+        key_categories=tuple(used),
+        phrase=spec.phrase if spec else "",
         notes=notes + ([meta(frame, "note")] if meta(frame, "note") else []),
     )
 

@@ -60,6 +60,7 @@ from jsna.plots.style import (
 )
 
 __all__ = [
+    "DECILE_CMAP",
     "BNG",
     "MAX_NAMED_LABELS",
     "ward_map",
@@ -68,6 +69,10 @@ __all__ = [
     "small_multiples",
 ]
 
+
+#: Colour map of deprivation deciles: ColorBrewer yellow-green-blue (colour-blind safe, ten
+#: distinct steps), decile 1 (most deprived) darkest blue, decile 10 light yellow.
+DECILE_CMAP = "YlGnBu"
 
 # --------------------------------------------------------------------------- public
 
@@ -205,9 +210,8 @@ def deprivation_map(
     *,
     breaks: Sequence[float] | None = None,
     edition: str = "",
-    areas: str = "neighbourhoods",
     legend_title: str | None = None,
-    cmap=None,
+    cmap=DECILE_CMAP,
     **kwargs,
 ):
     """Map of deprivation classed by **national** IMD deciles (1 = most deprived 10% in England).
@@ -229,12 +233,11 @@ def deprivation_map(
         national decile of LSOAs whose scores they match.
     edition : str
         IoD edition named in the legend ("IoD2025").
-    areas : str
-        What is shaded, for the legend title ("neighbourhoods", "wards").
     legend_title : str, optional
         Default: "National IMD decile (edition)" and what decile 1 means.
     cmap : str or Colormap, optional
-        Sequential colour map; decile 1 takes its darkest colour.
+        Sequential colour map; decile 1 takes its darkest colour. Default
+        :data:`DECILE_CMAP`, whose ten classes stay apart (one blue has too few steps).
     **kwargs
         Passed to :func:`ward_map` (labels, outline, attribution, synthetic...).
 
@@ -263,7 +266,7 @@ def deprivation_map(
         what = "score in national decile bands" if breaks is not None else "decile"
         legend_title = (
             f"National IMD {what}{f' ({edition})' if edition else ''}: 1 = most deprived 10% "
-            "of neighbourhoods in England" + ("" if areas == "neighbourhoods" else f" ({areas})")
+            "of neighbourhoods in England"
         )
     return ward_map(
         gdf,
