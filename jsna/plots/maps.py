@@ -263,9 +263,9 @@ def deprivation_map(
             "ward_map for another scheme"
         )
     if legend_title is None:
-        what = "score in national decile bands" if breaks is not None else "decile"
+        what = "IMD score in national decile bands" if breaks is not None else "National IMD decile"
         legend_title = (
-            f"National IMD {what}{f' ({edition})' if edition else ''}: 1 = most deprived 10% "
+            f"{what}{f' ({edition})' if edition else ''}: 1 = most deprived 10% "
             "of neighbourhoods in England"
         )
     return ward_map(
