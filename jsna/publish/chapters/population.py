@@ -532,7 +532,8 @@ def census_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[list, list[di
         results.append(result)
         outputs.append(Markdown(f"### {markdown_text(result.title)} ({result.table})"))
         if result.key:
-            _census_map(chapter, result, wards)
+            _, caught = collect_notes(_census_map, chapter, result, wards)  # boundary repairs
+            notes += caught
             fact = _census_fact(chapter, result)
             facts.append(fact)
             outputs.append(Markdown(markdown_text(fact["message"])))
