@@ -28,7 +28,9 @@ CENSUS = {
 
 
 def _text(shown) -> str:
-    return "\n".join(x.data for x in shown if isinstance(getattr(x, "data", None), str))
+    """The Markdown shown, without its escapes."""
+    text = "\n".join(x.data for x in shown if isinstance(getattr(x, "data", None), str))
+    return text.replace("\\", "")
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +122,9 @@ def test_knowsley_census_maps_tables_and_facts(knowsley):
     ):
         assert (chapter.figures / f"01_census_{table}_{level}.png").is_file()
         assert (chapter.reports / "tables" / NAME / f"census_{table}.csv").is_file()
+    # each topic was shown as made; what is left are the notes, England's said once
+    text = _text(shown)
+    assert text.count("England's share") == 1 and "(TS011, TS021, TS029, TS038)" in text
     disability = next(f for f in facts if f["table"] == "TS038")
     assert disability["value"] == pytest.approx(22.6, abs=0.05)
     assert disability["message"].startswith(
@@ -156,4 +161,7 @@ def test_knowsley_iod_summary_and_sentence(knowsley, shared_data):
     table = pd.read_csv(chapter.reports / "tables" / NAME / "iod_summary.csv")
     ranks = table.set_index("Measure")["Rank among authorities (1 = most deprived)"]
     assert ranks["LSOAs in the most deprived 10% nationally (%)"] == "7 of 296"
-    assert "weighted equally" in _text(shown)
+    tables = pd.read_csv(chapter.reports / "tables" / NAME / "tables.csv").set_index("file")
+    text = tables.loc["iod_summary.csv", "note"]
+    assert "weighted equally" in text and "can differ a little from MHCLG's published" in text
+    assert "authority_summaries" not in _text(shown)  # said once, in the table's note

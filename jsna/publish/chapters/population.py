@@ -452,9 +452,8 @@ def _census_table(chapter: Chapter, result: CensusResult):
         # Census 2021 counts and shares, published by ONS (already perturbed for disclosure)
         safe_columns=list(table.columns),
         note=(
-            f"Shares of {result.universe.lower()} ({result.unit}), each from table "
-            f"{result.table}'s own total: ONS perturbs each Census table separately, so totals "
-            "differ slightly between tables. "
+            f"Shares are {result.unit}, from table {result.table}'s own total: ONS perturbs "
+            "each Census table separately, so totals differ slightly between tables. "
             + (
                 "Wards from LSOAs with the ONS best-fit lookup."
                 if result.level == "ward"
@@ -494,19 +493,31 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
     }
 
 
+def _show(*objects) -> None:
+    """Display now, in the running notebook (nothing outside IPython), like a figure."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is not None:
+        display(*objects)
+
+
 def census_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[list, list[dict], list]:
     """Census 2021 topics by ward: a map of each table's key share, a table per topic.
 
     Each share uses its own table's total (ONS perturbs every table separately).
     Tables published for MSOAs are mapped by MSOA with ward boundaries over them.
+    Each topic is shown as it is made - heading, map, sentence, table - since a
+    figure is shown where it is made; what is returned to show is what follows
+    them (notes), or, without Census tables, a sentence saying what a pack with
+    them would show.
 
     Returns
     -------
     (list of CensusResult, list of dict, list)
         The results, the key facts (``message`` - a plain sentence - and the numbers
-        it quotes: ``value``, ``england``, ``highest``, ``lowest`` ...), and what to show.
-        Without Census tables in the pack, no results or facts, and a sentence saying
-        what a pack with them would show.
+        it quotes: ``value``, ``england``, ``highest``, ``lowest`` ...), and what is
+        left to show.
     """
     tables = census_tables(chapter.pack)
     if not tables:
@@ -525,22 +536,28 @@ def census_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[list, list[di
                 )
             ],
         )
-    results, facts, outputs, notes = [], [], [], []
+    results, facts, notes = [], [], []
     for role, table in tables:
         result, caught = collect_notes(census_topic, chapter.pack, chapter.area, table, role)
         notes += caught
         results.append(result)
-        outputs.append(Markdown(f"### {markdown_text(result.title)} ({result.table})"))
+        _show(Markdown(f"### {markdown_text(result.title)} ({result.table})"))
         if result.key:
             _, caught = collect_notes(_census_map, chapter, result, wards)  # boundary repairs
             notes += caught
             fact = _census_fact(chapter, result)
             facts.append(fact)
-            outputs.append(Markdown(markdown_text(fact["message"])))
-        outputs.append(_census_table(chapter, result))
-    shown = sorted({n for r in results for n in r.notes})
-    if shown:
-        outputs.append(Markdown(" ".join(f"*{markdown_text(n)}*" for n in shown)))
+            _show(Markdown(markdown_text(fact["message"])))
+        _show(_census_table(chapter, result))
+    england = "England's share is not shown"
+    shown = sorted({n for r in results for n in r.notes if not n.startswith(england)})
+    without = [r.table for r in results if r.key and not np.isfinite(r.england_key_share)]
+    if without:
+        shown.append(
+            f"England's shares are not shown: the pack's Census files ({', '.join(without)}) do "
+            "not cover every area of England (the Nomis bulk files do)."
+        )
+    outputs = [Markdown(" ".join(f"*{markdown_text(n)}*" for n in shown))] if shown else []
     return results, facts, with_notes(outputs, notes)
 
 
@@ -591,7 +608,9 @@ def deprivation_among_authorities(chapter: Chapter) -> tuple[dict, list]:
     summary, caught = collect_notes(
         authority_summaries, imd, population, lad=lookup, n_national=n if part else None
     )
-    notes += caught
+    # equal weights and missing ranks are said in the table's note and in the sentence
+    said = ("authority_summaries: no population given", "authority_summaries: the IMD frame")
+    notes += [c for c in caught if not c.startswith(said)]
     row = summary.loc[summary[lad] == chapter.area]
     if row.empty:
         return {}, [Markdown(f"*No {markdown_text(edition)} LSOAs of this area in the pack.*")]
@@ -634,7 +653,15 @@ def deprivation_among_authorities(chapter: Chapter) -> tuple[dict, list]:
             "Computed from the IoD LSOA file as MHCLG's local authority summaries (File 10). "
             "Extent: the share of residents in the most deprived 30% of LSOAs, weighted towards "
             "the most deprived 10%. Local concentration: the average rank of the most deprived "
-            "LSOAs holding 10% of the residents. " + note(summary)
+            "LSOAs holding 10% of the residents. "
+            + note(summary)
+            + (
+                " The IoD file in this data pack has no population denominators, so measures "
+                "other than the share of LSOAs in the most deprived 10% can differ a little from "
+                "MHCLG's published summaries."
+                if population is None and POPULATION not in imd.columns
+                else ""
+            )
         ),
     )
     fact = {
