@@ -88,7 +88,7 @@ def test_demo_iod_summary_without_national_ranks(demo):
     ]
     assert table["Rank among authorities (1 = most deprived)"].eq("[x]").all()
     assert fact["rank_of_average_score"] is None and fact["n_authorities"] is None
-    assert "needs the IoD file for every LSOA in England" in fact["message"]
+    assert "needs the IoD file and the LSOA lookup for every LSOA in England" in fact["message"]
     # the demo's 150 LSOAs, 22 of them in decile 1 (the demo pack's truth)
     assert "22 of its 150 neighbourhoods" in fact["message"]
     assert fact["proportion_most_deprived_10"] == pytest.approx(100 * 22 / 150)
@@ -165,3 +165,23 @@ def test_knowsley_iod_summary_and_sentence(knowsley, shared_data):
     text = tables.loc["iod_summary.csv", "note"]
     assert "weighted equally" in text and "can differ a little from MHCLG's published" in text
     assert "authority_summaries" not in _text(shown)  # said once, in the table's note
+
+
+def test_a_lookup_for_part_of_england_gives_the_measures_without_ranks(
+    shared_data, tmp_path, monkeypatch
+):
+    """A pack whose LSOA lookup holds only the area (as a fetched pack may): no national ranks."""
+    lookup = pd.read_csv(shared_data / "lookups" / "LSOA21_WD24_LAD24_EW_LU.csv")
+    lookup[lookup["LAD24CD"] == "E08000011"].to_csv(tmp_path / "lookup.csv", index=False)
+    (tmp_path / "datapack.toml").write_text(
+        '[pack]\nname = "part"\nareas = ["E08000011"]\n'
+        '[[file]]\nrole = "lookup.lsoa_ward_lad"\npath = "lookup.csv"\n'
+        f'[[file]]\nrole = "imd"\npath = "{shared_data}/imd/imd2025_england_lsoa21.csv"\n'
+        'edition = "IoD2025"\n'
+    )
+    monkeypatch.setenv("JSNA_ALLOW_OUTSIDE", str(shared_data))
+    chapter = Chapter.start(NAME, tmp_path, "E08000011", tmp_path / "f", tmp_path / "r")
+    fact, shown = population.deprivation_among_authorities(chapter)
+    assert fact["rank_of_average_score"] is None
+    assert fact["proportion_most_deprived_10"] == pytest.approx(40.0)  # 40 of 100 LSOAs
+    assert "needs the IoD file and the LSOA lookup for every LSOA in England" in fact["message"]

@@ -25,7 +25,7 @@ from jsna.analysis.population import age_profile as age_bands
 from jsna.analysis.population import lsoa_population, ward_population
 from jsna.columns import AGE, LSOA21_CODE, POPULATION, code_column
 from jsna.exceptions import JSNAError
-from jsna.meta import meta, note
+from jsna.meta import copy_meta, meta, note
 from jsna.plots import STYLE_PATH, age_profile, population_pyramid, ranked_bars, ward_map
 from jsna.plots.classes import national_decile_breaks
 from jsna.plots.maps import deprivation_map
@@ -593,21 +593,43 @@ def deprivation_among_authorities(chapter: Chapter) -> tuple[dict, list]:
     pack = chapter.pack
     imd = pack.read("imd")
     edition = meta(imd, "edition", "")
-    lookup = pack.read("lookup.lsoa_ward_lad")
-    lad = code_column(lookup, "lad")
-    n = _N_LSOAS.get(edition)
-    part = n is not None and len(imd) < n
+    lsoa = next(c for c in imd.columns if c.startswith("lsoa") and c.endswith("_code"))
+    own_lad = code_column(imd, "lad", required=False)  # IoD File 7 names each LSOA's authority
+    lookup = None if own_lad else pack.read("lookup.lsoa_ward_lad")
+    notes: list[str] = []
+    if lookup is not None:
+        if lsoa not in lookup.columns:
+            return {}, [
+                Markdown(
+                    f"*The {markdown_text(edition)} summary measures are not shown: the IMD file "
+                    "and the LSOA lookup of this data pack are on different LSOA vintages.*"
+                )
+            ]
+        covered = imd[lsoa].isin(lookup[lsoa])
+        if not covered.all():
+            # the lookup holds part of England: the area's measures, without national ranks
+            imd = copy_meta(imd[covered.to_numpy()].reset_index(drop=True), imd)
+    lad = own_lad or code_column(lookup, "lad")
+    n = _N_LSOAS.get(edition) or int(pd.to_numeric(imd["imd_rank"]).max())
+    part = len(imd) < n
     # Weights: the release's own denominators if the file has them; else the pack's
     # population where it covers every LSOA of the file; else equal (said in a note).
-    population, notes = None, []
+    population = None
     if POPULATION not in imd.columns and pack.has("population.lsoa"):
         totals, caught = collect_notes(lsoa_population_totals, pack, edition or None)
-        lsoa = next(c for c in imd.columns if c.startswith("lsoa") and c.endswith("_code"))
         if totals.index.name == lsoa and imd[lsoa].isin(totals.index).all():
             population, notes = totals, caught
-    summary, caught = collect_notes(
-        authority_summaries, imd, population, lad=lookup, n_national=n if part else None
-    )
+    try:
+        summary, caught = collect_notes(
+            authority_summaries, imd, population, lad=lookup, n_national=n if part else None
+        )
+    except JSNAError as error:
+        return {}, [
+            Markdown(
+                f"*The {markdown_text(edition)} summary measures are not shown: "
+                f"{markdown_text(str(error))}*"
+            )
+        ]
     # equal weights and missing ranks are said in the table's note and in the sentence
     said = ("authority_summaries: no population given", "authority_summaries: the IMD frame")
     notes += [c for c in caught if not c.startswith(said)]
@@ -627,7 +649,8 @@ def deprivation_among_authorities(chapter: Chapter) -> tuple[dict, list]:
             f"{int(row['n_most_deprived_10'])} of its {int(row['n_lsoas'])} neighbourhoods "
             f"(LSOAs, {100 * row['proportion_most_deprived_10']:.1f}%) are among the most "
             "deprived 10% in England. Its rank among England's local authorities needs the "
-            "IoD file for every LSOA in England, which this data pack does not have."
+            "IoD file and the LSOA lookup for every LSOA in England; this data pack has them "
+            "for part of England only."
         )
     n_authorities = int(summary["rank_of_average_score"].notna().sum()) if ranked else None
     values, ranks = [], []
