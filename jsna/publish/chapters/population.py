@@ -467,8 +467,6 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
     """A key fact: a plain sentence with the numbers it quotes."""
     small = result.areas.dropna(subset=["key_share"])
     name_col = "ward_name" if result.level == "ward" else "msoa21_name"
-    high = small.loc[small["key_share"].idxmax()]
-    low = small.loc[small["key_share"].idxmin()]
     where = "wards" if result.level == "ward" else "neighbourhoods (MSOAs)"
     england = result.england_key_share
     message = (
@@ -476,7 +474,13 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
         f"{result.unit.removeprefix('% of ')} {result.phrase} (Census 2021"
         + (f"; England {fmt_pct(england)}" if np.isfinite(england) else "")
         + ")"
-        + f"; across {where} this ranges from {fmt_pct(low['key_share'])} in {low[name_col]} "
+    )
+    if small.empty:
+        return {"message": message + ".", "table": result.table, "value": result.key_share}
+    high = small.loc[small["key_share"].idxmax()]
+    low = small.loc[small["key_share"].idxmin()]
+    message += (
+        f"; across {where} this ranges from {fmt_pct(low['key_share'])} in {low[name_col]} "
         f"to {fmt_pct(high['key_share'])} in {high[name_col]}."
     )
     return {
@@ -542,9 +546,14 @@ def census_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[list, list[di
         notes += caught
         results.append(result)
         _show(Markdown(f"### {markdown_text(result.title)} ({result.table})"))
-        if result.key:
+        if result.key and (result.level == "ward" or chapter.pack.has("boundaries.msoa")):
             _, caught = collect_notes(_census_map, chapter, result, wards)  # boundary repairs
             notes += caught
+        elif result.key:
+            _show(
+                Markdown(f"*Not mapped: the data pack has no MSOA boundaries for {result.table}.*")
+            )
+        if result.key:
             fact = _census_fact(chapter, result)
             facts.append(fact)
             _show(Markdown(markdown_text(fact["message"])))
