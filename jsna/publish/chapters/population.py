@@ -475,13 +475,13 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
         + (f"; England {fmt_pct(england)}" if np.isfinite(england) else "")
         + ")"
     )
-    if small.empty:
-        return {"message": message + ".", "table": result.table, "value": result.key_share}
-    high = small.loc[small["key_share"].idxmax()]
-    low = small.loc[small["key_share"].idxmin()]
+    high = small.loc[small["key_share"].idxmax()] if len(small) else None
+    low = small.loc[small["key_share"].idxmin()] if len(small) else None
     message += (
         f"; across {where} this ranges from {fmt_pct(low['key_share'])} in {low[name_col]} "
         f"to {fmt_pct(high['key_share'])} in {high[name_col]}."
+        if len(small)
+        else "."
     )
     return {
         "message": message,
@@ -491,8 +491,8 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
         "unit": result.unit,
         "value": result.key_share,
         "england": england,
-        "highest": (str(high[name_col]), float(high["key_share"])),
-        "lowest": (str(low[name_col]), float(low["key_share"])),
+        "highest": None if high is None else (str(high[name_col]), float(high["key_share"])),
+        "lowest": None if low is None else (str(low[name_col]), float(low["key_share"])),
         "period": "2021",
     }
 
