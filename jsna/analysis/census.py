@@ -73,6 +73,9 @@ class CensusTopic:
     include: tuple[str, ...] = ()
     exclude: str | None = None
     phrase: str = ""
+    #: A second share quoted with the key: sub-categories (level 2) summed, and its phrase.
+    also: tuple[str, ...] = ()
+    also_phrase: str = ""
 
 
 #: The Census 2021 tables a JSNA population chapter uses, with their key share.
@@ -100,6 +103,8 @@ TOPICS = {
             "Main language is not English",
             include=("Main language is not English (English or Welsh in Wales)",),
             phrase="have a main language other than English",
+            also=("Cannot speak English well", "Cannot speak English"),
+            also_phrase="cannot speak English well or at all",
         ),
         CensusTopic(
             "TS037",
@@ -165,13 +170,17 @@ class CensusResult:
     areas : pandas.DataFrame
         One row per ward (``ward_code, ward_name``) or MSOA (``msoa21_code,
         msoa21_name``): ``total`` (the table's own), ``key_count``, ``key_share``
-        (%), then one ``share: <category>`` column (%) per level-1 category.
+        (%), then one ``share: <category>`` column (%) per level-1 category and one
+        ``share: <parent>: <category>`` per level-2 category.
     area : pandas.DataFrame
         The whole authority, one row per category (every level): ``category,
         parent_category, level, count, total, share`` (%), ``england_share``
         (%, NaN unless the file covers England).
     key_share, england_key_share : float
         The area's key share and England's (%; NaN where not available).
+    also_share, also_phrase : float, str
+        The area's second share (sub-categories of the key, e.g. residents who cannot
+        speak English well or at all; %, NaN where the table has none) and its phrase.
     key_categories : tuple of str
         The level-1 categories summed for the key share.
     notes : list of str
@@ -191,6 +200,8 @@ class CensusResult:
     england_key_share: float
     key_categories: tuple[str, ...] = ()
     phrase: str = ""
+    also_share: float = float("nan")
+    also_phrase: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -435,11 +446,18 @@ def census_topic(pack, area: str, table: str, role: str = "census.lsoa") -> Cens
     mapping = places.rename(columns={lsoa: code}) if level == "lsoa" else places
     per_unit = per_unit.merge(mapping[list(dict.fromkeys([code, small, small_name]))], on=code)
     totals = per_unit.groupby([small, small_name], sort=True)[["total", "key_count"]].sum()
-    level1 = sub[sub["level"] == 1]
-    wide = level1.pivot_table(
-        index=small, columns="category", values="count", aggfunc="sum", sort=False
+    # level-1 categories, then level-2 ones named "<parent>: <category>"
+    shown = sub[sub["level"].isin([1, 2])]
+    label = shown["category"].where(
+        shown["level"] == 1, shown["parent_category"].astype(str) + ": " + shown["category"]
     )
-    wide = wide[list(dict.fromkeys(level1["category"]))]
+    shown = shown.assign(_label=label.to_numpy())
+    wide = shown.pivot_table(
+        index=small, columns="_label", values="count", aggfunc="sum", sort=False
+    )
+    order = [*dict.fromkeys(shown.loc[shown["level"] == 1, "_label"])]
+    order += [*dict.fromkeys(shown.loc[shown["level"] == 2, "_label"])]
+    wide = wide[order]
     out = totals.reset_index()
     out["key_share"] = (
         100 * out["key_count"] / out["total"].where(out["total"] > 0) if spec else np.nan
@@ -476,6 +494,12 @@ def census_topic(pack, area: str, table: str, role: str = "census.lsoa") -> Cens
             f"England's share is not shown: the pack's Census {table} file does not cover every "
             f"{level.upper()} in England (the Nomis bulk file does)."
         )
+    also = np.nan
+    if spec is not None and spec.also:
+        wanted = {_norm(c) for c in spec.also}
+        rows = whole[whole["level"].eq(2) & whole["category"].map(_norm).isin(wanted)]
+        if len(rows) == len(wanted) and area_total:
+            also = 100 * rows["count"].sum() / area_total
     universe = str(sub["universe"].iloc[0])
     return CensusResult(
         table=table,
@@ -490,6 +514,8 @@ def census_topic(pack, area: str, table: str, role: str = "census.lsoa") -> Cens
         england_key_share=float(england_key),
         key_categories=tuple(used),
         phrase=spec.phrase if spec else "",
+        also_share=float(also),
+        also_phrase=spec.also_phrase if spec else "",
         notes=notes + ([meta(frame, "note")] if meta(frame, "note") else []),
     )
 

@@ -140,6 +140,15 @@ def test_knowsley_census_maps_tables_and_facts(knowsley):
         "Not disabled under the Equality Act (%)",
     ]
     assert len(table) == 16 and table["Ward"].iloc[-1] == "Knowsley (all)"
+    # proficiency in English: the four sub-categories are shown too, and add up
+    language = pd.read_csv(chapter.reports / "tables" / NAME / "census_ts029.csv")
+    sub = ["Can speak English very well", "Can speak English well", "Cannot speak English well"]
+    sub = [f"{c} (%)" for c in [*sub, "Cannot speak English"]]
+    assert set(sub) <= set(language.columns) and len(language) == 21  # 20 MSOAs and Knowsley
+    not_english = "Main language is not English (English or Welsh in Wales) (%)"
+    last = language.iloc[-1]
+    assert last["MSOA"] == "Knowsley (all)"
+    assert last[sub].sum() == pytest.approx(last[not_english], abs=0.2)  # rounded to 0.1
     manifest = pd.read_csv(chapter.figures / "manifest.csv").set_index("file")
     title = manifest.filter(like="census_ts038", axis=0)["title"].iloc[0]
     assert title == "Disabled under the Equality Act by ward, Census 2021, Knowsley"

@@ -412,24 +412,44 @@ def _census_map(chapter: Chapter, result: CensusResult, wards) -> None:
     )
 
 
+_MAX_SUBCATEGORIES = 4
+
+
+def _area_shares(result: CensusResult, column: str) -> dict:
+    """The area's (or England's) share of each category, keyed as the ward columns."""
+    rows = result.area[result.area["level"].isin([1, 2])]
+    keys = np.where(
+        rows["level"] == 1,
+        "share: " + rows["category"].astype(str),
+        "share: " + rows["parent_category"].astype(str) + ": " + rows["category"].astype(str),
+    )
+    return dict(zip(keys, rows[column], strict=True))
+
+
 def _census_table(chapter: Chapter, result: CensusResult):
-    """The table's categories (level 1) by ward or MSOA, with the area and England."""
+    """The table's categories (and a few sub-categories) by ward or MSOA, with the area and
+    England."""
     name = chapter.area_name
     small = result.areas
     code, label = (
         ("ward_code", "ward_name") if result.level == "ward" else ("msoa21_code", "msoa21_name")
     )
-    shares = [c for c in small.columns if c.startswith("share: ")]
+    level1 = [c for c in small.columns if c.startswith("share: ") and c.count(": ") == 1]
+    level2 = [c for c in small.columns if c.startswith("share: ") and c.count(": ") > 1]
+    # sub-categories too when there are few (proficiency in English), not 19 ethnic groups
+    shares = level1 + (level2 if len(level2) <= _MAX_SUBCATEGORIES else [])
     rows = small[[code, label, "total", "key_share", *shares]].copy()
     whole = result.area[result.area["level"] == 1].set_index("category")
     area_row = {code: chapter.area, label: f"{name} (all)", "total": whole["total"].iloc[0]}
     area_row["key_share"] = result.key_share
-    area_row.update({f"share: {c}": whole.loc[c, "share"] for c in whole.index})
+    area_row.update({k: v for k, v in _area_shares(result, "share").items() if k in shares})
     frames = [rows, pd.DataFrame([area_row])]
     if np.isfinite(result.england_key_share):
         england = {code: "E92000001", label: "England", "total": np.nan}
         england["key_share"] = result.england_key_share
-        england.update({f"share: {c}": whole.loc[c, "england_share"] for c in whole.index})
+        england.update(
+            {k: v for k, v in _area_shares(result, "england_share").items() if k in shares}
+        )
         frames.append(pd.DataFrame([england]))
     table = pd.concat(frames, ignore_index=True)
     table["total"] = table["total"].round()
@@ -438,7 +458,7 @@ def _census_table(chapter: Chapter, result: CensusResult):
         label: "Ward" if result.level == "ward" else "MSOA",
         "total": result.universe.removeprefix("All ").capitalize() + " (number)",
         "key_share": f"{result.key} (%)",
-        **{c: f"{c.removeprefix('share: ')} (%)" for c in shares},
+        **{c: f"{c.split(': ')[-1]} (%)" for c in shares},
     }
     if not result.key or len(result.key_categories) == 1:
         table = table.drop(columns="key_share")  # no key, or the key is one category
@@ -483,6 +503,8 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
         if len(small)
         else "."
     )
+    if np.isfinite(result.also_share):
+        message += f" {fmt_pct(result.also_share)} {result.also_phrase}."
     return {
         "message": message,
         "table": result.table,
@@ -493,6 +515,7 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
         "england": england,
         "highest": None if high is None else (str(high[name_col]), float(high["key_share"])),
         "lowest": None if low is None else (str(low[name_col]), float(low["key_share"])),
+        "also": result.also_share,
         "period": "2021",
     }
 
