@@ -504,7 +504,10 @@ def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
         else "."
     )
     if np.isfinite(result.also_share):
-        message += f" {fmt_pct(result.also_share)} {result.also_phrase}."
+        message += (
+            f" {fmt_pct(result.also_share)} of all {result.unit.removeprefix('% of ')} "
+            f"{result.also_phrase}."
+        )
     return {
         "message": message,
         "table": result.table,
