@@ -1,4 +1,12 @@
-"""Class breaks of a choropleth: quantiles, natural breaks, equal intervals or given bins."""
+"""Class breaks of a choropleth: quantiles, natural breaks, equal intervals, given bins, or
+national deprivation deciles.
+
+Deprivation is classed by **national** deciles (``scheme="national_deciles"``): decile 1 is
+the most deprived 10% of neighbourhoods (LSOAs) in England, so an affluent ward is drawn as
+affluent even when all its neighbours are more affluent still. Local quantiles would rank
+the wards of one authority against each other and make its least deprived fifth look like
+the national least deprived fifth.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +18,17 @@ import numpy as np
 
 from jsna.exceptions import DataValidationError, first_values
 
-__all__ = ["SCHEMES", "Classes", "classify"]
+__all__ = ["SCHEMES", "DECILE_NAMES", "Classes", "classify", "national_decile_breaks"]
 
-#: Classification schemes. "natural_breaks" is Fisher-Jenks: optimal and deterministic.
-SCHEMES = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
+#: Classification schemes. "natural_breaks" is Fisher-Jenks: optimal and deterministic;
+#: "national_deciles" classes IMD deciles 1-10 (or scores, with the national decile breaks).
+SCHEMES = ("quantiles", "natural_breaks", "equal_interval", "user_defined", "national_deciles")
+
+#: Legend names of the ten national deprivation deciles, most deprived first.
+DECILE_NAMES = tuple(
+    "1 (most deprived 10%)" if d == 1 else "10 (least deprived 10%)" if d == 10 else str(d)
+    for d in range(1, 11)
+)
 _CLASSIFIERS = {
     "quantiles": mapclassify.Quantiles,
     "natural_breaks": mapclassify.FisherJenks,
@@ -33,6 +48,12 @@ class Classes:
 
     bins: tuple[float, ...]
     lower: float
+    #: Legend names of the classes, in ``bins`` order (national deciles); None for bounds.
+    names: tuple[str, ...] | None = None
+    #: Colours run dark to light along ``bins`` (decile 1, the most deprived, darkest).
+    dark_first: bool = False
+    #: The legend lists the classes in reverse ``bins`` order (decile 1 first for scores).
+    legend_reversed: bool = False
 
     @property
     def k(self) -> int:
@@ -65,7 +86,11 @@ class Classes:
         ['1.00 to 2.67', '2.67 to 4.33', '4.33 to 6.00']
         >>> Classes((1.25, 2.5), 0.5).labels("{:.2f}")
         ['0.50 to 1.25', '1.25 to 2.50']
+        >>> Classes((1.0, 2.0), 0.0, names=("first", "second")).labels()
+        ['first', 'second']
         """
+        if self.names is not None:
+            return list(self.names)
         edges = [self.lower, *self.bins]
         finite = [e for e in edges if np.isfinite(e)]
         if fmt is None:
@@ -95,15 +120,21 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
     ----------
     values : array-like of float
         The values to classify; NaN is ignored.
-    scheme : {"quantiles", "natural_breaks", "equal_interval", "user_defined"}
+    scheme : {"quantiles", "natural_breaks", "equal_interval", "user_defined", \
+"national_deciles"}
         "natural_breaks" is Fisher-Jenks (deterministic); above 1,000 values it
         is computed on 1,000 evenly spaced quantiles of them, for speed.
+        "national_deciles": without ``bins`` the values are national IMD deciles
+        (whole numbers 1-10, 1 = most deprived 10% in England), ten fixed classes;
+        with ``bins`` (the nine score breaks of :func:`national_decile_breaks`) the
+        values are IMD scores, classed by the national decile their score falls in.
     k : int
         Number of classes for the data-driven schemes.
     bins : sequence of float
-        Upper bounds of the classes, for ``scheme="user_defined"`` only. They
+        Upper bounds of the classes, for ``scheme="user_defined"``. They
         are held fixed (e.g. across years): every value must be at most the
-        last bound, which may be ``numpy.inf``.
+        last bound, which may be ``numpy.inf``. For ``"national_deciles"``, the
+        nine national score breaks, lowest first.
 
     Examples
     --------
@@ -111,6 +142,9 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
     (2.0, 3.0, 4.0)
     >>> classify([1, 2, 3, 4], "user_defined", bins=[2, 10]).labels()
     ['up to 2', '2 to 10']
+    >>> deciles = classify([1, 4, 10], "national_deciles")
+    >>> deciles.assign([1, 4, 10]).tolist(), deciles.labels()[:2]
+    ([0, 3, 9], ['1 (most deprived 10%)', '2'])
     """
     if scheme not in SCHEMES:
         raise DataValidationError(
@@ -118,6 +152,8 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
         )
     values = np.asarray(values, dtype=float)
     finite = values[~np.isnan(values)]
+    if scheme == "national_deciles":
+        return _national_deciles(finite, bins)
     if scheme == "user_defined":
         if bins is None or len(bins) == 0:
             raise DataValidationError(
@@ -151,3 +187,82 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
         classifier = _CLASSIFIERS[scheme](sample, k=int(k))
     return Classes(tuple(np.asarray(classifier.bins, dtype=float).tolist()), float(finite.min()))
+
+
+def _national_deciles(finite: np.ndarray, bins) -> Classes:
+    """Ten classes of national deciles: of decile numbers, or of scores given the breaks."""
+    if bins is None:
+        wrong = finite[(finite < 1) | (finite > 10) | (finite != np.round(finite))]
+        if wrong.size:
+            raise DataValidationError(
+                f"scheme='national_deciles' maps IMD deciles, whole numbers 1 to 10, but the "
+                f"values include {first_values(wrong)}; map the decile column (e.g. imd_decile), "
+                "or pass the score breaks of national_decile_breaks() as bins= to map scores"
+            )
+        return Classes(
+            tuple(float(d) for d in range(1, 11)), 0.0, names=DECILE_NAMES, dark_first=True
+        )
+    edges = np.asarray(bins, dtype=float)
+    if edges.size != 9 or np.isnan(edges).any() or (np.diff(edges) <= 0).any():
+        raise DataValidationError(
+            f"scheme='national_deciles' with scores needs bins= the 9 increasing score breaks "
+            f"between the national deciles (national_decile_breaks), not {list(bins)!r}"
+        )
+    # Scores: the higher, the more deprived; the first class (lowest scores) is decile 10.
+    return Classes(
+        (*edges.tolist(), np.inf),
+        float(finite.min()) if finite.size else -np.inf,
+        names=DECILE_NAMES[::-1],
+        legend_reversed=True,
+    )
+
+
+def national_decile_breaks(scores, deciles) -> tuple[float, ...]:
+    """The nine IMD scores that separate the national deciles, lowest first.
+
+    Each break lies halfway between the highest score of one decile and the
+    lowest score of the next more deprived decile; so a ward's population-weighted
+    score can be placed in the national decile of LSOAs whose scores it matches.
+    Give every LSOA of England (the IoD File 7) for exact national breaks; a part of
+    England gives breaks within the gap its LSOAs leave.
+
+    Parameters
+    ----------
+    scores, deciles : array-like
+        The LSOAs' IMD scores and national deciles (1 = most deprived), same length.
+
+    Raises
+    ------
+    DataValidationError
+        A decile has no LSOA with a score, or scores and deciles disagree (a less
+        deprived decile holds a higher score).
+
+    Examples
+    --------
+    >>> national_decile_breaks(range(10, 0, -1), range(1, 11))
+    (1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5)
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"score": np.asarray(scores, dtype=float), "decile": np.asarray(deciles, dtype=float)}
+    ).dropna()
+    by = frame.groupby("decile")["score"].agg(["min", "max"]).reindex(range(1, 11))
+    absent = by.index[by["min"].isna()].tolist()
+    if absent:
+        raise DataValidationError(
+            f"national_decile_breaks: no LSOA with a score in deciles {absent}; give the IMD "
+            "scores and deciles of every LSOA in England (IoD File 7)"
+        )
+    # break between decile d+1 (less deprived) and decile d, for d = 9 .. 1: lowest first
+    lower_of_more = by["min"].to_numpy()[:-1]  # deciles 1..9
+    upper_of_less = by["max"].to_numpy()[1:]  # deciles 2..10
+    clash = upper_of_less > lower_of_more
+    if clash.any():
+        d = int(np.argmax(clash)) + 1
+        raise DataValidationError(
+            f"national_decile_breaks: decile {d + 1} has a score ({upper_of_less[d - 1]:g}) above "
+            f"the lowest of decile {d} ({lower_of_more[d - 1]:g}); scores and deciles must be of "
+            "the same domain and edition"
+        )
+    return tuple(float(b) for b in ((lower_of_more + upper_of_less) / 2)[::-1])

@@ -59,8 +59,20 @@ from jsna.plots.style import (
     use_style,
 )
 
-__all__ = ["BNG", "MAX_NAMED_LABELS", "ward_map", "significance_map", "small_multiples"]
+__all__ = [
+    "DECILE_CMAP",
+    "BNG",
+    "MAX_NAMED_LABELS",
+    "ward_map",
+    "deprivation_map",
+    "significance_map",
+    "small_multiples",
+]
 
+
+#: Colour map of deprivation deciles: ColorBrewer yellow-green-blue (colour-blind safe, ten
+#: distinct steps), decile 1 (most deprived) darkest blue, decile 10 light yellow.
+DECILE_CMAP = "YlGnBu"
 
 # --------------------------------------------------------------------------- public
 
@@ -99,8 +111,10 @@ def ward_map(
         What is shown, with its units (required), e.g. "Rate per 100,000".
     ax : matplotlib Axes, optional
         Draw here; by default a new figure 6.3 in wide with the legend right of the map.
-    scheme : {"quantiles", "natural_breaks", "equal_interval", "user_defined"}
-        mapclassify scheme; "natural_breaks" is Fisher-Jenks.
+    scheme : {"quantiles", "natural_breaks", "equal_interval", "user_defined", \
+"national_deciles"}
+        mapclassify scheme; "natural_breaks" is Fisher-Jenks. Map deprivation with
+        :func:`deprivation_map` (national deciles), not with local quantiles.
     k : int
         Number of classes (data-driven schemes).
     bins : sequence of float, optional
@@ -147,7 +161,8 @@ def ward_map(
     values = _numeric(frame, column, "column")
     suppressed = suppressed_mask(frame, suppressed_column)
     classes = classify(values[~suppressed], scheme, k, bins)
-    colours = np.array(sequential_colors(classes.k, cmap), dtype=object)
+    palette = sequential_colors(classes.k, cmap)
+    colours = np.array(palette[::-1] if classes.dark_first else palette, dtype=object)
     index = classes.assign(values)
     shown = (index >= 0) & ~suppressed
     missing = (index < 0) & ~suppressed
@@ -169,6 +184,8 @@ def ward_map(
                 Patch(facecolor=c, edgecolor="#BFBFBF", linewidth=0.4, label=label)
                 for c, label in zip(colours, classes.labels(legend_fmt), strict=True)
             ]
+            if classes.legend_reversed:
+                handles = handles[::-1]
             handles += [
                 area_handle(s) for s, m in ((NO_DATA, missing), (SUPPRESSED, suppressed)) if m.any()
             ]
@@ -185,6 +202,81 @@ def ward_map(
             synthetic=synthetic,
         )
     return ax
+
+
+def deprivation_map(
+    gdf: gpd.GeoDataFrame,
+    column: str,
+    *,
+    breaks: Sequence[float] | None = None,
+    edition: str = "",
+    legend_title: str | None = None,
+    cmap=DECILE_CMAP,
+    **kwargs,
+):
+    """Map of deprivation classed by **national** IMD deciles (1 = most deprived 10% in England).
+
+    Classes are England's, not the area's: an affluent ward stays light even where
+    every neighbour is more affluent, and the ten classes mean the same in every
+    authority. The legend says so.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        One row per area (LSOA or ward; see :func:`ward_map` for the CRS rules).
+    column : str
+        National IMD deciles (whole numbers 1-10), or, with ``breaks``, IMD scores
+        (e.g. a ward's population-weighted score).
+    breaks : sequence of float, optional
+        The nine national score breaks of
+        :func:`jsna.plots.classes.national_decile_breaks`, to class scores by the
+        national decile of LSOAs whose scores they match.
+    edition : str
+        IoD edition named in the legend ("IoD2025").
+    legend_title : str, optional
+        Default: "National IMD decile (edition)" and what decile 1 means.
+    cmap : str or Colormap, optional
+        Sequential colour map; decile 1 takes its darkest colour. Default
+        :data:`DECILE_CMAP`, whose ten classes stay apart (one blue has too few steps).
+    **kwargs
+        Passed to :func:`ward_map` (labels, outline, attribution, synthetic...).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> lsoas = gpd.GeoDataFrame(
+    ...     {"imd_decile": [1, 5, 10]},
+    ...     geometry=[shapely.box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(3)], crs=27700)
+    >>> ax = deprivation_map(lsoas, "imd_decile", edition="IoD2025")
+    >>> " ".join(ax.get_legend().get_title().get_text().split())
+    'National IMD decile (IoD2025): 1 = most deprived 10% of neighbourhoods in England'
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][::9]
+    ['1 (most deprived 10%)', '10 (least deprived 10%)']
+    """
+    if "scheme" in kwargs or "bins" in kwargs:
+        raise DataValidationError(
+            "deprivation_map classes by national deciles; give breaks= for scores, or use "
+            "ward_map for another scheme"
+        )
+    if legend_title is None:
+        what = "IMD score in national decile bands" if breaks is not None else "National IMD decile"
+        legend_title = (
+            f"{what}{f' ({edition})' if edition else ''}: 1 = most deprived 10% "
+            "of neighbourhoods in England"
+        )
+    return ward_map(
+        gdf,
+        column,
+        legend_title=legend_title,
+        scheme="national_deciles",
+        bins=None if breaks is None else list(breaks),
+        cmap=cmap,
+        **kwargs,
+    )
 
 
 def significance_map(

@@ -132,7 +132,7 @@ def test_real_first_chapter(shared_data, tmp_path, area, n_wards):
     assert (result.reports / "01_population_and_deprivation.docx").is_file()
     assert (result.reports / "01_population_and_deprivation.xlsx").is_file()
     manifest = (result.figures / "manifest.csv").read_text()
-    assert "01_ward_imd_score" in manifest and "01_ward_core20_share" in manifest
+    assert "01_ward_imd_score" in manifest and "01_lsoa_imd_decile" in manifest
     table = (
         result.reports / "tables" / "01_population_and_deprivation" / "ward_deprivation.csv"
     ).read_text()

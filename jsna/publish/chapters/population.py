@@ -8,21 +8,32 @@ shown by :meth:`~jsna.publish.chapter.Chapter.figure` where they are saved.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from jsna.analysis.deprivation import area_deprivation
+from jsna.analysis.census import CensusResult, census_tables, census_topic
+from jsna.analysis.deprivation import (
+    area_deprivation,
+    authority_summaries,
+    lsoa_population_totals,
+)
 from jsna.analysis.population import age_profile as age_bands
 from jsna.analysis.population import lsoa_population, ward_population
 from jsna.columns import AGE, LSOA21_CODE, POPULATION, code_column
-from jsna.meta import meta, note
+from jsna.exceptions import JSNAError
+from jsna.meta import copy_meta, meta, note
 from jsna.plots import STYLE_PATH, age_profile, population_pyramid, ranked_bars, ward_map
+from jsna.plots.classes import national_decile_breaks
+from jsna.plots.maps import deprivation_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.escape import markdown_text
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes, notes_markdown
+from jsna.publish.prose import rank_sentence
 
 __all__ = [
     "header",
@@ -31,6 +42,8 @@ __all__ = [
     "population_by_age",
     "population_summary",
     "population_by_ward",
+    "census_by_ward",
+    "deprivation_among_authorities",
     "deprivation_by_ward",
     "oldest_residents",
     "key_messages",
@@ -42,6 +55,7 @@ WARD_POPULATION = ("population.lsoa", "lookup.lsoa_ward_lad")
 WARD_DEPRIVATION = ("imd", "population.lsoa", "lookup.lsoa_ward_lad")
 WARD_DEPRIVATION_MAP = (*WARD_DEPRIVATION, "boundaries.ward")
 OLDEST_MAP = (*WARD_POPULATION, "boundaries.lsoa", "boundaries.ward")
+LSOA_DEPRIVATION_MAP = ("imd", "lookup.lsoa_ward_lad", "boundaries.lsoa", "boundaries.ward")
 
 
 def with_notes(outputs: list, notes: list[str]) -> list:
@@ -197,8 +211,24 @@ def _ward_map(chapter: Chapter, mapped, column: str, **kwargs):
     )
 
 
+def _decile_breaks(chapter: Chapter, edition: str):
+    """The national IMD score breaks of the edition, or None (with the reason) if not known."""
+    imd = chapter.pack.read("imd", edition=edition or None)
+    if "imd_score" not in imd.columns or imd["imd_score"].isna().all():
+        return None, f"the {edition} file in this data pack has no IMD scores"
+    try:
+        return national_decile_breaks(imd["imd_score"], imd["imd_decile"]), ""
+    except JSNAError as error:
+        return None, str(error)
+
+
 def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, list]:
-    """Maps of ward IMD score and Core20 share, and the ward deprivation table.
+    """Maps of deprivation by national decile (LSOAs; wards' scores) and the ward table.
+
+    Deprivation is classed by **national** deciles (1 = most deprived 10% of
+    neighbourhoods in England), never local quantiles, so an affluent ward does not
+    look deprived because its neighbours are more affluent. The Core20 ward map is
+    chapter 05's; this chapter points to it.
 
     Returns the :func:`jsna.analysis.deprivation.area_deprivation` result and what to show.
     """
@@ -215,49 +245,94 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
         how="left",
     )
     name = chapter.area_name
-    ax = _ward_map(
-        chapter,
-        mapped,
-        "imd_score",
-        legend_title="IMD score (population-weighted)",
-        scheme="quantiles",
-        k=5,
+    outputs: list = []
+    # LSOAs by national decile, ward boundaries over them
+    lsoa_dep = dep["lsoa"]
+    lsoa_map = chapter.pack.read("boundaries.lsoa")
+    lsoa_map = lsoa_map[lsoa_map[LSOA21_CODE].isin(lsoa_dep[LSOA21_CODE])].merge(
+        lsoa_dep[[LSOA21_CODE, ward_code, "imd_decile", "imd_rank", "imd_score"]],
+        on=LSOA21_CODE,
+        how="left",
     )
-    ax.set_title(f"Deprivation by ward ({edition}), {name}")
+    counts = lsoa_map["imd_decile"].value_counts()
+    in_1 = int(counts.get(1, 0))
+    ax = deprivation_map(
+        lsoa_map,
+        "imd_decile",
+        edition=edition,
+        outline=wards,
+        attribution=chapter.pack.sources(*LSOA_DEPRIVATION_MAP),
+        synthetic=chapter.synthetic,
+    )
+    title = f"Neighbourhoods (LSOAs) by national IMD decile ({edition}), {name}"
+    ax.set_title(textwrap.fill(title, 60))
     chapter.figure(
         ax.figure,
-        "ward_imd_score",
-        title=f"Population-weighted IMD score by ward, {name}",
+        "lsoa_imd_decile",
+        title=title,
         alt_text=(
-            f"Map of {len(mapped)} wards of {name} shaded by population-weighted "
-            f"{edition} IMD score in five quantile groups; higher scores are more deprived."
+            f"Map of the {len(lsoa_map)} neighbourhoods (LSOAs) of {name} shaded by their "
+            f"national {edition} IMD decile, from decile 1 (the most deprived 10% in England, "
+            f"darkest) to decile 10 (least deprived); {in_1} are in decile 1 and "
+            f"{int(counts.get(10, 0))} in decile 10. Ward boundaries are drawn over them."
         ),
-        data=mapped.drop(columns="geometry"),
-        sources=WARD_DEPRIVATION_MAP,
-        # residents (ONS estimates), LSOA counts, shares and scores: all published already
-        safe_columns=[c for c in mapped.columns if c != "geometry"],
+        data=lsoa_map.drop(columns="geometry"),
+        sources=LSOA_DEPRIVATION_MAP,
+        # national ranks, deciles and scores of LSOAs: published by MHCLG
+        safe_columns=["imd_decile", "imd_rank", "imd_score"],
     )
-    ax = _ward_map(
-        chapter,
-        mapped,
-        "core20_population_share",
-        legend_title="Residents in Core20 LSOAs (%)",
-        scheme="user_defined",
-        bins=[0, 20, 40, 60, 80, 100],
+    outputs.append(
+        Markdown(
+            f"{in_1} of {markdown_text(name)}'s {len(lsoa_map)} neighbourhoods are among the most "
+            f"deprived 10% in England and {int(counts.get(10, 0))} among the least deprived 10% "
+            f"({markdown_text(edition)}). The maps use England's deciles, not the area's own "
+            "ranking, so a ward is only shown as deprived if it is deprived by national standards."
+        )
     )
-    ax.set_title(f"Share of residents in the most deprived 20% nationally, {name}")
-    chapter.figure(
-        ax.figure,
-        "ward_core20_share",
-        title=f"Residents living in Core20 neighbourhoods by ward, {name}",
-        alt_text=(
-            f"Map of {len(mapped)} wards of {name} shaded by the percentage of residents "
-            f"living in LSOAs in the most deprived 20% in England ({edition}), in 20-point bands."
-        ),
-        data=mapped.drop(columns="geometry"),
-        sources=WARD_DEPRIVATION_MAP,
-        # residents (ONS estimates), LSOA counts, shares and scores: all published already
-        safe_columns=[c for c in mapped.columns if c != "geometry"],
+    breaks, why = _decile_breaks(chapter, edition)
+    if breaks is not None and mapped["imd_score"].notna().any():
+        ax = deprivation_map(
+            mapped,
+            "imd_score",
+            breaks=breaks,
+            edition=edition,
+            labels="ward_name",
+            label_style="auto",
+            attribution=chapter.pack.sources(*WARD_DEPRIVATION_MAP),
+            synthetic=chapter.synthetic,
+        )
+        title = f"Deprivation by ward, national IMD decile bands ({edition}), {name}"
+        ax.set_title(textwrap.fill(title, 60))
+        ward_deciles = 10 - np.searchsorted(np.asarray(breaks), mapped["imd_score"], side="left")
+        n_top = int(((ward_deciles == 1) & mapped["imd_score"].notna()).sum())
+        chapter.figure(
+            ax.figure,
+            "ward_imd_score",
+            title=title,
+            alt_text=(
+                f"Map of {len(mapped)} wards of {name} shaded by the national {edition} IMD "
+                "decile whose neighbourhood scores match the ward's population-weighted score, "
+                f"from decile 1 (most deprived 10% in England, darkest) to 10; {n_top} wards "
+                "score as high as the most deprived 10% of neighbourhoods in England."
+            ),
+            data=mapped.drop(columns="geometry"),
+            sources=WARD_DEPRIVATION_MAP,
+            # residents (ONS estimates), LSOA counts, shares and scores: all published already
+            safe_columns=[c for c in mapped.columns if c != "geometry"],
+        )
+    else:
+        outputs.append(
+            Markdown(
+                f"*Wards are not mapped by IMD score: {markdown_text(why or 'no ward has a score')}"
+                ".*"
+            )
+        )
+    outputs.append(
+        Markdown(
+            "The share of each ward's residents living in Core20 neighbourhoods (the most "
+            "deprived 20% in England) is mapped in chapter 05, Core20PLUS5 and inequalities; "
+            "the table below gives it for every ward."
+        )
     )
     columns = [
         ward_code,
@@ -270,18 +345,418 @@ def deprivation_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[dict, li
         "imd_score",
     ]
     table = labelled(ward_dep, {ward_code: "Ward code", ward_name: "Ward"}, columns=columns)
-    shown = chapter.table(
+    outputs.append(
+        chapter.table(
+            table.round(1),
+            "ward_deprivation",
+            sources=WARD_DEPRIVATION,
+            safe_columns=list(table.columns),  # residents, LSOAs, shares and scores
+            title=f"Deprivation by ward ({edition}), {name}",
+            note=(
+                "IMD scores are population-weighted averages of LSOA scores. "
+                "Core20: national IMD deciles 1-2."
+            ),
+        )
+    )
+    return dep, with_notes(outputs, notes)
+
+
+# ------------------------------------------------------------------ Census 2021
+
+
+_CENSUS_TABLES = (
+    "TS011 household deprivation, TS021 ethnic group, TS029 proficiency in English, TS037 "
+    "general health, TS038 disability and TS039 unpaid care"
+)
+
+
+def _census_roles(result: CensusResult, mapped: bool) -> tuple[str, ...]:
+    """The pack roles behind a Census table by ward (LSOA tables) or by MSOA, or its map."""
+    if result.level == "ward":
+        roles = ("census.lsoa", "lookup.lsoa_ward_lad")
+        return (*roles, "boundaries.ward") if mapped else roles
+    return ("census.msoa", "boundaries.msoa", "boundaries.ward") if mapped else ("census.msoa",)
+
+
+def _census_map(chapter: Chapter, result: CensusResult, wards) -> None:
+    """Map of a table's key share by ward (or by MSOA, ward boundaries over them)."""
+    name = chapter.area_name
+    small = result.areas
+    if result.level == "ward":
+        mapped = wards[["ward_code", "ward_name", "geometry"]].merge(
+            small.drop(columns="ward_name"), on="ward_code", how="left"
+        )
+        labels, outline, unit_name = "ward_name", None, "ward"
+    else:
+        bounds = chapter.pack.read("boundaries.msoa")
+        code = "msoa21_code"
+        mapped = bounds[[code, "geometry"]].merge(small, on=code, how="inner")
+        labels, outline, unit_name = None, wards, "MSOA"
+    values = mapped["key_share"].dropna()
+    k = int(min(5, values.nunique()))
+    scheme = "quantiles" if k >= 2 else "user_defined"
+    extra = {"k": k} if k >= 2 else {"bins": [float(values.max()) if len(values) else 1.0]}
+    ax = ward_map(
+        mapped,
+        "key_share",
+        legend_title=f"{result.key} ({result.unit})",
+        scheme=scheme,
+        labels=labels,
+        label_style="auto",
+        outline=outline,
+        attribution=chapter.pack.sources(*_census_roles(result, mapped=True)),
+        synthetic=chapter.synthetic,
+        **extra,
+    )
+    title = f"{result.key} by {unit_name}, Census 2021, {name}"
+    ax.set_title(textwrap.fill(title, 60))
+    low = small.loc[small["key_share"].idxmin()] if len(values) else None
+    high = small.loc[small["key_share"].idxmax()] if len(values) else None
+    name_col = "ward_name" if result.level == "ward" else "msoa21_name"
+    span = (
+        f" from {fmt_pct(low['key_share'])} in {low[name_col]} to "
+        f"{fmt_pct(high['key_share'])} in {high[name_col]}"
+        if low is not None
+        else ""
+    )
+    chapter.figure(
+        ax.figure,
+        f"census_{result.table.lower()}_{result.level}",
+        sources=_census_roles(result, mapped=True),
+        title=title,
+        alt_text=(
+            f"Map of the {len(mapped)} {unit_name}s of {name} shaded by "
+            f"{result.key.lower()} ({result.unit}, Census 2021) in {k} quantile groups,"
+            f"{span}; {fmt_pct(result.key_share)} for {name} as a whole."
+        ),
+        data=mapped.drop(columns="geometry"),
+        # Census 2021 counts and shares, published by ONS (already perturbed for disclosure)
+        safe_columns=[c for c in mapped.columns if c != "geometry"],
+    )
+
+
+_MAX_SUBCATEGORIES = 4
+
+
+def _area_shares(result: CensusResult, column: str) -> dict:
+    """The area's (or England's) share of each category, keyed as the ward columns."""
+    rows = result.area[result.area["level"].isin([1, 2])]
+    keys = np.where(
+        rows["level"] == 1,
+        "share: " + rows["category"].astype(str),
+        "share: " + rows["parent_category"].astype(str) + ": " + rows["category"].astype(str),
+    )
+    return dict(zip(keys, rows[column], strict=True))
+
+
+def _census_table(chapter: Chapter, result: CensusResult):
+    """The table's categories (and a few sub-categories) by ward or MSOA, with the area and
+    England."""
+    name = chapter.area_name
+    small = result.areas
+    code, label = (
+        ("ward_code", "ward_name") if result.level == "ward" else ("msoa21_code", "msoa21_name")
+    )
+    level1 = [c for c in small.columns if c.startswith("share: ") and c.count(": ") == 1]
+    level2 = [c for c in small.columns if c.startswith("share: ") and c.count(": ") > 1]
+    # sub-categories too when there are few (proficiency in English), not 19 ethnic groups
+    shares = level1 + (level2 if len(level2) <= _MAX_SUBCATEGORIES else [])
+    rows = small[[code, label, "total", "key_share", *shares]].copy()
+    whole = result.area[result.area["level"] == 1].set_index("category")
+    area_row = {code: chapter.area, label: f"{name} (all)", "total": whole["total"].iloc[0]}
+    area_row["key_share"] = result.key_share
+    area_row.update({k: v for k, v in _area_shares(result, "share").items() if k in shares})
+    frames = [rows, pd.DataFrame([area_row])]
+    if np.isfinite(result.england_key_share):
+        england = {code: "E92000001", label: "England", "total": np.nan}
+        england["key_share"] = result.england_key_share
+        england.update(
+            {k: v for k, v in _area_shares(result, "england_share").items() if k in shares}
+        )
+        frames.append(pd.DataFrame([england]))
+    table = pd.concat(frames, ignore_index=True)
+    table["total"] = table["total"].round()
+    headers = {
+        code: "Ward code" if result.level == "ward" else "MSOA code",
+        label: "Ward" if result.level == "ward" else "MSOA",
+        "total": result.universe.removeprefix("All ").capitalize() + " (number)",
+        "key_share": f"{result.key} (%)",
+        **{c: f"{c.split(': ')[-1]} (%)" for c in shares},
+    }
+    if not result.key or len(result.key_categories) == 1:
+        table = table.drop(columns="key_share")  # no key, or the key is one category
+        headers.pop("key_share")
+    table = table.rename(columns=headers)
+    by = "ward" if result.level == "ward" else "MSOA"
+    return chapter.table(
         table.round(1),
-        "ward_deprivation",
-        safe_columns=list(table.columns),  # residents, LSOAs, shares and scores
-        sources=WARD_DEPRIVATION,
-        title=f"Deprivation by ward ({edition}), {name}",
+        f"census_{result.table.lower()}",
+        sources=_census_roles(result, mapped=False),
+        title=f"{result.title} by {by} ({result.table}), Census 2021, {name}",
+        # Census 2021 counts and shares, published by ONS (already perturbed for disclosure)
+        safe_columns=list(table.columns),
         note=(
-            "IMD scores are population-weighted averages of LSOA scores. "
-            "Core20: national IMD deciles 1-2."
+            f"Shares are {result.unit}, from table {result.table}'s own total: ONS perturbs "
+            "each Census table separately, so totals differ slightly between tables. "
+            + (
+                "Wards from LSOAs with the ONS best-fit lookup."
+                if result.level == "ward"
+                else "Published for MSOAs, which do not nest in wards."
+            )
         ),
     )
-    return dep, with_notes([shown], notes)
+
+
+def _census_fact(chapter: Chapter, result: CensusResult) -> dict:
+    """A key fact: a plain sentence with the numbers it quotes."""
+    small = result.areas.dropna(subset=["key_share"])
+    name_col = "ward_name" if result.level == "ward" else "msoa21_name"
+    where = "wards" if result.level == "ward" else "neighbourhoods (MSOAs)"
+    england = result.england_key_share
+    message = (
+        f"{fmt_pct(result.key_share)} of {chapter.area_name}'s "
+        f"{result.unit.removeprefix('% of ')} {result.phrase} (Census 2021"
+        + (f"; England {fmt_pct(england)}" if np.isfinite(england) else "")
+        + ")"
+    )
+    high = small.loc[small["key_share"].idxmax()] if len(small) else None
+    low = small.loc[small["key_share"].idxmin()] if len(small) else None
+    message += (
+        f"; across {where} this ranges from {fmt_pct(low['key_share'])} in {low[name_col]} "
+        f"to {fmt_pct(high['key_share'])} in {high[name_col]}."
+        if len(small)
+        else "."
+    )
+    if np.isfinite(result.also_share):
+        message += (
+            f" {fmt_pct(result.also_share)} of all {result.unit.removeprefix('% of ')} "
+            f"{result.also_phrase}."
+        )
+    return {
+        "message": message,
+        "table": result.table,
+        "topic": result.title,
+        "measure": result.key,
+        "unit": result.unit,
+        "value": result.key_share,
+        "england": england,
+        "highest": None if high is None else (str(high[name_col]), float(high["key_share"])),
+        "lowest": None if low is None else (str(low[name_col]), float(low["key_share"])),
+        "also": result.also_share,
+        "period": "2021",
+    }
+
+
+def _show(*objects) -> None:
+    """Display now, in the running notebook (nothing outside IPython), like a figure."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is not None:
+        display(*objects)
+
+
+def census_by_ward(chapter: Chapter, wards: pd.DataFrame) -> tuple[list, list[dict], list]:
+    """Census 2021 topics by ward: a map of each table's key share, a table per topic.
+
+    Each share uses its own table's total (ONS perturbs every table separately).
+    Tables published for MSOAs are mapped by MSOA with ward boundaries over them.
+    Each topic is shown as it is made - heading, map, sentence, table - since a
+    figure is shown where it is made; what is returned to show is what follows
+    them (notes), or, without Census tables, a sentence saying what a pack with
+    them would show.
+
+    Returns
+    -------
+    (list of CensusResult, list of dict, list)
+        The results, the key facts (``message`` - a plain sentence - and the numbers
+        it quotes: ``value``, ``england``, ``highest``, ``lowest`` ...), and what is
+        left to show.
+    """
+    tables = census_tables(chapter.pack)
+    if not tables:
+        return (
+            [],
+            [],
+            [
+                Markdown(
+                    "*This data pack has no Census 2021 tables. With the Nomis Census 2021 "
+                    f"tables for LSOAs ({_CENSUS_TABLES}) listed in datapack.toml as role "
+                    '`census.lsoa` (one entry per table, with `table = "TS038"`), this section '
+                    "maps the key share of each table by ward, tabulates every category by ward "
+                    "against the area (and England, where the file covers it), and adds the "
+                    "figures to the key messages. `jsna fetch --area CODE --only census.lsoa` "
+                    "downloads them.*"
+                )
+            ],
+        )
+    results, facts, notes = [], [], []
+    for role, table in tables:
+        result, caught = collect_notes(census_topic, chapter.pack, chapter.area, table, role)
+        notes += caught
+        results.append(result)
+        _show(Markdown(f"### {markdown_text(result.title)} ({result.table})"))
+        if result.key and (result.level == "ward" or chapter.pack.has("boundaries.msoa")):
+            _, caught = collect_notes(_census_map, chapter, result, wards)  # boundary repairs
+            notes += caught
+        elif result.key:
+            _show(
+                Markdown(f"*Not mapped: the data pack has no MSOA boundaries for {result.table}.*")
+            )
+        if result.key:
+            fact = _census_fact(chapter, result)
+            facts.append(fact)
+            _show(Markdown(markdown_text(fact["message"])))
+        _show(_census_table(chapter, result))
+    england = "England's share is not shown"
+    shown = sorted({n for r in results for n in r.notes if not n.startswith(england)})
+    without = [r.table for r in results if r.key and not np.isfinite(r.england_key_share)]
+    if without:
+        shown.append(
+            f"England's shares are not shown: the pack's Census files ({', '.join(without)}) do "
+            "not cover every area of England (the Nomis bulk files do)."
+        )
+    outputs = [Markdown(" ".join(f"*{markdown_text(n)}*" for n in shown))] if shown else []
+    return results, facts, with_notes(outputs, notes)
+
+
+# ------------------------------------------------------------------ IoD summaries
+
+#: LSOAs in England in each IoD edition (MHCLG, IoD2025 and IoD2019 technical reports).
+_N_LSOAS = {"IoD2025": 33_755, "IoD2019": 32_844}
+
+_MEASURES = (
+    ("average_score", "Average score", "{:.1f}"),
+    ("average_rank", "Average rank (higher = more deprived)", "{:,.0f}"),
+    ("proportion_most_deprived_10", "LSOAs in the most deprived 10% nationally (%)", "pct"),
+    ("extent", "Extent (%)", "pct"),
+    ("local_concentration", "Local concentration", "{:,.0f}"),
+)
+
+
+def deprivation_among_authorities(chapter: Chapter) -> tuple[dict, list]:
+    """The IoD local-authority summary measures of the area: a sentence and a table.
+
+    Average score, average rank, the share of LSOAs in the most deprived 10%
+    nationally, extent and local concentration, each with the area's rank among
+    England's authorities (1 = most deprived), computed from the pack's LSOA file
+    as MHCLG's File 10 (:func:`jsna.analysis.deprivation.authority_summaries`).
+    Ranks need the file for the whole of England; with part of it the measures are
+    shown without ranks, saying so.
+
+    Returns
+    -------
+    (dict, list)
+        Key facts (``message`` and the numbers) and what to show.
+    """
+    pack = chapter.pack
+    imd = pack.read("imd")
+    edition = meta(imd, "edition", "")
+    lsoa = next(c for c in imd.columns if c.startswith("lsoa") and c.endswith("_code"))
+    own_lad = code_column(imd, "lad", required=False)  # IoD File 7 names each LSOA's authority
+    lookup = None if own_lad else pack.read("lookup.lsoa_ward_lad")
+    notes: list[str] = []
+    if lookup is not None:
+        if lsoa not in lookup.columns:
+            return {}, [
+                Markdown(
+                    f"*The {markdown_text(edition)} summary measures are not shown: the IMD file "
+                    "and the LSOA lookup of this data pack are on different LSOA vintages.*"
+                )
+            ]
+        covered = imd[lsoa].isin(lookup[lsoa])
+        if not covered.all():
+            # the lookup holds part of England: the area's measures, without national ranks
+            imd = copy_meta(imd[covered.to_numpy()].reset_index(drop=True), imd)
+    lad = own_lad or code_column(lookup, "lad")
+    n = _N_LSOAS.get(edition) or int(pd.to_numeric(imd["imd_rank"]).max())
+    part = len(imd) < n
+    # Weights: the release's own denominators if the file has them; else the pack's
+    # population where it covers every LSOA of the file; else equal (said in a note).
+    population = None
+    if POPULATION not in imd.columns and pack.has("population.lsoa"):
+        totals, caught = collect_notes(lsoa_population_totals, pack, edition or None)
+        if totals.index.name == lsoa and imd[lsoa].isin(totals.index).all():
+            population, notes = totals, caught
+    try:
+        summary, caught = collect_notes(
+            authority_summaries, imd, population, lad=lookup, n_national=n if part else None
+        )
+    except JSNAError as error:
+        return {}, [
+            Markdown(
+                f"*The {markdown_text(edition)} summary measures are not shown: "
+                f"{markdown_text(str(error))}*"
+            )
+        ]
+    # equal weights and missing ranks are said in the table's note and in the sentence
+    said = ("authority_summaries: no population given", "authority_summaries: the IMD frame")
+    notes += [c for c in caught if not c.startswith(said)]
+    row = summary.loc[summary[lad] == chapter.area]
+    if row.empty:
+        return {}, [Markdown(f"*No {markdown_text(edition)} LSOAs of this area in the pack.*")]
+    row = row.iloc[0]
+    name = chapter.area_name
+    ranked = not part and pd.notna(row["rank_of_average_score"])
+    if ranked:
+        sentence = rank_sentence(
+            summary.assign(**{lad.replace("_code", "_name"): name}), chapter.area
+        )
+    else:
+        sentence = (
+            f"{name}'s average IMD score is {row['average_score']:.1f} ({edition}); "
+            f"{int(row['n_most_deprived_10'])} of its {int(row['n_lsoas'])} neighbourhoods "
+            f"(LSOAs, {100 * row['proportion_most_deprived_10']:.1f}%) are among the most "
+            "deprived 10% in England. Its rank among England's local authorities needs the "
+            "IoD file and the LSOA lookup for every LSOA in England; this data pack has them "
+            "for part of England only."
+        )
+    n_authorities = int(summary["rank_of_average_score"].notna().sum()) if ranked else None
+    values, ranks = [], []
+    for measure, _, fmt in _MEASURES:
+        value = row[measure]
+        values.append(np.nan if pd.isna(value) else 100 * value if fmt == "pct" else float(value))
+        rank = row[f"rank_of_{measure}"]
+        ranks.append(f"{int(rank)} of {n_authorities}" if ranked and pd.notna(rank) else "[x]")
+    table = pd.DataFrame(
+        {
+            "Measure": [label for _, label, _ in _MEASURES],
+            "Value": np.round(values, 1),
+            "Rank among authorities (1 = most deprived)": ranks,
+        }
+    )
+    shown = chapter.table(
+        table,
+        "iod_summary",
+        sources=("imd", "lookup.lsoa_ward_lad"),
+        title=f"Index of Multiple Deprivation summary measures ({edition}), {name}",
+        # summary measures of a whole authority from MHCLG's published LSOA file
+        safe_columns=["Value"],
+        note=(
+            "Computed from the IoD LSOA file as MHCLG's local authority summaries (File 10). "
+            "Extent: the share of residents in the most deprived 30% of LSOAs, weighted towards "
+            "the most deprived 10%. Local concentration: the average rank of the most deprived "
+            "LSOAs holding 10% of the residents. "
+            + note(summary)
+            + (
+                " The IoD file in this data pack has no population denominators, so measures "
+                "other than the share of LSOAs in the most deprived 10% can differ a little from "
+                "MHCLG's published summaries."
+                if population is None and POPULATION not in imd.columns
+                else ""
+            )
+        ),
+    )
+    fact = {
+        "message": sentence,
+        "edition": edition,
+        "average_score": float(row["average_score"]),
+        "rank_of_average_score": int(row["rank_of_average_score"]) if ranked else None,
+        "n_authorities": n_authorities,
+        "proportion_most_deprived_10": 100 * float(row["proportion_most_deprived_10"]),
+        "extent": 100 * float(row["extent"]) if pd.notna(row["extent"]) else None,
+    }
+    return fact, with_notes([Markdown(markdown_text(sentence)), shown], notes)
 
 
 def _oldest_table(pop: pd.DataFrame, lsoas: pd.DataFrame, ward_code: str) -> pd.DataFrame:
