@@ -26,8 +26,7 @@ Examples
 Wirral's share of expected hypertension diagnosed is 64.1% (95% CI 63.5% to 64.7%),
 below the national ambition of 80% by 2029.
 >>> print(finding.recommendation)  # doctest: +NORMALIZE_WHITESPACE
-Prioritise hypertension case-finding, starting in the wards with the largest gaps: Ward A
-and Ward B.
+Prioritise hypertension case-finding, starting with the wards: Ward A and Ward B.
 """
 
 from __future__ import annotations
@@ -186,8 +185,9 @@ national ambition of 66.7% by 2024/25."
             else ""
         )
         period = f" in {self.period}" if self.period else ""
+        what = self.what[:1].lower() + self.what[1:] if self.what[1:2].islower() else self.what
         return (
-            f"{area_name}'s {self.what} is {self.value:,.1f}{unit}{limits}{period}, "
+            f"{area_name}'s {what} is {self.value:,.1f}{unit}{limits}{period}, "
             f"{self.verdict} the national ambition of {self.ambition.target_text()}."
         )
 
@@ -265,23 +265,26 @@ def ambition_finding(
     message = position.sentence(area_name)
     if position.met:
         return Finding(message, "The ambition is met: the task is to keep it met.", None, position)
-    behind = position.verdict != "above" and position.value < (position.ambition.value or 0)
+    target = position.ambition.value or 0
+    high_good = position.polarity == "high is good"
+    behind = position.value < target if high_good else position.value > target
+    clearly = position.verdict == ("below" if high_good else "above")
     if shortfall is not None and pd.notna(shortfall) and shortfall > 0 and behind:
         so_what = (
             f"Reaching {position.ambition.target_text()} would mean about {shortfall:,.0f} more "
             f"{people} in {area_name} identified and offered care."
         )
-    elif position.verdict == "below":
-        so_what = f"{area_name} has ground to make up to reach the national ambition."
+    elif clearly:
+        gap = abs(position.value - target)
+        points = " percentage points" if position.ambition.unit == "%" else ""
+        so_what = f"{area_name} is {gap:,.1f}{points} from the ambition: ground to make up."
     else:
         so_what = f"{area_name} is close to the national ambition but has not clearly reached it."
     recommendation = None
     if action and behind:
         recommendation = action
         if places:
-            recommendation += (
-                f", starting in the {place_kind} with the largest gaps: {listed(places)}."
-            )
+            recommendation += f", starting with the {place_kind}: {listed(places)}."
         else:
             recommendation += "." + (f" {missing}" if missing else "")
     return Finding(message, so_what, recommendation, position)

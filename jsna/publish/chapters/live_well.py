@@ -33,7 +33,13 @@ from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.plots.prevalence import funnel_plot
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.escape import markdown_text
-from jsna.publish.findings import Ambition, AmbitionPosition, Finding, ambition_finding
+from jsna.publish.findings import (
+    Ambition,
+    AmbitionPosition,
+    Finding,
+    ambition_finding,
+    listed,
+)
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.publish.prose import ordinal
@@ -453,7 +459,7 @@ def hypertension_ambition(
             f"{r.practice_name} ({fmt_number(r.undiagnosed)})"
             for r in practice.nlargest(3, "undiagnosed").itertuples()
         ]
-        kind = "practices (estimated undiagnosed)"
+        kind = "practices with most people estimated undiagnosed"
         wards = [
             f"{r.ward_name} ({fmt_number(r.undiagnosed)})"
             for r in ward.nlargest(3, "undiagnosed").itertuples()
@@ -490,7 +496,7 @@ def hypertension_ambition(
         finding = Finding(
             finding.message,
             finding.so_what,
-            finding.recommendation + f" In the community, the wards with most: {', '.join(wards)}.",
+            finding.recommendation + f" In the community, the wards with most: {listed(wards)}.",
             finding.ambition,
         )
     return Section([], [finding], position)
