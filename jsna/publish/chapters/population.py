@@ -21,10 +21,13 @@ from jsna.meta import meta, note
 from jsna.plots import STYLE_PATH, age_profile, population_pyramid, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.escape import markdown_text
+from jsna.publish.findings import Finding, listed
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes, notes_markdown
+from jsna.publish.prose import count_text
 
 __all__ = [
+    "ROLES",
     "header",
     "sources",
     "with_notes",
@@ -34,6 +37,16 @@ __all__ = [
     "deprivation_by_ward",
     "oldest_residents",
     "key_messages",
+]
+
+
+#: The pack roles this chapter can use (a tuple: any one of them will do).
+ROLES = [
+    "population.lsoa",
+    "imd",
+    "lookup.lsoa_ward_lad",
+    "boundaries.ward",
+    "boundaries.lsoa",
 ]
 
 
@@ -367,8 +380,10 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
     ]
 
 
-def key_messages(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, dep: dict) -> Markdown:
-    """The chapter's key messages, written from its numbers."""
+def key_messages(
+    chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, dep: dict
+) -> list[Finding]:
+    """The chapter's key messages with their so-what, written from the area's numbers."""
     s = _shares(pop)
     edition = meta(dep["area"], "imd_edition")
     whole = dep["area"].iloc[0]
@@ -379,24 +394,54 @@ def key_messages(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, dep: 
     largest = wards.sort_values(POPULATION, ascending=False).iloc[0]
     name = chapter.area_name
     core20_people = whole["core20_population_share"] * whole[POPULATION] / 100
-    lines = [
-        f"{name} has {fmt_number(s['total'])} residents; {fmt_pct(s['over65'])} are aged 65 or "
-        f"over and {fmt_pct(s['under18'])} are under 18.",
-        f"{fmt_pct(whole['core20_population_share'])} of residents ({fmt_number(core20_people)}) "
-        f"live in the most deprived 20% of neighbourhoods in England "
-        f"({int(whole['core20_lsoas'])} of {int(whole['n_lsoas'])} LSOAs, "
-        f"{fmt_pct(whole['core20_lsoa_share'])}; {edition}).",
-        f"The share is highest in {top[name_col]} "
-        f"({fmt_pct(top['core20_population_share'])} of residents); "
-        f"{none} of {len(ward_dep)} wards have no Core20 neighbourhood.",
-        f"The largest ward by population is {largest['ward_name']} "
-        f"({fmt_number(largest[POPULATION])} residents).",
+    over65 = s["over65"] * s["total"] / 100
+    over85 = s["over85"] * s["total"] / 100
+    core_wards = ward_dep.sort_values("core20_population_share", ascending=False)
+    core_wards = core_wards[core_wards["core20_population_share"] >= 50][name_col].tolist()
+    findings = [
+        Finding(
+            f"{name} has {fmt_number(s['total'])} residents; {fmt_pct(s['over65'])} are aged 65 "
+            f"or over and {fmt_pct(s['under18'])} are under 18.",
+            f"{fmt_number(over65)} residents aged 65 or over, {fmt_number(over85)} of them 85 or "
+            "over, shape the demand for health and social care that the later chapters describe.",
+        ),
+        Finding(
+            f"{fmt_pct(whole['core20_population_share'])} of residents "
+            f"({fmt_number(core20_people)}) live in the most deprived 20% of neighbourhoods in England "
+            f"({int(whole['core20_lsoas'])} of {count_text(int(whole['n_lsoas']), 'LSOA')}, "
+            f"{fmt_pct(whole['core20_lsoa_share'])}; {edition}).",
+            f"These {fmt_number(core20_people)} residents are {name}'s Core20 population, the "
+            "focus of NHS England's Core20PLUS5 approach to healthcare inequalities"
+            + (f"; they are concentrated in {listed(core_wards[:3])}." if core_wards else "."),
+        ),
+        Finding(
+            f"The share is highest in {top[name_col]} "
+            f"({fmt_pct(top['core20_population_share'])} of residents); "
+            + (
+                f"{none} of {count_text(len(ward_dep), 'ward')} "
+                + ("has" if none == 1 else "have")
+                + " no Core20 neighbourhood."
+                if none
+                else f"every one of the {len(ward_dep)} wards has at least one Core20 "
+                "neighbourhood."
+            ),
+            "Deprivation is not spread evenly: ward profiles show where to focus services.",
+        ),
+        Finding(
+            f"The largest ward by population is {largest['ward_name']} "
+            f"({fmt_number(largest[POPULATION])} residents).",
+            "Ward populations are the denominators of every ward rate in this assessment.",
+        ),
     ]
     if ward_dep["imd_score"].notna().any():
         most = ward_dep.sort_values("imd_score", ascending=False).iloc[0]
-        lines.append(
-            f"The most deprived ward by population-weighted IMD score is {most[name_col]} "
-            f"(score {most['imd_score']:.1f}, against {whole['imd_score']:.1f} for {name} "
-            "as a whole)."
+        findings.append(
+            Finding(
+                f"The most deprived ward by population-weighted IMD score is {most[name_col]} "
+                f"(score {most['imd_score']:.1f}, against {whole['imd_score']:.1f} for {name} "
+                "as a whole).",
+                f"Its residents face deprivation {most['imd_score'] / whole['imd_score']:.1f} "
+                f"times the level of {name} as a whole, on average.",
+            )
         )
-    return chapter.messages(lines)
+    return findings
