@@ -407,7 +407,8 @@ def key_messages(
         ),
         Finding(
             f"{fmt_pct(whole['core20_population_share'])} of residents "
-            f"({fmt_number(core20_people)}) live in the most deprived 20% of neighbourhoods in England "
+            f"({fmt_number(core20_people)}) live in the most deprived 20% of neighbourhoods in "
+            "England "
             f"({int(whole['core20_lsoas'])} of {count_text(int(whole['n_lsoas']), 'LSOA')}, "
             f"{fmt_pct(whole['core20_lsoa_share'])}; {edition}).",
             f"These {fmt_number(core20_people)} residents are {name}'s Core20 population, the "
