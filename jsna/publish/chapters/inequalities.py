@@ -447,7 +447,7 @@ def authority_rank(chapter: Chapter) -> tuple[Finding | None, list]:
     ranked = int(summaries["rank_of_proportion_most_deprived_10"].notna().sum())
     higher = int(mine["rank_of_proportion_most_deprived_10"]) - 1
     finding = Finding(
-        text,
+        text.split(" The ranks of average score")[0],
         f"Only {count_text(higher, 'authority', 'authorities', zero='no')} of {ranked} in "
         f"England {'has' if higher == 1 else 'have'} a larger share of the most deprived "
         "neighbourhoods; deprivation on this scale shapes health needs in every chapter of "

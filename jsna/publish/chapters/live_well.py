@@ -508,8 +508,8 @@ def reading_deprivation(chapter: Chapter, gaps: dict | None) -> Section:
         return Section(
             [
                 Markdown(
-                    "Not available in this data pack (no patients by LSOA): see recorded "
-                    "prevalence by practice below."
+                    "Diagnosis by deprivation needs patients registered at each practice by "
+                    "LSOA, which this data pack does not have (see the data used, at the end)."
                 )
             ]
         )
@@ -623,15 +623,10 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         + " and the population is the ONS "
         + markdown_text(meta(auth, "population_period"))
         + " estimate: three different years. "
-        + (
-            "The population is published for persons only, so the mean of the male and female "
-            "rates is used, which ignores differences in the sex ratio by age. "
-            if meta(auth, "persons_only")
-            else ""
-        )
         + "Survey hypertension includes everyone whose measured blood pressure is high or who is "
         "treated for it; some of the gap is people who would not yet meet the diagnostic "
-        "threshold on repeat measurement. " + markdown_text(note(auth))
+        "threshold on repeat measurement (the sources and their years are in the note under "
+        "the table)."
     )
     text = _ages_text(band_map, name.lower()) + "\n\n" + caveats
     return Section([formatted(table), Markdown(text)], [message], auth)
