@@ -120,7 +120,7 @@ def test_wirral_hypertension_against_the_80_percent_ambition(wirral):
     messages = _key_messages_html(soup)
     assert messages[0].startswith(
         "Wirral's share of expected high blood pressure that is diagnosed is 64.4% "
-        "(95% CI 63.9% to 65.0%), below the national ambition of 80% by 2029."
+        "(95% CI 63.9% to 65.0%) in QOF 2019/20, below the national ambition of 80% by 2029."
     )
     position = _section(soup, "Position against national ambitions")
     assert "64.4%" in position and "Source: Public Health England and NHS England" in position

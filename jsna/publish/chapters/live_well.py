@@ -480,6 +480,7 @@ def hypertension_ambition(
         100 * row["lower_ci95"],
         100 * row["upper_ci95"],
         ambition,
+        period=f"QOF {meta(auth, 'register_period')}" if auth is not None else "",
     )
     shortfall = ambition.value / 100 * row["expected"] - row["observed"]
     finding = ambition_finding(
