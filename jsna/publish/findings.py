@@ -52,6 +52,7 @@ __all__ = [
     "ambitions_markdown",
     "recommendations_markdown",
     "listed",
+    "notebook_key_messages",
 ]
 
 #: The line above every list of generated recommendations.
@@ -500,3 +501,42 @@ def recommendations_markdown(findings: Iterable[Finding | str]) -> str:
         + "\n\n"
         + "\n".join(f"{n}. {markdown_text(text)}" for n, text in enumerate(found, 1))
     )
+
+
+def notebook_key_messages(notebook) -> list[str]:
+    """The key messages of an executed chapter notebook, as plain text (one per bullet).
+
+    They are the Markdown output of the first code cell after the ``## Key messages``
+    heading (the place :meth:`jsna.publish.chapter.Chapter.reserve_messages` kept and
+    :meth:`~jsna.publish.chapter.Chapter.messages` filled), for documents that list them
+    elsewhere, such as a workbook's cover sheet.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> out = nbformat.v4.new_output("display_data",
+    ...     data={"text/markdown": "- A rate. **Why it matters here:** B.\\n- C."})
+    >>> notebook = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## Key messages"),
+    ...     nbformat.v4.new_code_cell("chapter.reserve_messages()", outputs=[out])])
+    >>> notebook_key_messages(notebook)
+    ['A rate. Why it matters here: B.', 'C.']
+    """
+    from jsna.publish.markdown import plain
+
+    found = False
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            found = found or any(
+                line.strip().lstrip("#").strip() == "Key messages"
+                for line in cell.source.splitlines()
+                if line.lstrip().startswith("#")
+            )
+            continue
+        if found and cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                text = output.get("data", {}).get("text/markdown")
+                if text:
+                    return [plain(line[2:]) for line in text.splitlines() if line.startswith("- ")]
+            return []
+    return []
