@@ -30,11 +30,19 @@ import pandas as pd
 from jsna.config import project_paths
 from jsna.io.atomic import neutralise_cell, restore_cell, write_atomic, write_csv_atomic
 from jsna.io.datapack import DataPack
-from jsna.publish.escape import html_text, markdown_text
+from jsna.publish.escape import html_text
 from jsna.publish.saved import table_html
 from jsna.reference.sources import source_line
 
-__all__ = ["Chapter", "TableView", "show_figure", "figure_bundle", "fmt_number", "fmt_pct"]
+__all__ = [
+    "Chapter",
+    "TableView",
+    "show_figure",
+    "figure_bundle",
+    "fmt_number",
+    "fmt_pct",
+    "data_used_markdown",
+]
 
 
 def fmt_number(value: float, digits: int = 0) -> str:
@@ -281,18 +289,125 @@ class Chapter:
         )
         return TableView(name, title, out, source, notes)
 
-    def messages(self, lines: list[str]):
-        """Key messages as a Markdown bullet list (written from the numbers by the caller)."""
+    def reserve_messages(self) -> None:
+        """Keep the key messages' place at the top of the chapter (call it under the title).
+
+        Displays a placeholder with an IPython ``display_id``; :meth:`messages`, called once
+        every section has run, replaces it, so the executed notebook (and its HTML, Word and
+        Excel versions) carry the key messages first although they are written last.
+        Outside IPython nothing is shown and :meth:`messages` returns the Markdown.
+        """
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+
+        if get_ipython() is None:
+            return
+        self._messages_slot = display(
+            Markdown("*The key messages are written once every section has been computed.*"),
+            display_id=True,
+        )
+
+    def messages(self, findings):
+        """Key messages (:class:`~jsna.publish.findings.Finding` or text) as Markdown bullets.
+
+        Each finding's "so what" follows its message. When :meth:`reserve_messages`
+        kept a place for them, that place is filled and None returned (nothing is shown
+        a second time); otherwise the Markdown is returned for display.
+        """
         from IPython.display import Markdown
 
-        stamp = (
-            "\n\n*Synthetic data: these are not real figures for any place.*"
-            if self.synthetic
-            else ""
-        )
-        # the lines hold names from data: each is literal text, never Markdown or HTML
-        bullets = "\n".join(f"- {markdown_text(line)}" for line in lines)
-        return Markdown("**Key messages**\n\n" + bullets + stamp)
+        from jsna.publish.findings import key_messages_markdown
+
+        shown = Markdown(key_messages_markdown(list(findings), synthetic=self.synthetic))
+        slot = getattr(self, "_messages_slot", None)
+        if slot is None:
+            return shown
+        slot.update(shown)
+        return None
+
+    def ambitions(self, findings, unmeasured=()):
+        """The area's position against national ambitions, each with its source (Markdown).
+
+        ``unmeasured``: ambitions with no local measure in the pack (see
+        :func:`jsna.publish.findings.ambitions_markdown`).
+        """
+        from IPython.display import Markdown
+
+        from jsna.publish.findings import ambitions_markdown
+
+        return Markdown(ambitions_markdown(list(findings), unmeasured=unmeasured))
+
+    def recommendations(self, findings):
+        """The draft recommendations generated from the findings, marked for local review."""
+        from IPython.display import Markdown
+
+        from jsna.publish.findings import recommendations_markdown
+
+        return Markdown(recommendations_markdown(list(findings)))
+
+    def data_used(self, wanted=()):
+        """Which pack roles this chapter read, and how to add the ones it could use but lacks.
+
+        ``wanted`` lists the roles the chapter can use; an entry may be a tuple of
+        alternatives (any one will do). A lacking role gets the ``jsna fetch`` command
+        that adds it when jsna's catalogue can fetch it, else where to get it.
+        """
+        from IPython.display import Markdown
+
+        return Markdown(data_used_markdown(self.pack, self.area, wanted))
+
+
+def data_used_markdown(pack, area: str, wanted=()) -> str:
+    """The roles a chapter read (``pack.roles_read``) and the wanted roles the pack lacks.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> pack = SimpleNamespace(roles_read={"imd"}, has=lambda role: role == "imd")
+    >>> print(data_used_markdown(pack, "E08000015", ["imd", "census.lsoa", "deaths.lsoa"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    **Data used** (pack roles read by this chapter): `imd`.
+    <BLANKLINE>
+    **Data this chapter could use but the pack lacks:**
+    <BLANKLINE>
+    - `census.lsoa`: `jsna fetch --area E08000015 --only census.lsoa`
+    - `deaths.lsoa`: not in jsna fetch's catalogue; add the publisher's file to the pack's
+      `datapack.toml` (see the README's list of roles)
+    """
+    if hasattr(pack, "roles_read"):
+        read = sorted(pack.roles_read)
+        used = ", ".join(f"`{r}`" for r in read) or "none"
+        lines = [f"**Data used** (pack roles read by this chapter): {used}."]
+    else:  # a pack reader that does not record reads: the wanted roles the pack has
+        have = [r for e in wanted for r in (e if isinstance(e, tuple) else (e,)) if pack.has(r)]
+        used = ", ".join(f"`{r}`" for r in dict.fromkeys(have)) or "none"
+        lines = [f"**Data available to this chapter** (pack roles): {used}."]
+    try:
+        from jsna.io.fetch import load_catalogue
+
+        fetchable = {s.role for s in load_catalogue()}
+    except Exception:  # noqa: BLE001 - advice only
+        fetchable = set()
+    lacking = []
+    for entry in wanted:
+        options = entry if isinstance(entry, tuple) else (entry,)
+        if not any(pack.has(role) for role in options):
+            lacking.append(options)
+    if lacking:
+        lines.append("**Data this chapter could use but the pack lacks:**")
+        items = []
+        for options in lacking:
+            name = " or ".join(f"`{r}`" for r in options)
+            can = [r for r in options if r in fetchable]
+            how = (
+                f"`jsna fetch --area {area} --only {can[0]}`"
+                if can
+                else "not in jsna fetch's catalogue; add the publisher's file to the pack's "
+                "`datapack.toml` (see the README's list of roles)"
+            )
+            items.append(f"- {name}: {how}")
+        lines.append("\n".join(items))
+    return "\n\n".join(lines)
 
 
 @dataclass(frozen=True)

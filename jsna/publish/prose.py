@@ -12,7 +12,50 @@ from jsna.analysis.benchmark import KNOWN_UNITS
 from jsna.exceptions import DataValidationError
 from jsna.meta import meta
 
-__all__ = ["units_label", "sentence", "rank_sentence"]
+__all__ = ["units_label", "sentence", "rank_sentence", "count_text", "ordinal"]
+
+
+def count_text(n: int, word: str, plural: str | None = None, *, zero: str = "no") -> str:
+    """A count with its noun in the right number: "no indicators", "1 indicator", "3 indicators".
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    word : str
+        The noun in the singular (``"children's indicator"``).
+    plural : str, optional
+        The plural when it is not ``word + "s"`` (``"wards"`` is found, ``"people"`` is not).
+    zero : str
+        What to write for 0 (``"no"``, or ``"none of the"``...).
+
+    Examples
+    --------
+    >>> count_text(0, "indicator"), count_text(1, "indicator"), count_text(3, "indicator")
+    ('no indicators', '1 indicator', '3 indicators')
+    >>> count_text(1200, "person", "people")
+    '1,200 people'
+    """
+    n = int(n)
+    noun = word if n == 1 else (plural or word + "s")
+    return f"{zero} {noun}" if n == 0 else f"{n:,} {noun}"
+
+
+def ordinal(rank: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st...
+
+    Examples
+    --------
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 102)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '102nd']
+    """
+    rank = int(rank)
+    tail = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{tail}"
+
+
+def _nth_highest(rank) -> str:
+    return "highest" if int(rank) == 1 else f"{ordinal(rank)} highest"
 
 
 def units_label(indicator_id: int) -> str:
@@ -146,6 +189,16 @@ def rank_sentence(summary: pd.DataFrame, area: str) -> str:
     neighbourhoods (LSOAs, 5.0%) are among the most deprived 10% in England (2nd highest
     share); its extent (the share of residents in the most deprived 30% of areas, weighted
     towards the most deprived 10%) is 10.0% (2nd highest).
+
+    Summaries weighted equally (no population) give only the exact measure:
+
+    >>> equal = with_meta(summary.copy(), edition="IoD2025",
+    ...                   note="Every LSOA weighted equally (no population was given).")
+    >>> print(rank_sentence(equal, "E1"))  # doctest: +NORMALIZE_WHITESPACE
+    40 of Ayton's 100 neighbourhoods (LSOAs, 40.0%) are among the most deprived 10% in England
+    on the Index of Multiple Deprivation (IoD2025): the highest share of 3 local
+    authorities (1 = highest). The ranks of average score and extent need the LSOAs'
+    population, which the pack's IMD file does not have.
     """
     code = next((c for c in summary.columns if c.startswith("lad") and c.endswith("_code")), None)
     if code is None or area not in set(summary[code]):
@@ -161,13 +214,21 @@ def rank_sentence(summary: pd.DataFrame, area: str) -> str:
             "of part of England); compute authority_summaries from the whole England file"
         )
 
-    def nth(rank) -> str:
-        rank = int(rank)
-        tail = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
-        return f"{rank}{tail}"
-
+    nth = ordinal
     name = row.get(code.replace("_code", "_name"), area)
     edition = meta(summary, "edition", "")
+    if str(meta(summary, "note", "")).startswith("Every LSOA weighted equally"):
+        # Without population weights only the share of LSOAs in the most deprived 10% is
+        # the published measure; average score and extent would differ from MHCLG's.
+        return (
+            f"{int(row['n_most_deprived_10'])} of {name}'s {int(row['n_lsoas'])} "
+            f"neighbourhoods (LSOAs, {100 * row['proportion_most_deprived_10']:.1f}%) are among "
+            f"the most deprived 10% in England on the Index of Multiple Deprivation"
+            f"{' (' + edition + ')' if edition else ''}: the "
+            f"{_nth_highest(row['rank_of_proportion_most_deprived_10'])} share of "
+            f"{int(ranked.sum())} local authorities (1 = highest). The ranks of average score "
+            "and extent need the LSOAs' population, which the pack's IMD file does not have."
+        )
     text = (
         f"{name} is the {nth(row['rank_of_average_score'])} most deprived of {int(ranked.sum())} "
         "local authorities in England on the Index of Multiple Deprivation "

@@ -164,12 +164,16 @@ def test_knowsley_iod_summary_and_sentence(knowsley, shared_data):
     assert fact["n_authorities"] == 296
     # equal weights (the pack's IoD file has no population): 10th, published 13th
     assert fact["rank_of_average_score"] == 10
+    # the sentence quotes only the rank that does not need LSOA populations
     assert fact["message"].startswith(
-        "Knowsley is the 10th most deprived of 296 local authorities in England"
+        "40 of Knowsley's 100 neighbourhoods (LSOAs, 40.0%) are among the most deprived 10% in "
+        "England"
     )
+    assert "10th" not in fact["message"]
     table = pd.read_csv(chapter.reports / "tables" / NAME / "iod_summary.csv")
     ranks = table.set_index("Measure")["Rank among authorities (1 = most deprived)"]
     assert ranks["LSOAs in the most deprived 10% nationally (%)"] == "7 of 296"
+    assert ranks.drop("LSOAs in the most deprived 10% nationally (%)").eq("[x]").all()
     tables = pd.read_csv(chapter.reports / "tables" / NAME / "tables.csv").set_index("file")
     text = tables.loc["iod_summary.csv", "note"]
     assert "weighted equally" in text and "can differ a little from MHCLG's published" in text

@@ -27,10 +27,23 @@ from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.chapters.live_well import Section, intro, placement_text, recorded_funnel
 from jsna.publish.escape import markdown_text
+from jsna.publish.findings import Ambition, AmbitionPosition, Finding, ambition_finding, listed
 from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.reference.ambitions import DEMENTIA_AMBITION
 
-__all__ = ["intro", "dementia", "life_expectancy", "NO_MESSAGES"]
+__all__ = ["ROLES", "intro", "dementia", "life_expectancy", "NO_MESSAGES"]
+
+#: The pack roles this chapter can use (a tuple: any one of them will do).
+ROLES = [
+    "prevalence.recorded",
+    "prevalence.model",
+    "gp.lsoa_patients",
+    "deaths.lsoa",
+    "population.lsoa",
+    "imd",
+    "lookup.lsoa_ward_lad",
+    "boundaries.ward",
+]
 
 #: The key message of a pack that can give neither section.
 NO_MESSAGES = "This data pack has neither dementia models nor deaths by LSOA."
@@ -97,22 +110,41 @@ def dementia(chapter: Chapter) -> Section:
         derived_columns=["rate", "lo", "hi"],
         safe_columns=["expected"],
     )
-    versus = (
-        "below"
-        if hi < ambition
-        else "above"
-        if lo > ambition
-        else "not significantly different from"
+    position = AmbitionPosition(
+        "estimated dementia diagnosis rate", rate, lo, hi, Ambition.dementia()
+    )
+    short = practice.assign(gap=practice["expected"] * ambition / 100 - practice["observed"])
+    below = int((practice["hi"] < ambition).sum())
+    short = short[short["gap"] > 0].nlargest(3, "gap")
+    found = ambition_finding(
+        position,
+        chapter.area_name,
+        shortfall=whole["expected"] * ambition / 100 - whole["observed"],
+        people="people living with dementia",
+        action="Work with practices and memory assessment services to raise dementia diagnosis",
+        places=[f"{r.practice_name} (about {fmt_number(r.gap)})" for r in short.itertuples()],
+        place_kind="practices furthest from the ambition (people short of it)",
     )
     messages = [
-        f"An estimated {fmt_pct(rate)} of people living with dementia in {chapter.area_name} "
-        f"have a diagnosis (95% CI {fmt_pct(lo)} to {fmt_pct(hi)}), {versus} the national "
-        f"ambition of {ambition}%: about {fmt_number(whole['undiagnosed'])} people (95% CI "
-        f"{fmt_number(whole['undiagnosed_lower_ci95'])} to "
-        f"{fmt_number(whole['undiagnosed_upper_ci95'])}) are living with dementia without a "
-        "diagnosis.",
-        f"{int((practice['hi'] < ambition).sum())} of {len(practice)} practices are "
-        "significantly below the ambition.",
+        Finding(
+            found.message + f" About {fmt_number(whole['undiagnosed'])} people (95% CI "
+            f"{fmt_number(whole['undiagnosed_lower_ci95'])} to "
+            f"{fmt_number(whole['undiagnosed_upper_ci95'])}) are living with dementia without a "
+            "diagnosis.",
+            found.so_what,
+            found.recommendation,
+            found.ambition,
+        ),
+        Finding(
+            (
+                f"None of the {len(practice)} practices is"
+                if not below
+                else f"{below} of {len(practice)} practices " + ("is" if below == 1 else "are")
+            )
+            + " significantly below the ambition.",
+            "A diagnosis opens the way to treatment, support and planning ahead; where practices "
+            "fall short, people and their carers go without.",
+        ),
     ]
     grad = dem["gradient"]
     by_q = _as_percent(grad[grad["imd_quintile"] != "5 minus 1"]).assign(
@@ -147,8 +179,17 @@ def dementia(chapter: Chapter) -> Section:
     )
     q1, q5 = by_q.set_index("q").loc[1], by_q.set_index("q").loc[5]
     messages.append(
-        f"Modelled by where patients live, the dementia diagnosis rate is {fmt_pct(q1['rate'])} "
-        f"in the most deprived quintile and {fmt_pct(q5['rate'])} in the least deprived."
+        Finding(
+            f"Modelled by where patients live, the dementia diagnosis rate is "
+            f"{fmt_pct(q1['rate'])} in the most deprived quintile and {fmt_pct(q5['rate'])} in "
+            "the least deprived.",
+            (
+                "Lower diagnosis in the most deprived neighbourhoods: people there are less "
+                "likely to get the support a diagnosis brings."
+                if q1["rate"] < q5["rate"]
+                else "Diagnosis is no lower in the most deprived neighbourhoods."
+            ),
+        )
     )
     outputs.append(Markdown(placement_text(dem["practice"], chapter.area_name)))
     outputs.append(
@@ -198,11 +239,16 @@ def _recorded_dementia(chapter: Chapter) -> Section:
     row = mine[mine["lad_code"] == chapter.area]
     if not len(row):
         return Section(outputs)
-    message = (
+    message = Finding(
         f"{fmt_pct(row['recorded_pct'].iloc[0], 2)} of {chapter.area_name}'s registered patients "
         f"had a recorded dementia diagnosis (QOF {period}); a diagnosis rate against the "
         f"{DEMENTIA_AMBITION}% ambition needs modelled dementia prevalence, which this pack does "
-        "not have."
+        "not have.",
+        "Without a diagnosis rate the JSNA cannot say how many people live with dementia "
+        "undiagnosed.",
+        "Add modelled dementia prevalence (role prevalence.model, condition DEM) and patients "
+        "registered by LSOA (role gp.lsoa_patients) to the data pack to measure the diagnosis "
+        "rate against the national ambition.",
     )
     return Section(outputs, [message])
 
@@ -226,6 +272,7 @@ def life_expectancy(chapter: Chapter) -> Section:
     notes = ward_notes + decile_notes
     outputs = [Markdown(notes_markdown(notes))] if notes else []
     messages = []
+    lowest: dict[str, list] = {}
     wards = area_wards(pack, area)
     for sex in ("Female", "Male"):
         part = by_ward[by_ward["sex"] == sex]
@@ -260,9 +307,14 @@ def life_expectancy(chapter: Chapter) -> Section:
             safe_columns=["person_years"],  # population estimates
         )
         low, high = part.nsmallest(1, "value").iloc[0], part.nlargest(1, "value").iloc[0]
+        lowest[sex] = part.nsmallest(3, "value")["group_name"].tolist()
         messages.append(
-            f"{sex} life expectancy at birth ranges from {low['value']:.1f} years in "
-            f"{low['group_name']} to {high['value']:.1f} years in {high['group_name']}."
+            Finding(
+                f"{sex} life expectancy at birth ranges from {low['value']:.1f} years in "
+                f"{low['group_name']} to {high['value']:.1f} years in {high['group_name']}.",
+                f"A gap of {high['value'] - low['value']:.1f} years between wards of "
+                f"{chapter.area_name}.",
+            )
         )
     deciles = by_decile.assign(
         label=lambda d: d["group_name"].where(d["group"] != 1, "Decile 1 (most deprived)")
@@ -295,11 +347,25 @@ def life_expectancy(chapter: Chapter) -> Section:
             safe_columns=["group", "person_years"],
         )
     for row in meta(by_decile, "gap"):
+        places = lowest.get(row["sex"], [])
+        wider = row["gap_years"] > 0
         messages.append(
-            f"{row['sex']}s in the most deprived neighbourhoods (decile "
-            f"{row['most_deprived_decile']}) can expect to live {row['gap_years']:.1f} years less "
-            f"than those in the least deprived (decile {row['least_deprived_decile']}): "
-            f"{row['most_deprived_le']:.1f} against {row['least_deprived_le']:.1f} years."
+            Finding(
+                f"{row['sex']}s in the most deprived neighbourhoods (decile "
+                f"{row['most_deprived_decile']}) can expect to live {row['gap_years']:.1f} years "
+                f"less than those in the least deprived (decile "
+                f"{row['least_deprived_decile']}): {row['most_deprived_le']:.1f} against "
+                f"{row['least_deprived_le']:.1f} years.",
+                "Deprivation costs years of life here; the gap is the inequality a JSNA is "
+                "asked to narrow.",
+                (
+                    "Target the causes of early death at the most deprived neighbourhoods, "
+                    "starting with the wards where life expectancy is lowest: "
+                    f"{listed(list(dict.fromkeys(w for ws in lowest.values() for w in ws)))}."
+                )
+                if wider and places
+                else None,
+            )
         )
     outputs.append(
         Markdown(

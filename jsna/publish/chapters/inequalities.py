@@ -13,7 +13,8 @@ import textwrap
 import pandas as pd
 from IPython.display import Markdown
 
-from jsna.analysis.core20plus5 import registry_table, summary
+from jsna.analysis.benchmark import KNOWN_POLARITY
+from jsna.analysis.core20plus5 import load_registry, summary
 from jsna.analysis.deprivation import (
     area_deprivation,
     core20_shares,
@@ -23,23 +24,46 @@ from jsna.analysis.deprivation import (
 )
 from jsna.analysis.geography import area_wards
 from jsna.columns import POPULATION, code_column
+from jsna.exceptions import JSNAError
 from jsna.meta import meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.chapters import population
 from jsna.publish.chapters.population import with_notes
 from jsna.publish.escape import markdown_text
+from jsna.publish.findings import (
+    Ambition,
+    AmbitionPosition,
+    Finding,
+    ambition_finding,
+    listed,
+)
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes
+from jsna.publish.prose import count_text, rank_sentence
 
 __all__ = [
+    "ROLES",
     "header",
+    "authority_rank",
+    "national_context",
+    "ambition_positions",
     "core20_by_ward",
     "core20_by_authority",
     "indicators_by_quintile",
     "inequality_table",
     "core20plus5_areas",
     "key_messages",
+]
+
+#: The pack roles this chapter can use (a tuple: any one of them will do).
+ROLES = [
+    "imd",
+    "population.lsoa",
+    "lookup.lsoa_ward_lad",
+    "boundaries.ward",
+    "indicators.fingertips",
+    "indicators.local_health",
 ]
 
 SII_COLUMNS = [
@@ -335,7 +359,12 @@ def inequality_table(
             if has_wards
             else "indicators.fingertips"
         ),
-        title=f"Inequality by deprivation, {chapter.area_name}",
+        title=(
+            f"Inequality by deprivation within {chapter.area_name}'s wards"
+            if has_wards
+            else "National context: inequality by deprivation across England's areas (not "
+            f"{chapter.area_name}'s own figures)"
+        ),
         note=(
             source_note + " Gap: most minus least deprived. SII: fitted difference from the "
             "most to the least deprived end (negative = higher in the most deprived); RII: "
@@ -367,40 +396,151 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
                 ),
             )
         )
-    areas = registry_table().drop_duplicates("area_key")[
-        ["programme", "clinical_area", "ambition", "ambition_date", "ambition_status"]
-    ]
-    outputs.append(
-        chapter.table(
-            areas,
-            "core20plus5_ambitions",
-            safe_columns=list(areas.columns),  # the registry's ambitions
-            source=REGISTRY_SOURCE,
-            title="Core20PLUS5 clinical areas and national ambitions",
-            note="From jsna's Core20PLUS5 registry; sources and caveats are recorded there.",
-        )
-    )
     return c20, with_notes(outputs, notes)
 
 
-def _gradient_lines(sii_table: pd.DataFrame, where: str) -> list[str]:
-    clear = sii_table[(sii_table["sii_lower_ci95"] > 0) | (sii_table["sii_upper_ci95"] < 0)]
+def _clear(sii_table: pd.DataFrame) -> pd.DataFrame:
+    return sii_table[(sii_table["sii_lower_ci95"] > 0) | (sii_table["sii_upper_ci95"] < 0)]
+
+
+def national_context(chapter: Chapter, sii_table: pd.DataFrame | None, by_quintile) -> list:
+    """The England decile gradients, labelled as national context (never the area's messages).
+
+    Shown only when the pack has no ward indicators for the area, so the
+    inequality table holds England's areas grouped by deprivation decile.
+    """
+    has_wards = by_quintile is not None and not by_quintile.empty
+    if has_wards or sii_table is None or sii_table.empty:
+        return []
+    clear = _clear(sii_table)
     lines = []
     for _, row in clear.iterrows():
         direction = "higher" if row["sii"] < 0 else "lower"
         lines.append(
-            f"{row['indicator_name']} ({row['sex']}, {row['period']}) is {direction} in more "
-            f"deprived places {where}: {row['most_value']:,.1f} in the most deprived group "
-            f"against {row['least_value']:,.1f} in the least (slope index of inequality "
-            f"{row['sii']:,.1f}, 95% CI {row['sii_lower_ci95']:,.1f} to "
-            f"{row['sii_upper_ci95']:,.1f})."
+            f"- {markdown_text(row['indicator_name'])} ({markdown_text(row['sex'])}, "
+            f"{markdown_text(row['period'])}) is {direction} in England's more deprived areas: "
+            f"{row['most_value']:,.1f} in the most deprived decile against "
+            f"{row['least_value']:,.1f} in the least."
         )
     unclear = len(sii_table) - len(clear)
     if unclear:
         lines.append(
-            f"For {unclear} indicator(s) the gradient by deprivation is not statistically clear."
+            f"- For {count_text(unclear, 'indicator')} the national gradient is not "
+            "statistically clear."
         )
-    return lines
+    return [
+        Markdown(
+            f"**National context (England, not {markdown_text(chapter.area_name)}).** These "
+            "gradients group all of England's areas by deprivation decile; they say how an "
+            f"indicator tends to vary with deprivation nationally, not how it varies within "
+            f"{markdown_text(chapter.area_name)}.\n\n" + "\n".join(lines)
+        )
+    ]
+
+
+def authority_rank(chapter: Chapter) -> tuple[Finding | None, list]:
+    """How deprived the area is among all authorities in England (IoD summary measures).
+
+    Computed from the pack's IMD LSOA file with
+    :func:`jsna.analysis.deprivation.authority_summaries` and written by
+    :func:`jsna.publish.prose.rank_sentence`; nothing when the file is not the whole of
+    England (then a note says why).
+    """
+    from jsna.analysis.deprivation import authority_summaries
+
+    pack = chapter.pack
+    try:
+        lookup = pack.read("lookup.lsoa_ward_lad") if pack.has("lookup.lsoa_ward_lad") else None
+        summaries, _ = collect_notes(authority_summaries, pack.read("imd"), lad=lookup)
+        text = rank_sentence(summaries, chapter.area)
+    except JSNAError as exc:
+        reason = str(exc).split(";")[0]
+        return None, [
+            Markdown(
+                "*The area cannot be ranked among all authorities in England from this data "
+                f"pack's IMD file ({markdown_text(reason)}).*"
+            )
+        ]
+    mine = summaries.loc[summaries[code_column(summaries, "lad")] == chapter.area].iloc[0]
+    ranked = int(summaries["rank_of_proportion_most_deprived_10"].notna().sum())
+    higher = int(mine["rank_of_proportion_most_deprived_10"]) - 1
+    finding = Finding(
+        text.split(" The ranks of average score")[0],
+        f"Only {count_text(higher, 'authority', 'authorities', zero='no')} of {ranked} in "
+        f"England {'has' if higher == 1 else 'have'} a larger share of the most deprived "
+        "neighbourhoods; deprivation on this scale shapes health needs in every chapter of "
+        "this assessment.",
+    )
+    return finding, [Markdown(markdown_text(text))]
+
+
+#: Draft actions for a clinical area whose national ambition the area has not reached.
+_ACTIONS = {
+    "hypertension": "Agree a hypertension case-finding and treatment plan",
+    "smoking": "Size stop smoking support to the gap, reaching the Core20 population first",
+    "smi": "Increase annual physical health checks for people with severe mental illness",
+    "cancer": "Work with the cancer alliance on earlier diagnosis",
+}
+
+
+def _hypertension(chapter: Chapter) -> Finding | None:
+    """The hypertension detection ambition, as chapter 03 (Live Well) computes it."""
+    from jsna.analysis import prevalence as prev
+    from jsna.publish.chapters.live_well import hypertension_ambition
+
+    pack = chapter.pack
+    gaps = auth = None
+    try:
+        if prev.supports_practice_gaps(pack):
+            gaps, _ = collect_notes(prev.practice_gaps, pack, chapter.area, ["HYP"])
+        elif prev.supports_authority_gaps(pack):
+            auth, _ = collect_notes(prev.authority_gaps, pack, "HYP")
+    except JSNAError:
+        return None
+    found = hypertension_ambition(chapter, gaps, auth).messages
+    return found[0] if found else None
+
+
+def ambition_positions(chapter: Chapter, c20: pd.DataFrame) -> tuple[list[Finding], list]:
+    """The area's position against each Core20PLUS5 national ambition (computed).
+
+    A clinical area whose ambition the pack measures gets the area's latest value
+    against it (:func:`jsna.publish.findings.ambition_finding`); the others are listed
+    with their ambition and source as not measured here.
+    """
+    registry = load_registry()
+    measured = c20[c20["distance_to_ambition"].notna()] if "distance_to_ambition" in c20 else c20
+    findings, done = [], set()
+    for _, row in measured.iterrows():
+        area = next(a for a in registry["area"] if a["name"] == row["clinical_area"])
+        ambition = Ambition.from_registry(area["key"], registry)
+        position = AmbitionPosition(
+            str(row.get("metric") or row["indicator_name"]),
+            float(row["value"]),
+            float(row["lower_ci95"]) if pd.notna(row["lower_ci95"]) else None,
+            float(row["upper_ci95"]) if pd.notna(row["upper_ci95"]) else None,
+            ambition,
+            polarity=str(row["polarity"]),
+            period=str(row["period"]),
+        )
+        finding = ambition_finding(
+            position,
+            chapter.area_name,
+            action=_ACTIONS.get(area["key"], f"Plan how to reach the {area['name']} ambition"),
+        )
+        findings.append(finding)
+        done.add(area["key"])
+    if "hypertension" not in done:
+        hypertension = _hypertension(chapter)
+        if hypertension is not None:
+            findings.append(hypertension)
+            done.add("hypertension")
+    unmeasured = [
+        (a["name"], Ambition.from_registry(a["key"], registry))
+        for a in registry["area"]
+        if a["key"] not in done
+    ]
+    return findings, [chapter.ambitions(findings, unmeasured=unmeasured)]
 
 
 def key_messages(
@@ -409,44 +549,151 @@ def key_messages(
     by_quintile: pd.DataFrame | None,
     sii_table: pd.DataFrame | None,
     c20: pd.DataFrame,
-) -> Markdown:
-    """The chapter's key messages, written from its numbers."""
+    rank: Finding | None = None,
+    ambitions=(),
+) -> list[Finding]:
+    """The chapter's key messages, written from the area's own numbers only.
+
+    England's decile gradients are never key messages (see :func:`national_context`).
+    ``rank`` (:func:`authority_rank`) comes first, the ``ambitions``
+    (:func:`ambition_positions`) after the Core20 and gradient findings.
+    """
     name = chapter.area_name
     edition = meta(dep["area"], "imd_edition")
     whole = dep["area"].iloc[0]
     ward_dep = dep["ward"]
     ward_name = code_column(ward_dep, "wd").replace("_code", "_name")
     has_wards = by_quintile is not None and not by_quintile.empty
-    lines = [
-        f"{fmt_pct(whole['core20_population_share'])} of {name}'s residents "
-        f"({fmt_number(whole['core20_population'])}) live in the most deprived 20% of "
-        f"neighbourhoods in England ({int(whole['core20_lsoas'])} of "
-        f"{int(whole['lsoas_with_imd'])} LSOAs, {fmt_pct(whole['core20_lsoa_share'])}; "
-        f"{edition}).",
-    ]
     core_wards = ward_dep[ward_dep["core20_ward"].fillna(False).astype(bool)]
+    leading = core_wards.sort_values("core20_population_share", ascending=False)[ward_name]
+    findings = [rank] if rank is not None else []
+    findings += [
+        Finding(
+            f"{fmt_pct(whole['core20_population_share'])} of {name}'s residents "
+            f"({fmt_number(whole['core20_population'])}) live in the most deprived 20% of "
+            f"neighbourhoods in England ({int(whole['core20_lsoas'])} of "
+            f"{int(whole['lsoas_with_imd'])} LSOAs, {fmt_pct(whole['core20_lsoa_share'])}; "
+            f"{edition}).",
+            f"These {fmt_number(whole['core20_population'])} residents are {name}'s Core20 "
+            "population, on whom NHS England's Core20PLUS5 asks the NHS to focus action on "
+            "healthcare inequalities (by definition, 20% of England's population lives in "
+            "Core20 neighbourhoods).",
+        )
+    ]
     if len(core_wards):
-        leading = core_wards.sort_values("core20_population_share", ascending=False)[ward_name]
-        lines.append(
-            f"{len(core_wards)} of {int((~ward_dep['no_lsoa']).sum())} wards have at least half "
-            "their residents in Core20 neighbourhoods, led by " + ", ".join(leading.head(3)) + "."
-        )
-    if sii_table is not None and not sii_table.empty:
-        where = "across the area's wards" if has_wards else "across England's areas"
-        lines += _gradient_lines(sii_table, where)
-    if not has_wards:
-        lines.append(
-            f"No ward-level indicators are in this data pack, so inequalities within {name} "
-            "cannot yet be measured here; the chapter shows Core20 populations and what the "
-            "pack holds."
-        )
-    if not c20.empty:
-        for _, row in c20[c20["distance_to_ambition"].notna()].iterrows():
-            distance = row["distance_to_ambition"]
-            status = "met" if distance <= 0 else f"{distance:,.1f} short"
-            lines.append(
-                f"{row['indicator_name']}: {row['value']:,.1f} in {row['period']} against the "
-                f"national ambition of {row['ambition_value']:,.0f} by {row['ambition_date']} "
-                f"({status}); recent trend: {str(row['recent_trend']).lower()}."
+        wards_with_data = int((~ward_dep["no_lsoa"]).sum())
+        findings.append(
+            Finding(
+                f"{len(core_wards)} of {count_text(wards_with_data, 'ward')} "
+                + ("has" if len(core_wards) == 1 else "have")
+                + " at least half their residents in Core20 neighbourhoods"
+                + (", led by " if len(core_wards) > 1 else ": ")
+                + listed(leading.head(3).tolist())
+                + ".",
+                "Services placed in and designed with these wards reach most of the Core20 "
+                "population.",
             )
-    return chapter.messages(lines)
+        )
+    if has_wards and sii_table is not None and not sii_table.empty:
+        clear = _clear(sii_table)
+        given = (
+            by_quintile.dropna(subset=["polarity"])
+            .drop_duplicates("indicator_id")
+            .set_index("indicator_id")["polarity"]
+            .to_dict()
+            if "polarity" in by_quintile.columns
+            else {}
+        )
+        worse_rows, better_rows, other_rows = [], [], []
+        for _, row in clear.iterrows():
+            key = row.get("indicator_id")
+            polarity = given.get(key) or KNOWN_POLARITY.get(int(key) if pd.notna(key) else -1)
+            higher_in_deprived = row["sii"] < 0
+            if polarity not in ("low is good", "high is good"):
+                other_rows.append(row)
+            elif higher_in_deprived == (polarity == "low is good"):
+                worse_rows.append(row)
+            else:
+                better_rows.append(row)
+
+        def label(row) -> str:
+            return f"{row['indicator_name']} ({str(row['sex']).lower()}, {row['period']})"
+
+        if worse_rows:
+            worst = sorted(
+                worse_rows,
+                key=lambda r: (
+                    -abs(r["most_value"] - r["least_value"]) / max(abs(r["least_value"]), 1e-9)
+                ),
+            )
+            shown = "; ".join(
+                f"{label(r)}: {r['most_value']:,.1f} against {r['least_value']:,.1f}"
+                for r in worst[:3]
+            )
+            findings.append(
+                Finding(
+                    (
+                        f"All {len(worse_rows)} indicators with ward data are"
+                        if len(worse_rows) == len(sii_table) > 1
+                        else f"{len(worse_rows)} of {count_text(len(sii_table), 'indicator')} "
+                        f"with ward data {'is' if len(worse_rows) == 1 else 'are'}"
+                    )
+                    + " significantly worse in "
+                    f"{name}'s most deprived wards than in its least deprived; the widest "
+                    f"relative gaps: {shown} (most against least deprived fifth of wards).",
+                    f"Residents of {name}'s most deprived wards fare significantly worse: "
+                    "health inequalities that proportionate universalism asks services to "
+                    "narrow.",
+                    "Target action on "
+                    + listed([str(r["indicator_name"]) for r in worst[:3]]).lower()
+                    + " at the most deprived communities"
+                    + (
+                        f", starting with the Core20 wards: {listed(leading.head(3).tolist())}."
+                        if len(leading)
+                        else "."
+                    ),
+                )
+            )
+        if better_rows:
+            findings.append(
+                Finding(
+                    f"{listed([label(r) for r in better_rows])} "
+                    f"{'is' if len(better_rows) == 1 else 'are'} significantly better in "
+                    f"{name}'s most deprived wards.",
+                    "An unusual pattern: check the data, and learn from what works there.",
+                )
+            )
+        if other_rows:
+            findings.append(
+                Finding(
+                    f"{listed([label(r) for r in other_rows])} "
+                    f"{'varies' if len(other_rows) == 1 else 'vary'} clearly with deprivation "
+                    f"across {name}'s wards.",
+                    "Whether higher is better is not recorded for "
+                    + ("this indicator" if len(other_rows) == 1 else "these indicators")
+                    + "; see the table of gaps.",
+                )
+            )
+        unclear = len(sii_table) - len(clear)
+        if unclear:
+            findings.append(
+                Finding(
+                    f"For {count_text(unclear, 'indicator')} the gradient across {name}'s wards "
+                    "is not statistically clear.",
+                    "Small ward numbers make differences uncertain; this is not evidence that "
+                    "there is no inequality.",
+                )
+            )
+    if not has_wards:
+        findings.append(
+            Finding(
+                f"This data pack has no ward-level indicators for {name}, so inequalities "
+                f"within {name} by deprivation cannot yet be measured here.",
+                "Without them the JSNA cannot show which communities fare worst, or track "
+                "whether gaps are narrowing.",
+                "Add ward-level Local Health indicators (role indicators.local_health, or "
+                "Fingertips area type 8) to the data pack so that gaps within the area can be "
+                "measured and tracked.",
+            )
+        )
+    return findings + list(ambitions)

@@ -33,12 +33,22 @@ from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.plots.prevalence import funnel_plot
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.escape import markdown_text
+from jsna.publish.findings import (
+    Ambition,
+    AmbitionPosition,
+    Finding,
+    ambition_finding,
+    listed,
+)
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes, notes_markdown
+from jsna.publish.prose import ordinal
 
 __all__ = [
+    "ROLES",
     "Section",
     "intro",
+    "hypertension_ambition",
     "formatted",
     "condition_gaps",
     "practice_funnel",
@@ -48,6 +58,18 @@ __all__ = [
     "authorities",
     "recorded_funnel",
     "placement_text",
+]
+
+#: The pack roles this chapter can use (a tuple: any one of them will do).
+ROLES = [
+    "prevalence.recorded",
+    "prevalence.model",
+    "gp.lsoa_patients",
+    "population.lsoa",
+    "imd",
+    "lookup.lsoa_ward_lad",
+    "boundaries.ward",
+    "gp.practice_map",
 ]
 
 #: Table headers of this chapter that differ from :data:`jsna.publish.labels.LABELS`.
@@ -190,14 +212,23 @@ def condition_gaps(chapter: Chapter) -> Section:
     worst = summary.sort_values("undiagnosed", ascending=False).iloc[0]
     low = summary.sort_values("value").iloc[0]
     messages = [
-        f"Across {len(summary)} conditions an estimated {fmt_number(summary['undiagnosed'].sum())} "
-        "cases are not on GP registers; the largest number is for "
-        f"{worst['condition_name'].lower()} ({fmt_number(worst['undiagnosed'])}, 95% CI "
-        f"{fmt_number(worst['undiagnosed_lower_ci95'])} to "
-        f"{fmt_number(worst['undiagnosed_upper_ci95'])}).",
-        f"The lowest diagnosis ratio is for {low['condition_name'].lower()}: {low['value']:.2f} "
-        f"(95% CI {low['lower_ci95']:.2f} to {low['upper_ci95']:.2f}), about "
-        f"{fmt_pct(100 * (1 - low['value']), 0)} of expected cases unrecorded.",
+        Finding(
+            f"Across {len(summary)} conditions an estimated "
+            f"{fmt_number(summary['undiagnosed'].sum())} cases in {chapter.area_name} are not on "
+            f"GP registers; the largest number is for {worst['condition_name'].lower()} "
+            f"({fmt_number(worst['undiagnosed'])}, 95% CI "
+            f"{fmt_number(worst['undiagnosed_lower_ci95'])} to "
+            f"{fmt_number(worst['undiagnosed_upper_ci95'])}).",
+            "People who are not on a register are not offered the checks and treatment that "
+            "prevent complications, such as heart attacks and strokes.",
+        ),
+        Finding(
+            f"The lowest diagnosis ratio is for {low['condition_name'].lower()}: "
+            f"{low['value']:.2f} (95% CI {low['lower_ci95']:.2f} to {low['upper_ci95']:.2f}), "
+            f"about {fmt_pct(100 * (1 - low['value']), 0)} of expected cases unrecorded.",
+            f"This is where case finding would find most people per expected case in "
+            f"{chapter.area_name}.",
+        ),
     ]
     outputs.append(Markdown(markdown_text(note(gaps["area"]))))
     return Section(outputs, messages, gaps)
@@ -369,10 +400,14 @@ def ward_maps(chapter: Chapter, gaps: dict | None) -> Section:
             safe_columns=["expected"],
         )
     top = ward.sort_values("undiagnosed", ascending=False).head(3)
-    message = (
+    message = Finding(
         f"The wards with most estimated undiagnosed {name} are "
         + ", ".join(f"{r.ward_name} ({fmt_number(r.undiagnosed)})" for r in top.itertuples())
-        + "."
+        + ".",
+        f"Together they hold {fmt_number(top['undiagnosed'].sum())} of the "
+        f"{fmt_number(ward['undiagnosed'].clip(lower=0).sum())} people estimated to be "
+        f"undiagnosed across {chapter.area_name}'s wards: a place to start community case "
+        "finding.",
     )
     return Section(messages=[message])
 
@@ -443,7 +478,7 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
     diff = grad[grad["imd_quintile"] == "5 minus 1"].iloc[0]
     q1, q5 = by_q.set_index("q").loc[1], by_q.set_index("q").loc[5]
     significant = diff["lower_ci95"] > 0 or diff["upper_ci95"] < 0
-    message = (
+    text = (
         f"Modelled by where patients live, the {name} diagnosis ratio is {q1['value']:.2f} in the "
         f"most deprived quintile and {q5['value']:.2f} in the least deprived (difference "
         f"{diff['value']:.2f}, 95% CI {diff['lower_ci95']:.2f} to {diff['upper_ci95']:.2f}; "
@@ -453,6 +488,24 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
             else "not significantly different from no gradient)."
         )
     )
+    if significant and q1["value"] < q5["value"]:
+        message = Finding(
+            text,
+            "People in the most deprived neighbourhoods, who are most at risk, are the least "
+            "likely to be diagnosed: an inequality Core20PLUS5 asks the NHS to close.",
+            f"Target {name} case-finding at residents of the most deprived (Core20) "
+            f"neighbourhoods of {chapter.area_name}, for example through community checks.",
+        )
+    elif significant:
+        message = Finding(
+            text,
+            "Diagnosis is higher in the most deprived neighbourhoods, where need is highest.",
+        )
+    else:
+        message = Finding(
+            text,
+            "No clear difference in diagnosis by deprivation was found; the gap is area-wide.",
+        )
     gradients = gaps["gradient"][gaps["gradient"]["imd_quintile"] == "5 minus 1"].assign(
         condition_name=lambda d: d["condition"].map(prev.CONDITIONS)
     )
@@ -468,14 +521,86 @@ def deprivation(chapter: Chapter, gaps: dict | None) -> Section:
     return Section([formatted(table)], [message])
 
 
+def hypertension_ambition(
+    chapter: Chapter, gaps: dict | None, auth: pd.DataFrame | None = None
+) -> Section:
+    """The hypertension diagnosis ratio against the national 80% detection ambition.
+
+    The ambition (80% of expected cases diagnosed by 2029) and its source come from
+    jsna's Core20PLUS5 registry. The area's ratio is from the practice gaps when the
+    pack gives them (then the practices and wards with the largest numbers undiagnosed
+    are named), else from the authority gaps (``auth``, :func:`authorities` data).
+    """
+    ambition = Ambition.from_registry("hypertension")
+    ambition = Ambition(
+        "80% of the expected number of people with high blood pressure diagnosed",
+        ambition.value,
+        ambition.unit,
+        ambition.date,
+        ambition.source,
+        ambition.status,
+    )
+    places, kind = [], "places"
+    if gaps is not None and "HYP" in set(gaps["area"]["condition"]):
+        row = gaps["area"].set_index("condition").loc["HYP"]
+        practice = gaps["practice"][gaps["practice"]["condition"] == "HYP"]
+        ward = gaps["ward"][gaps["ward"]["condition"] == "HYP"]
+        places = [
+            f"{r.practice_name} ({fmt_number(r.undiagnosed)})"
+            for r in practice.nlargest(3, "undiagnosed").itertuples()
+        ]
+        kind = "practices with most people estimated undiagnosed"
+        wards = [
+            f"{r.ward_name} ({fmt_number(r.undiagnosed)})"
+            for r in ward.nlargest(3, "undiagnosed").itertuples()
+        ]
+        missing = ""
+    elif auth is not None and chapter.area in set(auth["area_code"]):
+        row = auth.set_index("area_code").loc[chapter.area]
+        wards = []
+        missing = (
+            "Adding patients registered by LSOA (role gp.lsoa_patients) to the data pack would "
+            "name the practices and wards with the largest gaps."
+        )
+    else:
+        return Section()
+    position = AmbitionPosition(
+        "share of expected high blood pressure that is diagnosed",
+        100 * row["value"],
+        100 * row["lower_ci95"],
+        100 * row["upper_ci95"],
+        ambition,
+        period=f"QOF {meta(auth, 'register_period')}" if auth is not None else "",
+    )
+    shortfall = ambition.value / 100 * row["expected"] - row["observed"]
+    finding = ambition_finding(
+        position,
+        chapter.area_name,
+        shortfall=shortfall,
+        people="people with high blood pressure",
+        action=f"Agree a hypertension case-finding plan for {chapter.area_name}",
+        places=places,
+        place_kind=kind,
+        missing=missing,
+    )
+    if wards and finding.recommendation:
+        finding = Finding(
+            finding.message,
+            finding.so_what,
+            finding.recommendation + f" In the community, the wards with most: {listed(wards)}.",
+            finding.ambition,
+        )
+    return Section([], [finding], position)
+
+
 def reading_deprivation(chapter: Chapter, gaps: dict | None) -> Section:
     """How to read the two deprivation charts (or why they are missing)."""
     if gaps is None:
         return Section(
             [
                 Markdown(
-                    "Not available in this data pack (no patients by LSOA): see recorded "
-                    "prevalence by practice below."
+                    "Diagnosis by deprivation needs patients registered at each practice by "
+                    "LSOA, which this data pack does not have (see the data used, at the end)."
                 )
             ]
         )
@@ -571,13 +696,15 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         safe_columns=["observed", "expected", "value", "lower_ci95", "upper_ci95"],
     )
     mine = auth.set_index("area_code").loc[chapter.area]
-    message = (
+    message = Finding(
         f"In {chapter.area_name} {fmt_pct(mine['recorded_pct'])} of registered patients were on "
         f"the {name.lower()} register ({meta(auth, 'register_period')}) against an expected "
         f"{fmt_pct(mine['expected_pct'])}: a diagnosis ratio of {mine['value']:.2f} (95% CI "
         f"{mine['lower_ci95']:.2f} to {mine['upper_ci95']:.2f}) and an estimated "
-        f"{fmt_number(mine['undiagnosed'])} adults with undiagnosed high blood pressure, ranked "
-        f"{int(mine['rank'])} of {len(auth)} (1 = lowest ratio)."
+        f"{fmt_number(mine['undiagnosed'])} adults with undiagnosed high blood pressure.",
+        f"{chapter.area_name} ranks {ordinal(mine['rank'])} of {len(auth)} authorities in the pack "
+        "(1 = lowest ratio); undiagnosed high blood pressure is a leading, treatable cause of "
+        "heart attack and stroke.",
     )
     band_map = pd.DataFrame(meta(auth, "band_map")[condition])
     caveats = (
@@ -589,18 +716,13 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         + " and the population is the ONS "
         + markdown_text(meta(auth, "population_period"))
         + " estimate: three different years. "
-        + (
-            "The population is published for persons only, so the mean of the male and female "
-            "rates is used, which ignores differences in the sex ratio by age. "
-            if meta(auth, "persons_only")
-            else ""
-        )
         + "Survey hypertension includes everyone whose measured blood pressure is high or who is "
         "treated for it; some of the gap is people who would not yet meet the diagnostic "
-        "threshold on repeat measurement. " + markdown_text(note(auth))
+        "threshold on repeat measurement (the sources and their years are in the note under "
+        "the table)."
     )
     text = _ages_text(band_map, name.lower()) + "\n\n" + caveats
-    return Section([formatted(table), Markdown(text)], [message])
+    return Section([formatted(table), Markdown(text)], [message], auth)
 
 
 def _names(names: list[str]) -> str:

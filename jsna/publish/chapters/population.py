@@ -31,11 +31,13 @@ from jsna.plots.classes import national_decile_breaks
 from jsna.plots.maps import deprivation_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.escape import markdown_text
+from jsna.publish.findings import Finding, listed
 from jsna.publish.labels import labelled
 from jsna.publish.notes import collect_notes, notes_markdown
-from jsna.publish.prose import rank_sentence
+from jsna.publish.prose import count_text, rank_sentence
 
 __all__ = [
+    "ROLES",
     "header",
     "sources",
     "with_notes",
@@ -56,6 +58,18 @@ WARD_DEPRIVATION = ("imd", "population.lsoa", "lookup.lsoa_ward_lad")
 WARD_DEPRIVATION_MAP = (*WARD_DEPRIVATION, "boundaries.ward")
 OLDEST_MAP = (*WARD_POPULATION, "boundaries.lsoa", "boundaries.ward")
 LSOA_DEPRIVATION_MAP = ("imd", "lookup.lsoa_ward_lad", "boundaries.lsoa", "boundaries.ward")
+
+#: The pack roles this chapter can use (a tuple: any one of them will do).
+ROLES = [
+    "population.lsoa",
+    "imd",
+    "lookup.lsoa_ward_lad",
+    "boundaries.ward",
+    "boundaries.lsoa",
+    "census.lsoa",
+    "census.msoa",
+    "boundaries.msoa",
+]
 
 
 def with_notes(outputs: list, notes: list[str]) -> list:
@@ -712,12 +726,17 @@ def deprivation_among_authorities(chapter: Chapter) -> tuple[dict, list]:
             "for part of England only."
         )
     n_authorities = int(summary["rank_of_average_score"].notna().sum()) if ranked else None
+    weighted = not (population is None and POPULATION not in imd.columns)
     values, ranks = [], []
     for measure, _, fmt in _MEASURES:
         value = row[measure]
         values.append(np.nan if pd.isna(value) else 100 * value if fmt == "pct" else float(value))
         rank = row[f"rank_of_{measure}"]
-        ranks.append(f"{int(rank)} of {n_authorities}" if ranked and pd.notna(rank) else "[x]")
+        # without LSOA populations only the share of LSOAs ranks as MHCLG's File 10 does
+        comparable = weighted or measure == "proportion_most_deprived_10"
+        ranks.append(
+            f"{int(rank)} of {n_authorities}" if ranked and comparable and pd.notna(rank) else "[x]"
+        )
     table = pd.DataFrame(
         {
             "Measure": [label for _, label, _ in _MEASURES],
@@ -857,8 +876,35 @@ def oldest_residents(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, d
     ]
 
 
-def key_messages(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, dep: dict) -> Markdown:
-    """The chapter's key messages, written from its numbers."""
+#: Why each Census topic matters locally (the "so what" of its key fact).
+CENSUS_SO_WHAT = {
+    "TS011": "Households deprived in several dimensions (employment, education, health, housing) "
+    "are where joined-up council and NHS services can do most.",
+    "TS021": "Services, health messages and engagement have to reach every community; ethnic "
+    "group also shapes the risk of conditions such as diabetes and high blood pressure.",
+    "TS029": "Residents who do not speak English well need interpreting and translated "
+    "information to use services, screening and vaccination.",
+    "TS037": "Self-reported bad health is a strong marker of need for health and care services.",
+    "TS038": "Disabled residents need services they can reach and use; disability is also a "
+    "marker of need for care and support.",
+    "TS039": "Unpaid carers keep much of the care system going and have poorer health "
+    "themselves; they need identifying and supporting.",
+}
+
+
+def key_messages(
+    chapter: Chapter,
+    pop: pd.DataFrame,
+    wards: pd.DataFrame,
+    dep: dict,
+    census_facts: list[dict] | None = None,
+    iod_facts: dict | None = None,
+) -> list[Finding]:
+    """The chapter's key messages with their so-what, written from the area's numbers.
+
+    ``census_facts`` and ``iod_facts`` are the key facts returned by :func:`census_by_ward`
+    and :func:`deprivation_among_authorities` (each with its ``message``).
+    """
     s = _shares(pop)
     edition = meta(dep["area"], "imd_edition")
     whole = dep["area"].iloc[0]
@@ -869,24 +915,66 @@ def key_messages(chapter: Chapter, pop: pd.DataFrame, wards: pd.DataFrame, dep: 
     largest = wards.sort_values(POPULATION, ascending=False).iloc[0]
     name = chapter.area_name
     core20_people = whole["core20_population_share"] * whole[POPULATION] / 100
-    lines = [
-        f"{name} has {fmt_number(s['total'])} residents; {fmt_pct(s['over65'])} are aged 65 or "
-        f"over and {fmt_pct(s['under18'])} are under 18.",
-        f"{fmt_pct(whole['core20_population_share'])} of residents ({fmt_number(core20_people)}) "
-        f"live in the most deprived 20% of neighbourhoods in England "
-        f"({int(whole['core20_lsoas'])} of {int(whole['n_lsoas'])} LSOAs, "
-        f"{fmt_pct(whole['core20_lsoa_share'])}; {edition}).",
-        f"The share is highest in {top[name_col]} "
-        f"({fmt_pct(top['core20_population_share'])} of residents); "
-        f"{none} of {len(ward_dep)} wards have no Core20 neighbourhood.",
-        f"The largest ward by population is {largest['ward_name']} "
-        f"({fmt_number(largest[POPULATION])} residents).",
+    over65 = s["over65"] * s["total"] / 100
+    over85 = s["over85"] * s["total"] / 100
+    core_wards = ward_dep.sort_values("core20_population_share", ascending=False)
+    core_wards = core_wards[core_wards["core20_population_share"] >= 50][name_col].tolist()
+    findings = [
+        Finding(
+            f"{name} has {fmt_number(s['total'])} residents; {fmt_pct(s['over65'])} are aged 65 "
+            f"or over and {fmt_pct(s['under18'])} are under 18.",
+            f"{fmt_number(over65)} residents aged 65 or over, {fmt_number(over85)} of them 85 or "
+            "over, shape the demand for health and social care that the later chapters describe.",
+        ),
+        Finding(
+            f"{fmt_pct(whole['core20_population_share'])} of residents "
+            f"({fmt_number(core20_people)}) live in the most deprived 20% of neighbourhoods in "
+            "England "
+            f"({int(whole['core20_lsoas'])} of {count_text(int(whole['n_lsoas']), 'LSOA')}, "
+            f"{fmt_pct(whole['core20_lsoa_share'])}; {edition}).",
+            f"These {fmt_number(core20_people)} residents are {name}'s Core20 population, the "
+            "focus of NHS England's Core20PLUS5 approach to healthcare inequalities"
+            + (f"; they are concentrated in {listed(core_wards[:3])}." if core_wards else "."),
+        ),
+        Finding(
+            f"The share is highest in {top[name_col]} "
+            f"({fmt_pct(top['core20_population_share'])} of residents); "
+            + (
+                f"{none} of {count_text(len(ward_dep), 'ward')} "
+                + ("has" if none == 1 else "have")
+                + " no Core20 neighbourhood."
+                if none
+                else f"every one of the {len(ward_dep)} wards has at least one Core20 "
+                "neighbourhood."
+            ),
+            "Deprivation is not spread evenly: ward profiles show where to focus services.",
+        ),
+        Finding(
+            f"The largest ward by population is {largest['ward_name']} "
+            f"({fmt_number(largest[POPULATION])} residents).",
+            "Ward populations are the denominators of every ward rate in this assessment.",
+        ),
     ]
     if ward_dep["imd_score"].notna().any():
         most = ward_dep.sort_values("imd_score", ascending=False).iloc[0]
-        lines.append(
-            f"The most deprived ward by population-weighted IMD score is {most[name_col]} "
-            f"(score {most['imd_score']:.1f}, against {whole['imd_score']:.1f} for {name} "
-            "as a whole)."
+        findings.append(
+            Finding(
+                f"The most deprived ward by population-weighted IMD score is {most[name_col]} "
+                f"(score {most['imd_score']:.1f}, against {whole['imd_score']:.1f} for {name} "
+                "as a whole).",
+                "Services and funding targeted by deprivation should look first at the wards "
+                "with the highest scores.",
+            )
         )
-    return chapter.messages(lines)
+    if iod_facts and iod_facts.get("message"):
+        findings.insert(
+            2,
+            Finding(
+                iod_facts["message"],
+                "Where the area stands among England's authorities bears on national funding "
+                "formulas and on how much of its population the NHS's Core20 focus covers.",
+            ),
+        )
+    for fact in census_facts or []:
+        findings.append(Finding(fact["message"], CENSUS_SO_WHAT.get(fact.get("table"), "")))
+    return findings

@@ -39,11 +39,17 @@ from jsna.exceptions import SourceError
 from jsna.plots.spine import spine_chart, tartan_rug
 from jsna.plots.trends import neighbour_bars, trend_chart
 from jsna.publish.escape import markdown_text
+from jsna.publish.findings import Ambition, Finding, listed, worse_than_england
 from jsna.publish.notes import collect_notes, notes_markdown
-from jsna.publish.prose import sentence, units_label
+from jsna.publish.prose import count_text, ordinal, sentence, units_label
 
 __all__ = [
+    "ROLES",
     "SUMMARY_NOTE",
+    "indicator_sentences",
+    "charts_informative",
+    "single_indicator_text",
+    "ambitions",
     "StartWell",
     "FigureParts",
     "area_line",
@@ -59,6 +65,9 @@ __all__ = [
     "NEIGHBOUR_ROLES",
     "roles",
 ]
+
+#: The pack roles this chapter can use (a tuple: any one of them will do).
+ROLES = ["indicators.fingertips", ("neighbours.dfe", "neighbours.list")]
 
 #: The note under the summary table.
 SUMMARY_NOTE = (
@@ -356,16 +365,29 @@ def summary_title(view: StartWell) -> str:
     )
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _names(summary: pd.DataFrame, mask) -> list[str]:
     return summary[mask][S.INDICATOR_NAME].tolist()
 
 
-def key_messages(view: StartWell) -> list[str]:
-    """The key messages: comparisons with England, neighbour ranks, trends, one line each indicator.
+def _judged(judged: pd.Series) -> str:
+    """ "2 are worse than England, none similar and 1 better" in words."""
+    worse, similar, better = (int(judged.get(k, 0)) for k in ("Worse", "Similar", "Better"))
+
+    def n(count: int) -> str:
+        return "none" if count == 0 else str(count)
+
+    verb = "is" if worse == 1 else "are"
+    if worse == 0:
+        verb = "is" if similar + better == 1 else "are"
+    return f"{n(worse)} {verb} worse than England, {n(similar)} similar and {n(better)} better"
+
+
+def key_messages(view: StartWell) -> list[Finding]:
+    """The key messages: comparisons with England, neighbour ranks and trends, with their so-what.
+
+    Indicators significantly worse than England give a draft recommendation
+    (:func:`jsna.publish.findings.worse_than_england`). The indicator-by-indicator
+    sentences are in :func:`indicator_sentences`.
 
     Examples
     --------
@@ -374,11 +396,12 @@ def key_messages(view: StartWell) -> list[str]:
     ...     "compared_to_england_95": ["Worse"], "recent_trend": [None],
     ...     "neighbour_rank": [pd.NA], "neighbour_rank_of": [pd.NA]})
     >>> view = StartWell("A", "Area", None, None, pd.DataFrame(), "list", None, summary)
-    >>> key_messages(view)[0]  # doctest: +NORMALIZE_WHITESPACE
-    "Of the 1 children's indicator in the data pack, 1 worse than England, 0 similar and
-    0 better (latest period, 95% confidence); worse: Admissions."
+    >>> print(key_messages(view)[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    The data pack has 1 children's indicator for Area (latest period, 95% confidence): it is
+    worse than England (Admissions).
     """
     summary = view.summary
+    name = view.area_name
     england = summary["compared_to_england_95"]
     judged = england.value_counts()
     worse = _names(summary, england == "Worse")
@@ -389,24 +412,154 @@ def key_messages(view: StartWell) -> list[str]:
     ranked = summary[summary["neighbour_rank"].notna()]
     top_half = ranked[ranked["neighbour_rank"] <= ranked["neighbour_rank_of"] / 2]
     bottom_half = ranked[ranked["neighbour_rank"] > (ranked["neighbour_rank_of"] + 1) / 2]
-    indicators = _count(len(summary), "children" + chr(39) + "s indicator")
-    return [
-        f"Of the {indicators} in the data pack, "
-        f"{judged.get('Worse', 0)} worse than England, {judged.get('Similar', 0)} similar and "
-        f"{judged.get('Better', 0)} better (latest period, 95% confidence)"
-        + (f"; worse: {'; '.join(worse)}" if worse else "")
-        + (f"; better: {'; '.join(better)}" if better else "")
-        + ".",
-        f"Against its {len(view.neighbours)} statistical neighbours ({view.model}), "
-        f"{view.area_name} ranks in the better half on {len(top_half)} and in the worse half "
-        f"on {len(bottom_half)} of {_count(len(ranked), 'indicator')} (the rest in the middle).",
-        (
-            f"Recent trends: improving on {len(improving)} ({'; '.join(improving) or 'none'}) "
-            f"and worsening on {len(worsening)} ({'; '.join(worsening) or 'none'}); the rest "
-            "show no significant change or too few points."
-        ),
-        *[sentence(row) for _, row in summary.iterrows()],
+    what = "children" + chr(39) + "s indicator"
+    if len(summary) == 1:
+        word = {"Worse": "worse than", "Better": "better than", "Similar": "similar to"}.get(
+            england.iloc[0], "not compared with"
+        )
+        headline_text = (
+            f"The data pack has 1 {what} for {name} (latest period, 95% confidence): it is "
+            f"{word} England ({summary[S.INDICATOR_NAME].iloc[0]})."
+        )
+    else:
+        headline_text = (
+            f"Of the {count_text(len(summary), what)} in the data pack for {name}, "
+            f"{_judged(judged)} (latest period, 95% confidence)"
+            + (f"; worse: {'; '.join(worse)}" if worse else "")
+            + (f"; better: {'; '.join(better)}" if better else "")
+            + "."
+        )
+    so_what = (
+        f"Children in {name} fare worse than children across England on "
+        f"{count_text(len(worse), 'indicator')}: these are the first to look at."
+        if worse
+        else f"No children's indicator in the pack shows {name} significantly worse than England."
+    )
+    review = worse_than_england(summary, name, what)
+    findings = [
+        Finding(headline_text, so_what, review.recommendation if review is not None else None)
     ]
+    if len(ranked) == 1:
+        row = ranked.iloc[0]
+        findings.append(
+            Finding(
+                f"{name} ranks {ordinal(row['neighbour_rank'])} of "
+                f"{int(row['neighbour_rank_of'])} with its "
+                f"{count_text(len(view.neighbours), 'statistical neighbour')} ({view.model}) on "
+                f"{row[S.INDICATOR_NAME]} (1 = best).",
+                f"Areas like {name} do better: improvement is achievable."
+                if len(bottom_half)
+                else f"{name} does at least as well as most areas like it.",
+            )
+        )
+    elif len(ranked):
+        laggards = listed(bottom_half[S.INDICATOR_NAME].tolist())
+        findings.append(
+            Finding(
+                f"Against its {count_text(len(view.neighbours), 'statistical neighbour')} "
+                f"({view.model}), {name} ranks in the better half on {len(top_half)} and in "
+                f"the worse half on {len(bottom_half)} of the "
+                f"{count_text(len(ranked), 'indicator')} (the rest in the middle).",
+                f"Areas like {name} do better on {laggards}: improvement there is achievable."
+                if len(bottom_half)
+                else f"{name} does at least as well as most areas like it on every indicator.",
+            )
+        )
+    findings.append(
+        Finding(
+            f"Recent trends in {name}: improving on "
+            + (f"{len(improving)} ({'; '.join(improving)})" if improving else "none")
+            + " and worsening on "
+            + (f"{len(worsening)} ({'; '.join(worsening)})" if worsening else "none")
+            + (
+                "; the rest show no significant change or have too few points to test."
+                if len(improving) + len(worsening) < len(summary)
+                else "."
+            ),
+            f"Worsening trends ({'; '.join(worsening)}) will widen any gap unless they turn."
+            if worsening
+            else "No indicator is getting significantly worse.",
+        )
+    )
+    return findings
+
+
+def indicator_sentences(view: StartWell) -> str:
+    """One sentence for each indicator (Markdown bullets): values, comparisons, rank, trend.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"indicator_id": [1], "indicator_name": ["Admissions"],
+    ...     "area_name": ["Area"], "sex": ["Persons"], "period": ["2024"], "value": [5.0]})
+    >>> print(indicator_sentences(StartWell("A", "Area", None, None, None, "list", None, summary)))
+    - Admissions\\, 2024\\: Area 5\\.0\\.
+    """
+    return "\n".join(f"- {markdown_text(sentence(row))}" for _, row in view.summary.iterrows())
+
+
+def charts_informative(view: StartWell) -> bool:
+    """Whether a spine chart and tartan rug add anything: not for a single indicator.
+
+    Examples
+    --------
+    >>> one = pd.DataFrame({"indicator_id": [1]})
+    >>> charts_informative(StartWell("A", "Area", None, None, None, "list", None, one))
+    False
+    """
+    return view.summary[S.INDICATOR_ID].nunique() > 1
+
+
+def single_indicator_text(view: StartWell) -> str:
+    """What replaces the spine chart and tartan rug when the pack has one indicator (Markdown).
+
+    Examples
+    --------
+    >>> one = pd.DataFrame({"indicator_id": [1], "indicator_name": ["Admissions"],
+    ...     "compared_to_england_95": ["Worse"], "neighbour_rank": [3],
+    ...     "neighbour_rank_of": [11]})
+    >>> print(single_indicator_text(StartWell("A", "Ayton", None, None, None, "list", None, one)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    With one children's indicator in the data pack (Admissions), a spine chart or a grid of
+    indicators would show a single row: Ayton is worse than England and ranks 3rd of 11 with
+    its statistical neighbours (1 = best). The trend and neighbours charts below show it in full.
+    """
+    row = view.summary.iloc[0]
+    word = {"Worse": "worse than", "Better": "better than", "Similar": "similar to"}.get(
+        row.get("compared_to_england_95"), "not compared with"
+    )
+    rank = (
+        f" and ranks {ordinal(row['neighbour_rank'])} of {int(row['neighbour_rank_of'])} with "
+        "its statistical neighbours (1 = best)"
+        if pd.notna(row.get("neighbour_rank"))
+        else ""
+    )
+    return (
+        f"With one children's indicator in the data pack ({markdown_text(row[S.INDICATOR_NAME])}), "
+        "a spine chart or a grid of indicators would show a single row: "
+        f"{markdown_text(view.area_name)} is {word} England{rank}. The trend and neighbours "
+        "charts below show it in full."
+    )
+
+
+def ambitions(chapter) -> str:
+    """The children and young people's Core20PLUS5 ambitions, with sources (Markdown).
+
+    None has a numeric national target, so each is listed with its wording and source.
+    """
+    from jsna.analysis.core20plus5 import load_registry
+    from jsna.publish.findings import ambitions_markdown
+
+    registry = load_registry()
+    unmeasured = [
+        (area["name"], Ambition.from_registry(area["key"], registry))
+        for area in registry["area"]
+        if area["programme"] == "children and young people"
+    ]
+    return (
+        "NHS England's Core20PLUS5 approach for children and young people names five clinical "
+        "areas; none has a numeric national target, so the area is not scored against them "
+        "here.\n\n" + ambitions_markdown([], unmeasured=unmeasured)
+    )
 
 
 def spine_figure(view: StartWell) -> FigureParts:
