@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from jsna.publish.excel import chapter_workbook, sheet_names
 from jsna.publish.stable import FIXED_DATE
 
