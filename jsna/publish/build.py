@@ -227,9 +227,14 @@ _CDN_SCRIPT = re.compile(r'<script[^>]*\ssrc="https://cdnjs\.cloudflare\.com/[^"
 
 
 def _html(executed: Path, target: Path, area_name: str) -> None:
-    """The chapter's web page: code hidden, titled after the chapter and the area."""
+    """The chapter's web page: code hidden, titled after the chapter and the area.
+
+    A link at the top leads to the area's ``index.html`` (:func:`write_index`).
+    """
     import nbformat
     from nbconvert import HTMLExporter
+
+    from jsna.publish.escape import html_text
 
     notebook = nbformat.read(executed, as_version=4)
     notebook.metadata["title"] = f"{chapter_title(notebook)} - {area_name}"
@@ -237,7 +242,12 @@ def _html(executed: Path, target: Path, area_name: str) -> None:
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     body, _ = exporter.from_notebook_node(notebook)
-    target.write_text(_CDN_SCRIPT.sub("", body), encoding="utf-8")
+    back = (
+        '<nav aria-label="Chapters" style="padding: 0.5rem 1rem">'
+        f'<a href="index.html">All chapters for {html_text(area_name)}</a></nav>\n<main>'
+    )
+    body = _CDN_SCRIPT.sub("", body).replace("<main>", back, 1)
+    target.write_text(body, encoding="utf-8")
 
 
 def _check_out(out_dir: Path, pack_dir: Path) -> None:
