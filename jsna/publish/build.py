@@ -223,7 +223,9 @@ def chapter_title(notebook) -> str:
 
 #: Scripts nbconvert's page loads from a CDN (require.js, MathJax): the chapters need
 #: neither, and a council's page should not call third parties or fail offline.
-_CDN_SCRIPT = re.compile(r'<script[^>]*\ssrc="https://cdnjs\.cloudflare\.com/[^"]*"[^>]*></script>')
+_CDN_SCRIPT = re.compile(
+    r'<script[^>]*\ssrc="https://cdnjs\.cloudflare\.com/[^"]*"[^>]*>\s*</script>'
+)
 
 
 def _html(executed: Path, target: Path, area_name: str) -> None:

@@ -289,7 +289,8 @@ def test_no_other_authority_is_named(builds, built_area):
         pytest.xfail(
             "chapter bug (jsna/publish/chapters, not this test's files): tables compare the "
             "area with every authority of the pack, not its comparators: "
-            + "; ".join(across_pack[:6])
+            + "; ".join(across_pack[:2])
+            + f" ({len(across_pack)} tables in all)"
         )
 
 
@@ -306,10 +307,16 @@ def test_index_links_every_chapter(builds, built_area):
         for suffix in (".html", ".docx", ".xlsx"):
             assert f"{stem}{suffix}" in links, (stem, suffix)
     assert all((reports / link).is_file() for link in links), links
-    # the chapter's title, as its page's heading says it
+    # the chapter's title, as its page's heading says it; each page titled after its
+    # chapter, linking back to the index, loading no third-party script
     for stem in builds.chapters(area):
-        heading = _soup(reports / f"{stem}.html").find("h1").get_text(" ", strip=True)
-        assert heading.rstrip("¶").strip() in soup.get_text(" "), (stem, heading)
+        text = (reports / f"{stem}.html").read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*\ssrc=", text), stem
+        chapter = _soup(reports / f"{stem}.html")
+        heading = chapter.find("h1").get_text(" ", strip=True).rstrip("¶").strip()
+        assert heading in soup.get_text(" "), (stem, heading)
+        assert chapter.find("title").get_text().startswith(heading), stem
+        assert chapter.find("nav").find("a", href="index.html"), stem
 
 
 def test_the_detectors_find_what_they_look_for():
