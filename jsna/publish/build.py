@@ -46,7 +46,18 @@ from pathlib import Path
 from jsna.config import project_paths
 from jsna.exceptions import GeographyError, JSNAError, SourceError
 
-__all__ = ["BuildResult", "build", "chapter_notebooks", "check_area_code", "notebooks_folder"]
+__all__ = [
+    "BuildResult",
+    "area_title",
+    "build",
+    "chapter_notebooks",
+    "chapter_title",
+    "chapter_title_from",
+    "check_area_code",
+    "index_html",
+    "notebooks_folder",
+    "write_index",
+]
 
 #: What a local authority code looks like (England, Wales, Scotland, Northern Ireland).
 AREA_CODE = re.compile(r"[EWSN]\d{8}")
@@ -174,27 +185,70 @@ def _kernel_manager_class(socket_dir: Path):
     return IPCKernelManager
 
 
-def _html(executed: Path, target: Path) -> None:
+def chapter_title(notebook) -> str:
+    """A chapter's title: the text of the first level-one heading of its notebook.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode or path
+        The chapter notebook (or its file).
+
+    Returns
+    -------
+    str
+        The heading's text, without Markdown emphasis; the notebook's name in
+        words when it has no ``# `` heading.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Live *well*")])
+    >>> chapter_title(nb)
+    'Live well'
+    """
+    import nbformat
+
+    stem = ""
+    if not hasattr(notebook, "cells"):
+        stem = Path(notebook).stem
+        notebook = nbformat.read(notebook, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in str(cell.source).splitlines():
+            if line.startswith("# "):
+                return re.sub(r"[*_`]", "", line[2:]).strip()
+    return chapter_title_from(stem) if stem else "Chapter"
+
+
+#: Scripts nbconvert's page loads from a CDN (require.js, MathJax): the chapters need
+#: neither, and a council's page should not call third parties or fail offline.
+_CDN_SCRIPT = re.compile(
+    r'<script[^>]*\ssrc="https://cdnjs\.cloudflare\.com/[^"]*"[^>]*>\s*</script>'
+)
+
+
+def _html(executed: Path, target: Path, area_name: str) -> None:
+    """The chapter's web page: code hidden, titled after the chapter and the area.
+
+    A link at the top leads to the area's ``index.html`` (:func:`write_index`).
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
+    from jsna.publish.escape import html_text
+
     notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata["title"] = f"{chapter_title(notebook)} - {area_name}"
     exporter = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     body, _ = exporter.from_notebook_node(notebook)
-    target.write_text(body, encoding="utf-8")
-
-
-def _html(executed: Path, target: Path) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    notebook = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    back = (
+        '<nav aria-label="Chapters" style="padding: 0.5rem 1rem">'
+        f'<a href="index.html">All chapters for {html_text(area_name)}</a></nav>\n<main>'
     )
-    body, _ = exporter.from_notebook_node(notebook)
+    body = _CDN_SCRIPT.sub("", body).replace("<main>", back, 1)
     target.write_text(body, encoding="utf-8")
 
 
@@ -459,7 +513,14 @@ def _publish_chapter(
 
 
 def _run_chapter(
-    notebook: Path, staged: Path, *, pack_dir: Path, area: str, data, sockets: Path
+    notebook: Path,
+    staged: Path,
+    *,
+    pack_dir: Path,
+    area: str,
+    area_name: str,
+    data,
+    sockets: Path,
 ) -> None:
     """Execute one chapter into ``staged`` and write its HTML, Word and Excel versions."""
     import papermill
@@ -488,7 +549,7 @@ def _run_chapter(
         if executed.exists():  # kept for debugging, never as a finished chapter
             os.replace(executed, executed.with_suffix(".FAILED.ipynb"))
         raise
-    _html(executed, reports / f"{notebook.stem}.html")
+    _html(executed, reports / f"{notebook.stem}.html", area_name)
     from jsna.publish.documents import write_documents
 
     try:
@@ -562,6 +623,7 @@ def build(
             raise GeographyError(f"{unknown}; {malformed}") from None
         raise
     area = data.check_area(code)
+    area_name = area_title(data, area)
     notebooks = chapter_notebooks(chapters)
     out_dir = Path(out).resolve() if out else paths.root.resolve()
     _check_out(out_dir, pack_dir)
@@ -589,6 +651,7 @@ def build(
                     staging / notebook.stem,
                     pack_dir=pack_dir,
                     area=area,
+                    area_name=area_name,
                     data=data,
                     sockets=sockets,
                 )
@@ -628,10 +691,182 @@ def build(
                         progress(f"      the previous version of {stem} was kept")
                     else:
                         progress(f"      nothing published for {stem}")
+            if reports_final.is_dir():
+                try:
+                    write_index(reports_final, area, area_name, data.name, synthetic=data.synthetic)
+                except OSError as exc:  # the chapters are published; say the index is not
+                    progress(f"      could not write index.html: {exc.strerror or exc}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(sockets, ignore_errors=True)
     return result
+
+
+def area_title(pack, area: str) -> str:
+    """The area's name from the pack's LSOA lookup, or its code when the lookup lacks it.
+
+    Examples
+    --------
+    >>> from jsna.config import project_paths
+    >>> from jsna.demo.pack import ensure_demo_pack
+    >>> from jsna.io.datapack import DataPack
+    >>> pack = DataPack.open(ensure_demo_pack(project_paths().demo_pack))
+    >>> area_title(pack, pack.areas[0]), area_title(pack, "E99999999")
+    ('Demoshire (synthetic)', 'E99999999')
+    """
+    try:
+        lookup = pack.read("lookup.lsoa_ward_lad")
+    except JSNAError:
+        return area
+    codes = [c for c in lookup.columns if c.startswith("lad") and c.endswith("_code")]
+    if not codes or codes[0].replace("_code", "_name") not in lookup.columns:
+        return area
+    names = lookup.loc[lookup[codes[0]] == area, codes[0].replace("_code", "_name")]
+    return str(names.iloc[0]) if len(names) else area
+
+
+_INDEX_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1b1b1b;
+  line-height: 1.5; margin: 0; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem; }
+table { border-collapse: collapse; width: 100%; }
+caption { text-align: left; font-weight: bold; padding: 0.5rem 0; }
+th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid #b1b4b6; }
+a { color: #1d4f91; }
+a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
+.notice { border-left: 5px solid #7a1f5c; padding: 0.5rem 1rem; background: #f3f2f1; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
+"""
+
+
+def index_html(
+    chapters: list[tuple[str, str, list[str]]],
+    area: str,
+    area_name: str,
+    pack_name: str,
+    *,
+    synthetic: bool = False,
+) -> str:
+    """The area's index page: one row per chapter, linking its web page, Word and Excel files.
+
+    Every piece of text is escaped and every link is a relative file name,
+    URL-quoted. The page has a language, a title, a main landmark, one
+    level-one heading and a table with column headers (checked with axe-core
+    in the tests).
+
+    Parameters
+    ----------
+    chapters : list of (stem, title, suffixes)
+        Each published chapter's file stem, title and which of ``.html``,
+        ``.docx`` and ``.xlsx`` exist.
+    area, area_name, pack_name : str
+        The area's code and name, and the data pack's name.
+    synthetic : bool
+        Say the data are synthetic.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> page = index_html([("01_people", "People <all>", [".html", ".docx"])],
+    ...                   "E06999001", "Demoshire", "Demo")
+    >>> '<a href="01_people.html">People &lt;all&gt;</a>' in page, "01_people.xlsx" in page
+    (True, False)
+    """
+    from urllib.parse import quote
+
+    from jsna.publish.escape import html_text
+
+    kinds = ((".docx", "Word"), (".xlsx", "Excel"))
+    rows = []
+    for stem, title, suffixes in chapters:
+        name = html_text(title)
+        first = (
+            f'<a href="{html_text(quote(stem + ".html"))}">{name}</a>'
+            if ".html" in suffixes
+            else name
+        )
+        cells = [first]
+        for suffix, kind in kinds:
+            cells.append(
+                f'<a href="{html_text(quote(stem + suffix))}">{kind}'
+                f'<span class="visually-hidden"> version of {name}</span></a>'
+                if suffix in suffixes
+                else "Not built"
+            )
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    notice = (
+        '<p class="notice"><strong>Synthetic data</strong>: these chapters were built from a '
+        "synthetic data pack; the figures are not real statistics for any place.</p>"
+        if synthetic
+        else ""
+    )
+    place = html_text(f"{area_name} ({area})" if area_name != area else area)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Joint Strategic Needs Assessment: {place}</title>\n"
+        f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<main>\n"
+        f"<h1>Joint Strategic Needs Assessment: {place}</h1>\n{notice}\n"
+        f"<p>Built from the data pack {html_text(pack_name)}. Each chapter is a web page, "
+        "a Word document and an Excel workbook of its tables.</p>\n"
+        "<table>\n<caption>Chapters</caption>\n<thead><tr>"
+        '<th scope="col">Chapter (web page)</th><th scope="col">Word document</th>'
+        '<th scope="col">Excel workbook</th></tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n</main>\n</body>\n</html>\n"
+    )
+
+
+def write_index(
+    reports: Path, area: str, area_name: str, pack_name: str, *, synthetic: bool = False
+) -> Path:
+    """Write ``index.html`` in the area's reports folder, listing every published chapter.
+
+    Chapters are those with a published ``NN_name.html`` (built now or kept from
+    before); their titles come from their notebooks (:func:`chapter_title`). The
+    page is written atomically and readable by all (0644).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "01_people.html").write_text("<html></html>")
+    >>> page = write_index(folder, "E06999001", "Demoshire", "Demo", synthetic=True)
+    >>> page.name, oct(page.stat().st_mode & 0o777), "People" in page.read_text()
+    ('index.html', '0o644', True)
+    """
+    from jsna.io.atomic import write_atomic
+
+    chapters = []
+    for page in sorted(reports.glob("[0-9][0-9]_*.html")):
+        stem = page.name.removesuffix(".html")
+        notebook = reports / f"{stem}.ipynb"
+        title = chapter_title(notebook) if notebook.is_file() else chapter_title_from(stem)
+        suffixes = [s for s in (".html", ".docx", ".xlsx") if (reports / f"{stem}{s}").is_file()]
+        chapters.append((stem, title, suffixes))
+    text = index_html(chapters, area, area_name, pack_name, synthetic=synthetic)
+
+    def write(temporary: Path) -> None:
+        temporary.write_text(text, encoding="utf-8")
+        _set_modes(temporary)
+
+    return write_atomic(reports / "index.html", write)
+
+
+def chapter_title_from(stem: str) -> str:
+    """A chapter's title from its file stem, when its notebook is not there.
+
+    Examples
+    --------
+    >>> chapter_title_from("03_live_well_prevalence_gaps")
+    'Live well prevalence gaps'
+    """
+    words = re.sub(r"^\d+_", "", stem).replace("_", " ")
+    return words[:1].upper() + words[1:] or stem
 
 
 def _short_error(lines: list[str]) -> str:

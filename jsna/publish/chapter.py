@@ -424,7 +424,7 @@ class TableView:
     --------
     >>> view = TableView("wards", "Wards", pd.DataFrame({"ward_name": ["<A>"]}), "ONS", "")
     >>> data, metadata = view._repr_mimebundle_()
-    >>> metadata, "<td>&lt;A&gt;</td>" in data["text/html"], data["text/plain"]
+    >>> metadata, ">&lt;A&gt;</td>" in data["text/html"], data["text/plain"]
     ({'text/html': {'jsna': {'table': 'wards'}}}, True, 'Table: Wards')
     """
 

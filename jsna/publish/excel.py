@@ -20,6 +20,8 @@ from jsna.publish.saved import (
     SYNTHETIC_NOTICE,
     ChapterTable,
     cell_text,
+    column_decimals,
+    display_header,
     read_chapter_tables,
     split_note,
     table_cells,
@@ -285,7 +287,23 @@ def chapter_workbook(
             number,
             table,
             refs,
-            {"heading": heading, "right": right, "grouped": grouped, "bold": bold},
+            {
+                "heading": heading,
+                "right": right,
+                "grouped": grouped,
+                "bold": bold,
+                **{
+                    (places, comma): book.add_format(
+                        {
+                            "align": "right",
+                            "num_format": ("#,##0" if comma else "0")
+                            + ("." + "0" * places if places else ""),
+                        }
+                    )
+                    for places in range(4)
+                    for comma in (False, True)
+                },
+            },
         )
     book.close()
     write_bytes_atomic(out, stable_zip(buffer.getvalue(), document_date()))
@@ -295,6 +313,17 @@ def chapter_workbook(
 def _table_sheet(sheet, number: int, table: ChapterTable, refs: list[int], formats: dict) -> None:
     header, rows, numeric = table_cells(table.frame)
     thousands = thousands_columns(table.frame)
+    decimals = column_decimals(table.frame)
+    # as the web page and the Word document show it: readable headers, numbers rounded
+    # to their unit (whole people), kept as numbers so they can be worked with
+    header = [display_header(h) for h in header]
+    rows = [
+        [
+            round(float(v), d) if d is not None and _is_number(v) else v
+            for v, d in zip(row, decimals, strict=True)
+        ]
+        for row in rows
+    ]
     title = table.title + "".join(f" [note {n}]" for n in refs)
     sheet.write_string(0, 0, title, formats["heading"])
     sheet.write_string(
@@ -306,9 +335,11 @@ def _table_sheet(sheet, number: int, table: ChapterTable, refs: list[int], forma
     sheet.write_string(2, 0, f"Source: {without_label(table.source)}")
     first = 4
     columns = []
-    for name, is_number, grouped in zip(header, numeric, thousands, strict=True):
+    for name, is_number, grouped, places in zip(header, numeric, thousands, decimals, strict=True):
         column = {"header": name}
-        if is_number:
+        if is_number and places is not None:
+            column["format"] = formats[(places, grouped)]
+        elif is_number:
             column["format"] = formats["grouped"] if grouped else formats["right"]
         columns.append(column)
     if not header:
@@ -330,3 +361,7 @@ def _table_sheet(sheet, number: int, table: ChapterTable, refs: list[int], forma
         )
         sheet.set_column(index, index, min(max(widest + 2, 8 if is_number else 12), 60))
     sheet.set_row(0, 20)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

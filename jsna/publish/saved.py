@@ -516,7 +516,7 @@ def table_html(
     >>> frame = pd.DataFrame({"area_name": ["<b>A</b>", "B"], "population": [4713.67, None],
     ...                       "suppression": ["", "[c]"]})
     >>> page = table_html(frame, title="Residents", name="t")
-    >>> "<td>&lt;b&gt;A&lt;/b&gt;</td>" in page, '<th scope="col">Area</th>' in page
+    >>> ">&lt;b&gt;A&lt;/b&gt;</td>" in page, 'style="text-align: left">Area</th>' in page
     (True, True)
     >>> '<td style="text-align: right">4714</td>' in page, ">[c]</td>" in page
     (True, True)
@@ -524,16 +524,20 @@ def table_html(
     header, rows, numeric = table_cells(frame)
     thousands = thousands_columns(frame)
     decimals = column_decimals(frame)
-    right = ' style="text-align: right"'
+    # numbers to the right, text to the left (whatever the page's style sheet says)
+    align = [
+        ' style="text-align: right"' if is_number else ' style="text-align: left"'
+        for is_number in numeric
+    ]
     head = "".join(
-        f'<th scope="col"{right if is_number else ""}>{html_text(display_header(h))}</th>'
-        for h, is_number in zip(header, numeric, strict=True)
+        f'<th scope="col"{a}>{html_text(display_header(h))}</th>'
+        for h, a in zip(header, align, strict=True)
     )
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td{right if is_number else ''}>{html_text(cell_text(v, t, d))}</td>"
-            for v, t, d, is_number in zip(row, thousands, decimals, numeric, strict=True)
+            f"<td{a}>{html_text(cell_text(v, t, d))}</td>"
+            for v, t, d, a in zip(row, thousands, decimals, align, strict=True)
         )
         + "</tr>"
         for row in rows[:max_rows]

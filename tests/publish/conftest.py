@@ -9,6 +9,15 @@ have produced.
 from __future__ import annotations
 
 import base64
+import json
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import matplotlib
 import nbformat
@@ -200,3 +209,147 @@ def small_chapter(demo_pack, tmp_path_factory):
         "tables": tables,
         "notebook": executed,
     }
+
+
+# --- real builds, once per session ------------------------------------------------------------
+#
+# The acceptance tests of issue 13 (tests/publish/test_outputs_all_areas.py), the disclosure
+# audit over real builds, the demo HTML checks and the accessibility test all read the same
+# builds: the demo and every authority of the shared data pack, built once per session with
+# `jsna build` (two at a time) into a temporary folder.
+
+DEMO_AREA = "E06999001"
+BUILD_WORKERS = 2
+
+
+def shared_pack() -> Path | None:
+    """The shared data pack folder (``$JSNA_SHARED/data`` or ``../shared/data``), if present."""
+    root = os.environ.get("JSNA_SHARED")
+    folder = (
+        Path(root) if root else Path(__file__).resolve().parents[2].parent / "shared"
+    ) / "data"
+    return folder if (folder / "datapack.toml").is_file() else None
+
+
+def pack_areas() -> list[str]:
+    """The areas of the shared data pack (none when it is absent).
+
+    ``JSNA_TEST_AREAS`` (codes separated by commas) builds only those, while developing.
+    """
+    pack = shared_pack()
+    if pack is None:
+        return []
+    with (pack / "datapack.toml").open("rb") as handle:
+        areas = list(tomllib.load(handle)["pack"]["areas"])
+    chosen = os.environ.get("JSNA_TEST_AREAS")
+    if chosen:
+        wanted = [c.strip() for c in chosen.split(",") if c.strip()]
+        areas = [a for a in areas if a in wanted]
+    return areas
+
+
+_BUILD = """
+import json, sys
+from jsna.publish.build import build
+result = build(sys.argv[1], sys.argv[2], sys.argv[3], progress=print)
+print("JSNA-RESULT " + json.dumps({"built": result.built, "failed": result.failed}))
+"""
+
+
+@dataclass
+class Builds:
+    """Where the session's builds are: areas, chapters published and chapters that failed."""
+
+    out: Path
+    areas: list[str]
+    pack: Path | None = None  # the shared data pack, when present
+    demo: str = DEMO_AREA
+    built: dict[str, list[str]] = field(default_factory=dict)
+    failed: dict[str, dict[str, str]] = field(default_factory=dict)
+    crashed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    area_seconds: dict[str, float] = field(default_factory=dict)
+
+    def reports(self, area: str) -> Path:
+        self.require(area)
+        return self.out / "reports" / area
+
+    def figures(self, area: str) -> Path:
+        self.require(area)
+        return self.out / "figures" / area
+
+    def chapters(self, area: str) -> list[str]:
+        """The chapters of ``area`` that were built and published (file stems)."""
+        self.require(area)
+        return self.built[area]
+
+    def require(self, area: str) -> None:
+        if area not in self.areas:
+            pytest.skip(f"{area} was not built this session (JSNA_TEST_AREAS or no shared data)")
+        if area in self.crashed:
+            pytest.fail(f"the build of {area} did not finish: {self.crashed[area]}")
+
+
+def _build_area(pack: Path, area: str, out: Path) -> tuple[str, float, dict | None, str]:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD, str(pack), area, str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    (out / f"build-{area}.log").write_text(done.stdout + done.stderr)
+    found = [line for line in done.stdout.splitlines() if line.startswith("JSNA-RESULT ")]
+    outcome = json.loads(found[-1].removeprefix("JSNA-RESULT ")) if found else None
+    return area, time.monotonic() - started, outcome, (done.stdout + done.stderr)[-2000:]
+
+
+@pytest.fixture(scope="session")
+def builds(demo_pack, tmp_path_factory) -> Builds:
+    """The demo and every authority of the shared pack, built once (two builds at a time).
+
+    Chapters that fail are recorded in ``failed`` (tests of the others go on); a build
+    that does not finish is recorded in ``crashed`` and the tests of its area fail with it.
+    """
+    pack = shared_pack()
+    jobs = [(Path(demo_pack), DEMO_AREA)] + [(pack, area) for area in pack_areas()]
+    kept = os.environ.get("JSNA_TEST_BUILDS")  # while developing: reuse a session's builds
+    if kept and (Path(kept) / "builds.json").is_file():
+        saved = json.loads((Path(kept) / "builds.json").read_text())
+        if [area for _, area in jobs] == saved["areas"]:
+            return Builds(out=Path(kept), pack=pack, **{k: v for k, v in saved.items()})
+    out = tmp_path_factory.mktemp("builds")
+    result = Builds(out=out, areas=[area for _, area in jobs], pack=pack)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:
+        for area, seconds, outcome, log in pool.map(lambda job: _build_area(*job, out), jobs):
+            result.area_seconds[area] = seconds
+            if outcome is None:
+                result.crashed[area] = log
+            else:
+                result.built[area] = outcome["built"]
+                result.failed[area] = outcome["failed"]
+    result.seconds = time.monotonic() - started
+    (out / "builds.json").write_text(
+        json.dumps(
+            {
+                "areas": result.areas,
+                "built": result.built,
+                "failed": result.failed,
+                "crashed": result.crashed,
+                "seconds": result.seconds,
+                "area_seconds": result.area_seconds,
+            }
+        )
+    )
+    (out / "build-times.txt").write_text(
+        f"all: {result.seconds:.0f} s\n"
+        + "".join(f"{a}: {s:.0f} s\n" for a, s in result.area_seconds.items())
+    )
+    return result
+
+
+def pytest_generate_tests(metafunc):
+    """Tests taking ``built_area`` run for the demo and every area of the shared pack."""
+    if "built_area" in metafunc.fixturenames:
+        metafunc.parametrize("built_area", [DEMO_AREA, *pack_areas()])

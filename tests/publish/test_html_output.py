@@ -1,6 +1,7 @@
 """The demo build's HTML shows every saved figure and table, readably (issue 13 item 5).
 
-Builds the whole demo once, then parses each chapter's HTML: every figure in the
+Reads the session's demo build (``builds`` in ``tests/publish/conftest.py``) and parses
+each chapter's HTML: every figure in the
 figures manifest is there once with the manifest's alt text; tables have a
 caption, readable headers, and no "nan"/"None". The Word and Excel versions place
 every figure and table where the HTML shows them (no "Other figures and tables").
@@ -18,13 +19,9 @@ AREA = "E06999001"
 
 
 @pytest.fixture(scope="module")
-def demo_build(demo_pack, tmp_path_factory):
-    from jsna.publish.build import build
-
-    out = tmp_path_factory.mktemp("demo")
-    result = build(demo_pack, None, out, progress=lambda _: None)
-    assert not result.failed, result.failed
-    return out
+def demo_build(builds):
+    assert not builds.failed[AREA], builds.failed[AREA]
+    return builds.out
 
 
 def _pages(out: Path) -> list[Path]:
