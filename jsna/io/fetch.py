@@ -48,7 +48,7 @@ from typing import Any
 import pandas as pd
 
 from jsna.exceptions import JSNAError, SourceError, first_values
-from jsna.io import READERS, FileEntry
+from jsna.io import FileEntry
 from jsna.io._read import normalise_header
 from jsna.io.atomic import write_atomic, write_bytes_atomic
 from jsna.io.catalogue import CATALOGUE, Source, load_catalogue, open_source, verify_source
@@ -74,6 +74,7 @@ _FIRST = (
     "lookup.lsoa_ward_lad",
     "lookup.lsoa11_lsoa21",
     "gp.lsoa_patients",
+    "qof.mapping",
     "neighbours.dfe",
     "neighbours.list",
 )
@@ -222,12 +223,15 @@ def _learn(frame: pd.DataFrame, source: Source, area: _Area, pack: Path) -> None
     elif source.role == "gp.lsoa_patients":
         area.practices = set(frame[col(r"practice_?code")].str.strip())
     elif source.role in ("neighbours.dfe", "neighbours.list"):
-        entry = FileEntry(source.role, (pack / source.path,), dict(source.settings), pack)
         import warnings
 
+        from jsna.io.neighbours import read_dfe_neighbours, read_neighbour_list
+
+        entry = FileEntry(source.role, (pack / source.path,), dict(source.settings), pack)
+        read = read_dfe_neighbours if source.role == "neighbours.dfe" else read_neighbour_list
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            table = READERS[source.role](entry)
+            table = read(entry)
         mine = table[table["area_code"] == area.code]
         area.neighbours |= set(mine["neighbour_code"].dropna().astype(str))
 
@@ -337,7 +341,7 @@ def fetch_pack(
     >>> fetch_pack("E08000014", tempfile.mkdtemp(), only=["nonsense"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jsna.exceptions.SourceError: --only 'nonsense' is not a role or source of the catalogue; ...
+    jsna.exceptions.SourceError: --only 'nonsense'... is not a role or source of the catalogue; ...
     """
     code = str(area).strip()
     pack = Path(pack)
@@ -351,7 +355,9 @@ def fetch_pack(
                 f"--only {first_values(sorted(unknown))} is not a role or source of the "
                 f"catalogue; it has {first_values(roles, 30)}"
             )
-        sources = [s for s in sources if s.role in wanted or s.id in wanted or s.use == "fetch"]
+        chosen = [s for s in sources if s.role in wanted or s.id in wanted]
+        named = {str(v) for s in chosen for v in s.settings.values()}
+        sources = [s for s in sources if s in chosen or s.use == "fetch" or s.path in named]
     pack.mkdir(parents=True, exist_ok=True)
     cache = Path(cache_dir) if cache_dir else pack / ".cache"
     get = downloader or Downloader(cache)
@@ -407,6 +413,8 @@ def fetch_pack(
             report.failed.append(f"{where} could not be read ({str(exc).splitlines()[0][:160]})")
             continue
         report.written.append(source.path)
+        if source.use == "file":
+            continue
         entry = {"role": source.role, "path": source.path, **source.settings}
         entry["source_url"] = url
         if len(files) == 1:
