@@ -78,6 +78,14 @@ _FIRST = (
     "neighbours.dfe",
     "neighbours.list",
 )
+#: The source role whose codes a subset needs.
+_NEEDS = {
+    "lsoa": "lookup.lsoa_ward_lad",
+    "ward": "lookup.lsoa_ward_lad",
+    "name": "lookup.lsoa_ward_lad",
+    "lsoa11": "lookup.lsoa11_lsoa21",
+    "practice": "gp.lsoa_patients",
+}
 _LAD = re.compile(r"^lad(\d\d)(cd|nm|nmw)$")
 
 
@@ -319,7 +327,8 @@ def fetch_pack(
         The pack folder; its ``datapack.toml`` is (re)written. Entries of an
         earlier fetch that this run did not touch (``--only``) are kept.
     only : list of str, optional
-        Roles or source ids to fetch (default: all).
+        Roles or source ids to fetch (default: all), with the sources whose
+        codes cut them (the LSOA lookup for a file cut by LSOA, ...).
     refresh : bool
         Download again even when the cache has the file.
     catalogue : path, optional
@@ -356,6 +365,14 @@ def fetch_pack(
                 f"catalogue; it has {first_values(roles, 30)}"
             )
         chosen = [s for s in sources if s.role in wanted or s.id in wanted]
+        while True:  # and the sources whose codes cut the chosen ones
+            roles = {s.role for s in chosen}
+            need = {_NEEDS[s.subset] for s in chosen if s.subset in _NEEDS} - roles
+            need |= {"lookup.lsoa_ward_lad"} if roles & set(_NEEDS.values()) else set()
+            extra = [s for s in sources if s.role in need - roles and s not in chosen]
+            if not extra:
+                break
+            chosen += extra
         named = {str(v) for s in chosen for v in s.settings.values()}
         sources = [s for s in sources if s in chosen or s.use == "fetch" or s.path in named]
     pack.mkdir(parents=True, exist_ok=True)
@@ -426,7 +443,9 @@ def fetch_pack(
             attribution.append(source.attribution)
     report.requests = get.requests_made - start
     if entries:
-        _write_manifest(pack, state, entries, attribution, {s.path for s in sources})
+        # an entry of an earlier run is replaced only by a file written now: a source that
+        # failed this time keeps its earlier file and entry
+        _write_manifest(pack, state, entries, attribution, set(report.written))
     return report
 
 

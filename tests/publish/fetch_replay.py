@@ -179,6 +179,10 @@ class Publishers:
         self.routes["/E3/7F080B/gp-reg-pat-prac-lsoa-male-female-July-23.zip"] = _zip(
             {"gp-reg-pat-prac-lsoa-all.csv": self._patients(shared, demo, mapping, rng)}
         )
+        self.routes[
+            "/Birmingham-and-Solihull-ICS/predicted_prevalence/"
+            "581316ecb3708ad98eb7f575b036ac8eaaafb0f5/data/hse_estimate.csv"
+        ] = (shared / "qof" / "hse_estimate.csv").read_bytes()
         # ---- DfE neighbours (byte for byte: the catalogue checks its sha256)
         self.routes[
             "/dfe-analytical-services/CSC_outcomes_and_enablers/"
