@@ -15,6 +15,7 @@ import fnmatch
 import hashlib
 import io
 import json
+import re
 import tomllib
 import zipfile
 from collections.abc import Callable
@@ -26,6 +27,7 @@ import pandas as pd
 
 from jsna.exceptions import SourceError, first_values
 from jsna.io._read import normalise_header
+from jsna.io.atomic import write_bytes_atomic
 
 __all__ = [
     "CATALOGUE",
@@ -325,6 +327,12 @@ def open_source(
     if raw and source.format in ("csv", "zip"):
         return data, [path]
     if source.format == "xlsx":
+        # reading a national workbook takes minutes; its sheet is kept beside it as CSV
+        sheet_cache = path.with_name(f"{path.name}.{_slug(source.sheet or 'first')}.csv")
+        if sheet_cache.is_file() and sheet_cache.stat().st_mtime >= path.stat().st_mtime:
+            frame = pd.read_csv(sheet_cache, dtype=str, keep_default_na=False)
+            check_columns(list(frame.columns), source, url)
+            return frame, [path]
         try:
             raw = pd.read_excel(io.BytesIO(data), sheet_name=source.sheet or 0, header=None)
         except (ValueError, KeyError, zipfile.BadZipFile) as exc:
@@ -343,11 +351,16 @@ def open_source(
         frame = raw.iloc[row + 1 :].copy()
         frame.columns = [str(c).strip() for c in raw.iloc[row]]
         frame = frame.dropna(how="all")
-        frame = frame.map(_cell)
+        frame = frame.map(_cell).reset_index(drop=True)
         check_columns(list(frame.columns), source, url)
-        return frame.reset_index(drop=True), [path]
+        write_bytes_atomic(sheet_cache, frame.to_csv(index=False).encode("utf-8"))
+        return frame, [path]
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return frame, [path]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "sheet"
 
 
 def _cell(value: Any) -> str:
