@@ -53,6 +53,7 @@ from jsna.io._read import normalise_header
 from jsna.io.atomic import write_atomic, write_bytes_atomic
 from jsna.io.catalogue import CATALOGUE, Source, load_catalogue, open_source, verify_source
 from jsna.io.download import Downloader
+from jsna.io.fetch_fingertips import ENGLAND, fetch_fingertips, local_health_layout, tier
 
 __all__ = [
     "CATALOGUE",
@@ -64,9 +65,6 @@ __all__ = [
     "fetch_pack",
     "ENGLAND",
 ]
-
-#: ONS code of England (Fingertips rows kept for every area).
-ENGLAND = "E92000001"
 
 #: Sources handled first, in this order; the others follow in catalogue order.
 _FIRST = (
@@ -266,46 +264,6 @@ def _write_frame(path: Path, frame: pd.DataFrame) -> None:
     write_bytes_atomic(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
-def _fingertips(source: Source, area: _Area, pack: Path, cache: Path, report: FetchReport):
-    """Fetch a Fingertips source through the client; returns the frame written (or None)."""
-    from jsna.io.fingertips_api import FingertipsClient
-
-    tier = "lower" if area.code.startswith("E07") else "upper"
-    area_type = int(source.area_type.get(tier, 502))
-    client = FingertipsClient(source.url, cache_dir=cache / "fingertips", progress=False)
-    if source.format == "fingertips-neighbours":
-        table = client.neighbours(area.code, area_type, source.neighbour_type)
-        out = table[["area_code", "neighbour_code", "rank", "neighbour_name"]]
-        _write_frame(pack / source.path, out)
-        return out, client.url(
-            "areas/by_parent_area_code",
-            {"area_type_id": area_type, "parent_area_code": f"nn-{source.neighbour_type}-x"},
-        )
-    frames = []
-    for indicator in source.indicators:
-        try:
-            (path,) = client.fetch_all_data(indicator, area_type, source.parent_area_type)
-        except JSNAError as exc:
-            report.failed.append(f"{source.path} (indicator {indicator}): {exc}")
-            continue
-        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
-    if not frames:
-        raise SourceError(f"{source.path}: no Fingertips indicator could be fetched")
-    data = pd.concat(frames, ignore_index=True)
-    code = _column(data.columns, "Area Code", source, source.path)
-    parent = _column(data.columns, "Parent Code", source, source.path)
-    regions = set(data.loc[data[code] == area.code, parent]) - {""}
-    keep = {area.code, ENGLAND} | regions | area.neighbours | area.districts
-    out = data[data[code].isin(keep)]
-    if not (out[code] == area.code).any():
-        raise SourceError(
-            f"{source.path}: Fingertips has no rows for {area.code} at area type {area_type}; "
-            "check area_type in the catalogue"
-        )
-    _write_frame(pack / source.path, out)
-    return out, client.url("all_data/csv/by_indicator_id", {"child_area_type_id": area_type})
-
-
 def fetch_pack(
     area: str,
     pack: str | Path,
@@ -391,14 +349,15 @@ def fetch_pack(
                        order.get(s.role, len(_FIRST))),
     )  # fmt: skip
     for source in fingertips_last:
-        url = source.url_for(code)
+        url = source.url_for(code).replace("{area_type}", str(source.area_type.get(tier(code), "")))
         where = f"{source.path} ({url})"
         try:
             files: list[Path] = []
             if source.format.startswith("fingertips"):
-                frame, url = _fingertips(source, state, pack, cache, report)
+                frame, url = fetch_fingertips(source, state, pack, cache, report.failed)
             else:
                 raw = source.format in ("csv", "zip") and source.subset == "none"
+                raw = raw and not source.settings.get("layout") == "local health"
 
                 def fetch(u, **kw):
                     return get.get(u, refresh=refresh, **kw)
@@ -409,6 +368,8 @@ def fetch_pack(
                     report.districts = sorted(state.districts)
                     continue
                 data = _subset(data, source, state, where)
+                if source.role == "indicators.local_health":
+                    data = local_health_layout(data, where)
                 frame = data if isinstance(data, pd.DataFrame) else None
                 if isinstance(data, bytes):
                     write_bytes_atomic(pack / source.path, data)

@@ -209,7 +209,7 @@ def test_shipped_catalogue_covers_the_brief():
         "lookup.ward_lad", "lookup.lsoa11_lsoa21", "lookup.lsoa_icb", "lookup.ltla_utla",
         "population.lsoa", "imd", "gp.lsoa_patients", "gp.practice_map",
         "prevalence.recorded", "neighbours.dfe", "neighbours.list", "indicators.fingertips",
-        "census.lsoa",
+        "census.lsoa", "indicators.local_health", "prevalence.model",
     } <= roles  # fmt: skip
     tables = {s.settings.get("table") for s in sources if s.role == "census.lsoa"}
     assert tables == {"TS007A", "TS011", "TS021", "TS029", "TS037", "TS038", "TS039"}

@@ -139,6 +139,9 @@ class Publishers:
                         props["MSOA21NM"] = f"{msoa_district[props['MSOA21NM']]} {number}"
                     features.append({**feature, "properties": props})
             self.geojson(arc + service + "/FeatureServer/0/query", features)
+            if folder == "msoa21":
+                self.msoas = [(f["properties"]["MSOA21CD"], f["properties"]["MSOA21NM"])
+                              for f in features]  # fmt: skip
         # ---- population: the ONS workbook layout, for the LSOAs of the areas tested
         wanted = lookup[lookup["LAD24CD"].isin(areas) | lookup["LAD24CD"].isin(list(DISTRICTS))]
         self.routes["/file"] = self._population(wanted, demo, rng)  # ons.gov.uk/file?uri=...xlsx
@@ -361,6 +364,33 @@ class Publishers:
                 )  # fmt: skip
         return Response(_csv(pd.DataFrame(rows, columns=columns)), content_type="text/csv")
 
+    def local_health(self, request: Request) -> Response:
+        """Fingertips profile 143 (Local Health) at MSOA level, for the MSOAs of a parent."""
+        parent = request.args["parent_area_code"]
+        names = set(self.lookup.loc[self.lookup["LAD24CD"] == parent, "LAD24NM"])
+        if parent == COUNTY:
+            names = set(DISTRICTS.values())
+        msoas = [(c, n) for c, n in self.msoas if any(n.startswith(f"{x} ") for x in names)]
+        columns = list(self.fingertips_real.columns)
+        rows = []
+        for name, sex, centre in (
+            ("Life expectancy at birth, (upper age band 90 and over)", "Male", 78.5),
+            ("Life expectancy at birth, (upper age band 90 and over)", "Female", 82.5),
+            ("Deaths from all causes, all ages, standardised mortality ratio", "Persons", 100.0),
+        ):
+            for period, sortable in (("2015 - 19", "20150000"), ("2016 - 20", "20160000")):
+                for code, label in msoas:
+                    value = round(float(self.rng.normal(centre, 3)), 1)
+                    rows.append({"Indicator ID": 93283, "Indicator Name": name,
+                                 "Parent Code": parent, "Parent Name": "", "Area Code": code,
+                                 "Area Name": label, "Area Type": "MSOA", "Sex": sex,
+                                 "Age": "All ages", "Category Type": "", "Category": "",
+                                 "Time period": period, "Value": value,
+                                 "Time period Sortable": sortable,
+                                 "Time period range": "5y"})  # fmt: skip
+        frame = pd.DataFrame(rows, columns=columns).astype(object).fillna("")
+        return Response(_csv(frame), content_type="text/csv")
+
     def neighbours(self, request: Request) -> Response:
         area = request.args["parent_area_code"].rsplit("-", 1)[-1]
         others = [c for c in self.fingertips_areas if c != area and c != COUNTY][:5]
@@ -373,6 +403,8 @@ class Publishers:
         self.log.append(request.url)
         if path.endswith("/api/all_data/csv/by_indicator_id"):
             return self.fingertips(request)
+        if path.endswith("/api/all_data/csv/by_profile_id"):
+            return self.local_health(request)
         if path.endswith("/api/areas/by_parent_area_code"):
             return self.neighbours(request)
         for route, answer in self.routes.items():

@@ -87,6 +87,11 @@ def test_fetch_three_areas_and_build(tmp_path, proxied, publishers, httpserver):
     assert set(lookup["lad24_code"]) == {COUNTY}
     assert set(lookup["ltla24_code"]) == set(DISTRICTS)
     assert len(lookup) == len(publishers.lookup[publishers.lookup["LAD24CD"].isin(DISTRICTS)])
+    # Local Health, laid out as its exports, for the MSOAs of each area
+    for area in (SEFTON, COUNTY):
+        local = packs[area].read("indicators.local_health")
+        msoas = packs[area].read("boundaries.msoa")
+        assert set(local["area_code"]) == set(msoas["msoa21_code"])
     # boundary change: Liverpool's IoD2019 is on LSOA 2011, cut by the bridge lookup
     imd19 = packs[LIVERPOOL].read("imd", edition="IoD2019")
     bridge = packs[LIVERPOOL].read("lookup.lsoa11_lsoa21")
