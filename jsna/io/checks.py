@@ -60,9 +60,14 @@ CODE_KINDS: dict[str, tuple[str, str]] = {
     "lsoa11": (r"[EW]01\d{6}", "LSOA 2011 codes (E01 or W01 and 6 digits)"),
     "msoa": (r"[EW]02\d{6}", "MSOA codes (E02 or W02 and 6 digits)"),
     "ward": (r"[EW]05\d{6}|S13\d{6}|N08\d{6}", "ward codes (E05, W05, S13 or N08 and 6 digits)"),
-    "lad": (  # E10: a pack fetched for a county council names the county in its LAD columns
+    "lad": (
+        r"E0[6-9]\d{6}|W06\d{6}|S12\d{6}|N09\d{6}",
+        "local authority district codes (E06, E07, E08, E09, W06, S12 or N09 and 6 digits)",
+    ),
+    # lookups of a pack fetched for a county council name the county (E10) as the authority
+    "lad_or_county": (
         r"E0[6-9]\d{6}|E10\d{6}|W06\d{6}|S12\d{6}|N09\d{6}",
-        "local authority district codes (E06, E07, E08, E09, E10, W06, S12 or N09 and 6 digits)",
+        "local authority codes (E06, E07, E08, E09, E10, W06, S12 or N09 and 6 digits)",
     ),
     "la": (
         r"E0[6-9]\d{6}|E10\d{6}|W06\d{6}",
