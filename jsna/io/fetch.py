@@ -89,7 +89,13 @@ _LAD = re.compile(r"^lad(\d\d)(cd|nm|nmw)$")
 
 @dataclass
 class FetchReport:
-    """What :func:`fetch_pack` did: files written, sources failed, requests made."""
+    """What :func:`fetch_pack` did: files written, sources failed, requests made.
+
+    ``requests`` counts the downloader's requests; Fingertips goes through
+    :class:`~jsna.io.fingertips_api.FingertipsClient` and its own cache, which
+    also answers a second run without a request. ``districts`` lists the
+    districts of a county council (one code for any other area).
+    """
 
     pack: Path
     written: list[str] = field(default_factory=list)
