@@ -64,6 +64,11 @@ CODE_KINDS: dict[str, tuple[str, str]] = {
         r"E0[6-9]\d{6}|W06\d{6}|S12\d{6}|N09\d{6}",
         "local authority district codes (E06, E07, E08, E09, W06, S12 or N09 and 6 digits)",
     ),
+    # lookups of a pack fetched for a county council name the county (E10) as the authority
+    "lad_or_county": (
+        r"E0[6-9]\d{6}|E10\d{6}|W06\d{6}|S12\d{6}|N09\d{6}",
+        "local authority codes (E06, E07, E08, E09, E10, W06, S12 or N09 and 6 digits)",
+    ),
     "la": (
         r"E0[6-9]\d{6}|E10\d{6}|W06\d{6}",
         "local authority codes (E06-E10 or W06 and 6 digits)",

@@ -1,25 +1,32 @@
 """Download publishers' files into a data pack (``jsna fetch``).
 
 The sources are listed in a catalogue file (data, not code:
-``jsna/reference/catalogue.toml``): per source its URL, publisher, licence,
-attribution, expected columns and, where the file is fixed, its size and
-checksum. :func:`fetch_pack` downloads each source for one local authority,
-cuts it to the area, writes it into the pack folder and writes the pack's
-``datapack.toml`` with vintages, editions and attribution.
+``jsna/reference/catalogue.toml``, read by :mod:`jsna.io.catalogue`).
+:func:`fetch_pack` downloads each source for one local authority, cuts it to
+the area and what its comparisons need, writes it into the pack folder and
+writes the pack's ``datapack.toml`` with vintages, editions and attribution.
 
-Downloads are:
+Downloads (:class:`jsna.io.download.Downloader`) are cached by URL (a second
+run makes no request and works offline; ``refresh=True`` downloads again),
+resumed with HTTP ``Range`` when cut short, retried on connection errors,
+time-outs and 5xx answers, verified before they enter the cache (byte count,
+catalogue size and sha256, layout), sent through ``HTTPS_PROXY`` and shown
+with a tqdm progress bar. Fingertips is read through
+:class:`jsna.io.fingertips_api.FingertipsClient` and its own cache.
 
-* **cached** under ``cache_dir`` by URL; a cached file is used without any
-  request (``refresh=True`` downloads again), so a second run works offline;
-* **resumable**: an interrupted download continues from where it stopped
-  with an HTTP ``Range`` request;
-* **retried** on connection errors, time-outs and 5xx answers, with backoff;
-* **verified before use**: the byte count against ``Content-Length``, the
-  ``size`` and ``sha256`` of the catalogue where given, and the expected
-  columns. Only a verified file enters the cache; partial downloads live in
-  ``cache_dir/partial`` and never in the cache proper;
-* sent through ``HTTPS_PROXY``/``HTTP_PROXY`` (requests reads them);
-* shown with a tqdm progress bar (``progress=False`` to hide it).
+The order matters: the LSOA to ward to LAD lookup comes first (its LSOAs,
+wards and authority names cut the other files), then the LSOA 2011 to 2021
+lookup (the LSOA 2011 codes of IoD2019), the GP patients by LSOA (the
+practices with patients living in the area, which cut the QOF files), the
+neighbour lists and last Fingertips (the area, England, its region and its
+neighbours).
+
+**Upper-tier areas.** For a county council (``E10...``) the catalogue's
+``lookup.ltla_utla`` source (ONS *Lower Tier Local Authority to Upper Tier
+Local Authority* lookup) gives its districts; every file is cut to the
+districts' LSOAs, and in the pack's ONS lookups the ``LADyyCD``/``LADyyNM``
+columns name the county (the build treats it as one area) while each row's
+district is kept as ``LTLAyyCD``/``LTLAyyNM``.
 
 A source that fails (moved, changed, unreachable) gives one line naming the
 file, the URL and what was expected; the rest of the pack is still written.
@@ -30,21 +37,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
-import time
+import json
+import re
 import tomllib
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import requests
 
 from jsna.exceptions import JSNAError, SourceError, first_values
+from jsna.io import FileEntry
 from jsna.io._read import normalise_header
 from jsna.io.atomic import write_atomic, write_bytes_atomic
+from jsna.io.catalogue import CATALOGUE, Source, load_catalogue, open_source, verify_source
+from jsna.io.download import Downloader
+from jsna.io.fetch_fingertips import ENGLAND, fetch_fingertips, local_health_layout, tier
 
 __all__ = [
     "CATALOGUE",
@@ -52,339 +61,213 @@ __all__ = [
     "Downloader",
     "FetchReport",
     "load_catalogue",
+    "verify_source",
     "fetch_pack",
+    "ENGLAND",
 ]
 
-#: The catalogue shipped with jsna.
-CATALOGUE = Path(__file__).resolve().parents[1] / "reference" / "catalogue.toml"
-
-_SUBSETS = ("none", "column", "lsoa")
-
-
-@dataclass(frozen=True)
-class Source:
-    """One ``[[source]]`` of the catalogue.
-
-    Examples
-    --------
-    >>> s = Source("x", "imd", "https://example.org/{area}.csv", "imd/x.csv")
-    >>> s.url_for("E08000014")
-    'https://example.org/E08000014.csv'
-    """
-
-    id: str
-    role: str
-    url: str
-    path: str
-    publisher: str = ""
-    licence: str = ""
-    attribution: str = ""
-    documented: str = ""
-    format: str = "csv"
-    member: str = ""
-    columns: tuple[str, ...] = ()
-    subset: str = "none"
-    subset_column: str = ""
-    sha256: str = ""
-    size: int | None = None
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    def url_for(self, area: str) -> str:
-        """The download URL for ``area``."""
-        return self.url.replace("{area}", area)
-
-
-def load_catalogue(path: str | Path | None = None) -> list[Source]:
-    """Read a catalogue file (default: the one shipped with jsna).
-
-    Examples
-    --------
-    >>> sorted({s.role for s in load_catalogue()})  # doctest: +NORMALIZE_WHITESPACE
-    ['census.lsoa', 'gp.practice_map', 'imd', 'lookup.lsoa_ward_lad']
-    """
-    path = Path(path) if path is not None else CATALOGUE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SourceError(f"cannot read the catalogue {path}: {exc}") from exc
-    sources = []
-    for number, item in enumerate(data.get("source", []), start=1):
-        missing = [k for k in ("id", "role", "url", "path") if not item.get(k)]
-        if missing:
-            raise SourceError(f"{path}: [[source]] number {number} needs {', '.join(missing)}")
-        if item.get("subset", "none") not in _SUBSETS:
-            raise SourceError(
-                f"{path}: source {item['id']!r} has subset {item['subset']!r}; "
-                f"use one of {', '.join(_SUBSETS)}"
-            )
-        item = dict(item)
-        item["columns"] = tuple(item.get("columns", ()))
-        item["settings"] = dict(item.get("settings", {}))
-        sources.append(Source(**item))
-    return sources
-
-
-# --------------------------------------------------------------------------- downloading
-
-
-class Downloader:
-    """Cached, resumable, retried and verified downloads.
-
-    Parameters
-    ----------
-    cache_dir : path
-        Verified downloads, one file per URL; ``partial/`` holds unfinished ones.
-    retries : int
-        Attempts after the first, on connection errors, time-outs and 5xx.
-    backoff : float
-        Seconds before the first retry, doubled each time.
-    timeout : float
-        Seconds to wait for the server to connect or send more data.
-    progress : bool
-        Show a tqdm progress bar.
-    session : requests.Session, optional
-        For tests; proxies come from ``HTTPS_PROXY``/``HTTP_PROXY``.
-
-    Attributes
-    ----------
-    requests_made : int
-        HTTP requests sent (a cached file costs none).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> d = Downloader(tempfile.mkdtemp(), progress=False)
-    >>> d.cached("https://example.org/a.csv") is None
-    True
-    """
-
-    def __init__(
-        self,
-        cache_dir: str | Path,
-        *,
-        retries: int = 3,
-        backoff: float = 0.5,
-        timeout: float = 60.0,
-        progress: bool = True,
-        session: requests.Session | None = None,
-    ) -> None:
-        self.cache_dir = Path(cache_dir)
-        self.retries = retries
-        self.backoff = backoff
-        self.timeout = timeout
-        self.progress = progress
-        self.session = session or requests.Session()
-        self.requests_made = 0
-
-    def _key(self, url: str) -> str:
-        name = url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "download"
-        return f"{hashlib.sha256(url.encode()).hexdigest()[:16]}-{name[:60]}"
-
-    def cached(self, url: str) -> Path | None:
-        """The verified cached file of ``url``, or ``None``."""
-        path = self.cache_dir / self._key(url)
-        return path if path.is_file() else None
-
-    def get(self, url: str, *, refresh: bool = False, verify=None, label: str = "") -> Path:
-        """The file at ``url``: from the cache, or downloaded, verified and cached.
-
-        ``verify(path)`` is called on the complete download before it enters the
-        cache; it raises :class:`SourceError` to reject it (the partial is deleted).
-        """
-        target = self.cache_dir / self._key(url)
-        if target.is_file() and not refresh:
-            return target
-        partial = self.cache_dir / "partial" / (target.name + ".part")
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        label = label or url
-        last: Exception | None = None
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            try:
-                self._download(url, partial, label)
-                break
-            except _Retry as exc:
-                last = exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last = exc
-            except requests.exceptions.ChunkedEncodingError as exc:
-                last = exc  # cut short: the next attempt resumes from the partial file
-        else:
-            raise SourceError(
-                f"{label}: could not download {url} after {self.retries + 1} attempts "
-                f"({_reason(last)}); check the network or HTTPS_PROXY, or download the file by "
-                "hand and add it to datapack.toml"
-            )
-        try:
-            if verify is not None:
-                verify(partial)
-        except JSNAError:
-            partial.unlink(missing_ok=True)
-            raise
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(partial, target)
-        return target
-
-    def _download(self, url: str, partial: Path, label: str) -> None:
-        have = partial.stat().st_size if partial.is_file() else 0
-        headers = {"Range": f"bytes={have}-"} if have else {}
-        self.requests_made += 1
-        with self.session.get(url, headers=headers, stream=True, timeout=self.timeout) as response:
-            if response.status_code == 416:  # nothing left to send: start again
-                partial.unlink(missing_ok=True)
-                raise _Retry("the server refused to resume")
-            if response.status_code >= 500 or response.status_code == 429:
-                raise _Retry(f"HTTP {response.status_code}")
-            if response.status_code >= 400:
-                raise SourceError(
-                    f"{label}: {url} answered HTTP {response.status_code}; the publisher may "
-                    "have moved the file - find it on the page in the catalogue's 'documented' "
-                    "and update the URL"
-                )
-            resumed = response.status_code == 206 and have > 0
-            mode = "ab" if resumed else "wb"
-            length = response.headers.get("Content-Length")
-            expected = int(length) + (have if resumed else 0) if length else None
-            bar = _bar(self.progress, expected, have if resumed else 0, label)
-            try:
-                with partial.open(mode) as handle:
-                    for chunk in response.iter_content(chunk_size=1 << 16):
-                        handle.write(chunk)
-                        bar.update(len(chunk))
-            finally:
-                bar.close()
-            got = partial.stat().st_size
-            if expected is not None and got != expected:
-                raise _Retry(f"received {got} of {expected} bytes")
-
-
-class _Retry(Exception):
-    """A failure worth another attempt (5xx, short body)."""
-
-
-def _reason(exc: Exception | None) -> str:
-    if isinstance(exc, requests.Timeout):
-        return "timed out"
-    text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
-    return text[:160] or type(exc).__name__
-
-
-def _bar(show: bool, total: int | None, initial: int, label: str):
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        total=total,
-        initial=initial,
-        unit="B",
-        unit_scale=True,
-        desc=label[:40],
-        disable=not show,
-        leave=False,
-    )
-
-
-# --------------------------------------------------------------------------- verifying
-
-
-def _csv_bytes(path: Path, source: Source) -> bytes:
-    data = path.read_bytes()
-    if source.format == "zip":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = {Path(n).name: n for n in archive.namelist()}
-                if source.member not in names:
-                    raise SourceError(
-                        f"{source.path}: the zip at {source.url} has no {source.member!r} "
-                        f"(it has {first_values(sorted(names))}); the publisher changed the "
-                        "archive - update member in the catalogue"
-                    )
-                return archive.read(names[source.member])
-        except zipfile.BadZipFile as exc:
-            raise SourceError(
-                f"{source.path}: {source.url} is not a zip file ({exc}); expected "
-                f"{source.member} inside - the publisher may have moved it"
-            ) from exc
-    return data
-
-
-def verify_source(path: Path, source: Source, url: str) -> None:
-    """Check a complete download against the catalogue: size, checksum, columns.
-
-    Raises
-    ------
-    SourceError
-        One line naming the pack file, the URL and what was expected.
-    """
-    if source.size is not None and path.stat().st_size != source.size:
-        raise SourceError(
-            f"{source.path}: {url} gave {path.stat().st_size} bytes, the catalogue expects "
-            f"{source.size}; the publisher changed the file - check it and update the catalogue"
-        )
-    if source.sha256:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != source.sha256.lower():
-            raise SourceError(
-                f"{source.path}: {url} has sha256 {digest[:12]}..., the catalogue expects "
-                f"{source.sha256[:12]}...; the publisher changed the file - check it and update "
-                "the catalogue"
-            )
-    if source.columns:
-        text = _csv_bytes(path, source)
-        first = text.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-        header = {normalise_header(h) for h in next(_csv_rows(first), [])}
-        missing = [c for c in source.columns if normalise_header(c) not in header]
-        if missing:
-            raise SourceError(
-                f"{source.path}: {url} has no column {missing[0]!r} (expected "
-                f"{first_values(list(source.columns))}; its header starts "
-                f"{first[:120]!r}); the publisher changed the layout - update the catalogue"
-            )
-
-
-def _csv_rows(text: str):
-    import csv
-
-    return csv.reader(io.StringIO(text))
-
-
-# --------------------------------------------------------------------------- the pack
+#: Sources handled first, in this order; the others follow in catalogue order.
+_FIRST = (
+    "lookup.ltla_utla",
+    "lookup.lsoa_ward_lad",
+    "lookup.lsoa11_lsoa21",
+    "gp.lsoa_patients",
+    "qof.mapping",
+    "neighbours.dfe",
+    "neighbours.list",
+)
+#: The source role whose codes a subset needs.
+_NEEDS = {
+    "lsoa": "lookup.lsoa_ward_lad",
+    "ward": "lookup.lsoa_ward_lad",
+    "name": "lookup.lsoa_ward_lad",
+    "lsoa11": "lookup.lsoa11_lsoa21",
+    "practice": "gp.lsoa_patients",
+}
+_LAD = re.compile(r"^lad(\d\d)(cd|nm|nmw)$")
 
 
 @dataclass
 class FetchReport:
-    """What :func:`fetch_pack` did: files written, sources failed, requests made."""
+    """What :func:`fetch_pack` did: files written, sources failed, requests made.
+
+    ``requests`` counts the downloader's requests; Fingertips goes through
+    :class:`~jsna.io.fingertips_api.FingertipsClient` and its own cache, which
+    also answers a second run without a request. ``districts`` lists the
+    districts of a county council (one code for any other area).
+    """
 
     pack: Path
     written: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     requests: int = 0
+    districts: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """One line per source, for the command line."""
         out = [f"wrote {w}" for w in self.written]
         out += [f"FAILED {f}" for f in self.failed]
+        if len(self.districts) > 1:
+            out.append(
+                f"upper-tier area: {len(self.districts)} districts {', '.join(self.districts)}"
+            )
         out.append(f"{len(self.written)} file(s) in {self.pack}; {self.requests} request(s)")
         return out
 
 
-def _subset(frame: pd.DataFrame, source: Source, codes: set[str], where: str) -> pd.DataFrame:
-    column = next(
-        (c for c in frame.columns if normalise_header(c) == normalise_header(source.subset_column)),
-        None,
-    )
-    if column is None:
+@dataclass
+class _Area:
+    """The area being fetched and the codes found so far that cut other files."""
+
+    code: str
+    name: str = ""
+    districts: set[str] = field(default_factory=set)
+    lsoas: set[str] | None = None
+    lsoa11s: set[str] | None = None
+    wards: set[str] | None = None
+    lad_names: set[str] = field(default_factory=set)
+    practices: set[str] | None = None
+    neighbours: set[str] = field(default_factory=set)
+
+    @property
+    def upper(self) -> bool:
+        return len(self.districts - {self.code}) > 0
+
+    def codes(self, source: Source) -> set[str]:
+        kind = source.subset
+        if kind in ("area", "column"):
+            return self.districts | {self.code}
+        found = {
+            "lsoa": (self.lsoas, "lookup.lsoa_ward_lad"),
+            "ward": (self.wards, "lookup.lsoa_ward_lad"),
+            "name": (self.lad_names or None, "lookup.lsoa_ward_lad"),
+            "lsoa11": (self.lsoa11s, "lookup.lsoa11_lsoa21"),
+            "practice": (self.practices, "gp.lsoa_patients"),
+        }[kind]
+        if found[0] is None:
+            raise SourceError(
+                f"{source.path}: needs the {kind} codes of {self.code} from the {found[1]} "
+                "source, which was not fetched (or failed); add it to --only"
+            )
+        return set(found[0])
+
+
+def _column(columns, wanted: str, source: Source, where: str) -> str:
+    found = next((c for c in columns if normalise_header(c) == normalise_header(wanted)), None)
+    if found is None:
         raise SourceError(
-            f"{where}: no column {source.subset_column!r} to cut the file to the area; "
-            "update subset_column in the catalogue"
+            f"{where}: no column {wanted!r} to cut the file to the area (it has "
+            f"{first_values(list(columns), 8)}); update subset_column of {source.id!r}"
         )
-    kept = frame[frame[column].astype(str).str.strip().isin(codes)]
+    return found
+
+
+def _keep(values: pd.Series, codes: set[str], kind: str) -> pd.Series:
+    values = values.astype(str).str.strip()
+    if kind == "name":  # ONS names LSOAs and MSOAs after their authority: "Sefton 001A"
+        return values.map(lambda v: any(v.startswith(f"{n} ") for n in codes))
+    return values.isin(codes)
+
+
+def _subset(data: Any, source: Source, area: _Area, where: str) -> Any:
+    if source.subset == "none":
+        return data
+    codes = area.codes(source)
+    if isinstance(data, dict):  # GeoJSON
+        features = data["features"]
+        if not features:
+            raise SourceError(f"{where}: no features; expected boundaries for the area")
+        props = pd.DataFrame([f.get("properties") or {} for f in features])
+        column = _column(props.columns, source.subset_column, source, where)
+        keep = _keep(props[column].fillna(""), codes, source.subset).to_numpy()
+        kept = [f for f, k in zip(features, keep, strict=True) if k]
+        if not kept:
+            raise SourceError(
+                f"{where}: no features for the area in {column!r} (looked for "
+                f"{first_values(sorted(codes))}); is the vintage right for this area?"
+            )
+        return {**data, "features": kept}
+    column = _column(data.columns, source.subset_column, source, where)
+    kept = data[_keep(data[column], codes, source.subset)]
+    if source.keep_whole and not kept.empty:  # e.g. a practice's whole list, not only the area's
+        whole = _column(data.columns, source.keep_whole, source, where)
+        kept = data[data[whole].isin(set(kept[whole]))]
     if kept.empty:
         raise SourceError(
             f"{where}: no rows for the area in column {column!r} (looked for "
             f"{first_values(sorted(codes))}); is the area code right for this vintage?"
         )
     return kept
+
+
+def _relabel_upper(frame: pd.DataFrame, source: Source, area: _Area) -> pd.DataFrame:
+    """Name the county in an ONS lookup's LAD columns, keeping districts as LTLA columns."""
+    if not area.upper or not source.role.startswith("lookup."):
+        return frame
+    out = frame.copy()
+    for column in list(frame.columns):
+        match = _LAD.match(normalise_header(column))
+        if not match:
+            continue
+        year, kind = match.groups()
+        out = out.rename(columns={column: f"LTLA{year}{kind.upper()}"})
+        if kind == "cd":
+            out[column] = area.code
+        elif kind == "nm":
+            out[column] = area.name or area.code
+    return out
+
+
+def _learn(frame: pd.DataFrame, source: Source, area: _Area, pack: Path) -> None:
+    """Take the codes that cut later files from a file just written."""
+    heads = {normalise_header(c): c for c in frame.columns}
+
+    def col(pattern: str) -> str | None:
+        return next((c for h, c in heads.items() if re.fullmatch(pattern, h)), None)
+
+    if source.role == "lookup.lsoa_ward_lad":
+        area.lsoas = set(frame[col(r"lsoa\d\dcd")].str.strip())
+        area.wards = set(frame[col(r"wd\d\dcd")].str.strip())
+        names = col(r"ltla\d\dnm") or col(r"lad\d\dnm")
+        area.lad_names = set(frame[names].str.strip()) if names else set()
+    elif source.role == "lookup.lsoa11_lsoa21":
+        area.lsoa11s = set(frame[col(r"lsoa11cd|flsoa11cd")].str.strip())
+    elif source.role == "gp.lsoa_patients":
+        area.practices = set(frame[col(r"practice_?code")].str.strip())
+    elif source.role in ("neighbours.dfe", "neighbours.list"):
+        import warnings
+
+        from jsna.io.neighbours import read_dfe_neighbours, read_neighbour_list
+
+        entry = FileEntry(source.role, (pack / source.path,), dict(source.settings), pack)
+        read = read_dfe_neighbours if source.role == "neighbours.dfe" else read_neighbour_list
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = read(entry)
+        mine = table[table["area_code"] == area.code]
+        area.neighbours |= set(mine["neighbour_code"].dropna().astype(str))
+
+
+def _resolve_area(frame: pd.DataFrame, area: _Area, source: Source, where: str) -> None:
+    heads = {normalise_header(c): c for c in frame.columns}
+    ltla = next((c for h, c in heads.items() if re.fullmatch(r"ltla\d\dcd|lad\d\dcd", h)), None)
+    utla = next((c for h, c in heads.items() if re.fullmatch(r"utla\d\dcd", h)), None)
+    if ltla is None or utla is None:
+        raise SourceError(f"{where}: needs LTLAyyCD and UTLAyyCD columns; update the catalogue")
+    rows = frame[frame[utla].str.strip() == area.code]
+    if rows.empty and not (frame[ltla].str.strip() == area.code).any():
+        raise SourceError(
+            f"{where}: {area.code!r} is neither an upper- nor a lower-tier authority in this "
+            "lookup; check the code (county councils E10, districts E07, unitary E06/E08/E09)"
+        )
+    if not rows.empty:
+        area.districts = set(rows[ltla].str.strip())
+        name = heads.get(normalise_header(utla).replace("cd", "nm"))
+        area.name = str(rows[name].iloc[0]).strip() if name else area.code
+
+
+def _write_frame(path: Path, frame: pd.DataFrame) -> None:
+    write_bytes_atomic(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
 def fetch_pack(
@@ -402,11 +285,14 @@ def fetch_pack(
     Parameters
     ----------
     area : str
-        The local authority code (e.g. ``E08000014``).
+        The local authority code: lower tier (``E06``, ``E07``, ``E08``, ``E09``)
+        or a county council (``E10``; the pack then covers all its districts).
     pack : path
-        The pack folder; its ``datapack.toml`` is (re)written.
+        The pack folder; its ``datapack.toml`` is (re)written. Entries of an
+        earlier fetch that this run did not touch (``--only``) are kept.
     only : list of str, optional
-        Roles or source ids to fetch (default: all).
+        Roles or source ids to fetch (default: all), with the sources whose
+        codes cut them (the LSOA lookup for a file cut by LSOA, ...).
     refresh : bool
         Download again even when the cache has the file.
     catalogue : path, optional
@@ -421,71 +307,102 @@ def fetch_pack(
     FetchReport
         Files written, one line per failed source, requests made. A failed
         source does not stop the others; ``datapack.toml`` lists what was written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> fetch_pack("E08000014", tempfile.mkdtemp(), only=["nonsense"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jsna.exceptions.SourceError: --only 'nonsense'... is not a role or source of the catalogue; ...
     """
-    area = str(area).strip()
+    code = str(area).strip()
     pack = Path(pack)
-    pack.mkdir(parents=True, exist_ok=True)
     sources = load_catalogue(catalogue)
     if only:
         wanted = set(only)
         roles = sorted({s.role for s in sources})
-        sources = [s for s in sources if s.role in wanted or s.id in wanted]
         unknown = wanted - {s.role for s in sources} - {s.id for s in sources}
         if unknown:
             raise SourceError(
                 f"--only {first_values(sorted(unknown))} is not a role or source of the "
-                f"catalogue; it has {first_values(roles, 20)}"
+                f"catalogue; it has {first_values(roles, 30)}"
             )
-    get = downloader or Downloader(cache_dir or pack / ".cache")
+        chosen = [s for s in sources if s.role in wanted or s.id in wanted]
+        while True:  # and the sources whose codes cut the chosen ones
+            roles = {s.role for s in chosen}
+            need = {_NEEDS[s.subset] for s in chosen if s.subset in _NEEDS} - roles
+            need |= {"lookup.lsoa_ward_lad"} if roles & set(_NEEDS.values()) else set()
+            extra = [s for s in sources if s.role in need - roles and s not in chosen]
+            if not extra:
+                break
+            chosen += extra
+        named = {str(v) for s in chosen for v in s.settings.values()}
+        sources = [s for s in sources if s in chosen or s.use == "fetch" or s.path in named]
+    pack.mkdir(parents=True, exist_ok=True)
+    cache = Path(cache_dir) if cache_dir else pack / ".cache"
+    get = downloader or Downloader(cache)
+    cache = get.cache_dir
     start = get.requests_made
     report = FetchReport(pack=pack)
+    state = _Area(code, districts={code})
     entries: list[dict[str, Any]] = []
     attribution: list[str] = []
-    lsoas: set[str] | None = None
-    # the lookup first: other sources are cut to its LSOAs
-    ordered = sorted(sources, key=lambda s: s.role != "lookup.lsoa_ward_lad")
-    for source in ordered:
-        url = source.url_for(area)
+    order = {role: n for n, role in enumerate(_FIRST)}
+    fingertips_last = sorted(
+        sources,
+        key=lambda s: (s.format.startswith("fingertips") and s.format != "fingertips-neighbours",
+                       order.get(s.role, len(_FIRST))),
+    )  # fmt: skip
+    for source in fingertips_last:
+        url = source.url_for(code).replace("{area_type}", str(source.area_type.get(tier(code), "")))
+        where = f"{source.path} ({url})"
         try:
-            cached = get.get(
-                url,
-                refresh=refresh,
-                verify=lambda p, s=source, u=url: verify_source(p, s, u),
-                label=source.path,
-            )
-            data = _csv_bytes(cached, source)
-            if source.subset == "none":
-                out = data
+            files: list[Path] = []
+            if source.format.startswith("fingertips"):
+                frame, url = fetch_fingertips(source, state, pack, cache, report.failed)
             else:
-                frame = pd.read_csv(
-                    io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-                )
-                if source.subset == "column":
-                    codes = {area}
+                raw = source.format in ("csv", "zip") and source.subset == "none"
+                raw = raw and not source.settings.get("layout") == "local health"
+
+                def fetch(u, **kw):
+                    return get.get(u, refresh=refresh, **kw)
+
+                data, files = open_source(source, url, fetch, raw=raw)
+                if source.use == "fetch":
+                    _resolve_area(data, state, source, where)
+                    report.districts = sorted(state.districts)
+                    continue
+                data = _subset(data, source, state, where)
+                if source.role == "indicators.local_health":
+                    data = local_health_layout(data, where)
+                frame = data if isinstance(data, pd.DataFrame) else None
+                if isinstance(data, bytes):
+                    write_bytes_atomic(pack / source.path, data)
+                    if source.role in _FIRST:
+                        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                            encoding="utf-8-sig")  # fmt: skip
+                elif isinstance(data, dict):
+                    text = json.dumps(data, ensure_ascii=False)
+                    write_bytes_atomic(pack / source.path, text.encode("utf-8"))
                 else:
-                    if lsoas is None:
-                        raise SourceError(
-                            f"{source.path}: needs the LSOAs of {area} from the "
-                            "lookup.lsoa_ward_lad source, which was not fetched; add it to --only"
-                        )
-                    codes = lsoas
-                kept = _subset(frame, source, codes, f"{source.path} ({url})")
-                out = kept.to_csv(index=False).encode("utf-8")
-            write_bytes_atomic(pack / source.path, out)
-            if source.role == "lookup.lsoa_ward_lad":
-                lookup = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
-                column = next(c for c in lookup.columns if normalise_header(c).startswith("lsoa"))
-                lsoas = set(lookup[column].str.strip())
+                    frame = _relabel_upper(frame, source, state)
+                    _write_frame(pack / source.path, frame)
+            if frame is not None:
+                _learn(frame, source, state, pack)
         except JSNAError as exc:
-            report.failed.append(str(exc))
+            report.failed.append(str(exc).splitlines()[0])
             continue
-        except (OSError, ValueError, pd.errors.ParserError) as exc:
-            report.failed.append(f"{source.path}: {url} could not be read ({exc})")
+        except (OSError, ValueError, KeyError, pd.errors.ParserError) as exc:
+            report.failed.append(f"{where} could not be read ({str(exc).splitlines()[0][:160]})")
             continue
         report.written.append(source.path)
+        if source.use == "file":
+            continue
         entry = {"role": source.role, "path": source.path, **source.settings}
         entry["source_url"] = url
-        entry["sha256"] = hashlib.sha256(cached.read_bytes()).hexdigest()
+        if len(files) == 1:
+            entry["sha256"] = hashlib.sha256(files[0].read_bytes()).hexdigest()
         entry["publisher"] = source.publisher
         entry["licence"] = source.licence
         entries.append(entry)
@@ -493,7 +410,9 @@ def fetch_pack(
             attribution.append(source.attribution)
     report.requests = get.requests_made - start
     if entries:
-        _write_manifest(pack, area, entries, attribution)
+        # an entry of an earlier run is replaced only by a file written now: a source that
+        # failed this time keeps its earlier file and entry
+        _write_manifest(pack, state, entries, attribution, set(report.written))
     return report
 
 
@@ -504,25 +423,36 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _write_manifest(
-    pack: Path, area: str, entries: Iterable[dict[str, Any]], attribution: list[str]
+    pack: Path, area: _Area, entries: list[dict[str, Any]], attribution: list[str], touched
 ) -> None:
+    manifest = pack / "datapack.toml"
+    if manifest.is_file():  # keep what an earlier fetch wrote and this run did not touch
+        try:
+            old = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            old = {}
+        kept = [e for e in old.get("file", []) if e.get("path") not in touched]
+        entries = kept + entries
+        for line in old.get("pack", {}).get("attribution", []):
+            if line not in attribution and any(e in kept for e in entries):
+                attribution.append(line)
     today = dt.date.today().isoformat()
+    name = f"{area.name or area.code} (fetched {today})"
     lines = [
         "# Written by `jsna fetch`; each file's source_url and sha256 say what was downloaded.",
         "[pack]",
-        f"name = {_toml_value(f'{area} (fetched {today})')}",
+        f"name = {_toml_value(name)}",
         "synthetic = false",
-        f"areas = {_toml_value([area])}",
+        f"areas = {_toml_value([area.code])}",
         f"fetched = {_toml_value(today)}",
-        "attribution = [",
-        *[f"  {_toml_value(a)}," for a in attribution],
-        "]",
     ]
+    if area.upper:
+        lines.append(f"districts = {_toml_value(sorted(area.districts))}")
+    lines += ["attribution = [", *[f"  {_toml_value(a)}," for a in attribution], "]"]
     for entry in entries:
         lines += ["", "[[file]]"] + [f"{k} = {_toml_value(v)}" for k, v in entry.items()]
-    write_atomic(pack / "datapack.toml", lambda tmp: tmp.write_text("\n".join(lines) + "\n"))
+    write_atomic(manifest, lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8"))

@@ -85,16 +85,21 @@ CHECKS: dict[str, list[Check]] = {
         geometries,
     ],
     "boundaries.msoa": [codes({r"msoa\d\d_code": "msoa"}), unique(r"msoa\d\d_code"), geometries],
+    # lookups: "lad_or_county": a pack fetched for a county council (E10) names the
+    # county in its lookups' LAD columns and keeps each district as LTLAyyCD
     "lookup.lsoa_ward_lad": [
-        codes({_LSOA: "lsoa", _WARD: "ward", _LAD: "lad"}),
+        codes({_LSOA: "lsoa", _WARD: "ward", _LAD: "lad_or_county"}),
         unique(_LSOA, what="best fit: one ward per LSOA"),
     ],
     "lookup.ward_lad": [
-        codes({_WARD: "ward", _LAD: "lad"}),
+        codes({_WARD: "ward", _LAD: "lad_or_county"}),
         unique(_WARD, what="one authority per ward"),
     ],
     "lookup.lsoa11_lsoa21": [
-        codes({r"lsoa11_code": "lsoa11", r"lsoa21_code": "lsoa", _LAD: "lad"}, optional=[_LAD]),
+        codes(
+            {r"lsoa11_code": "lsoa11", r"lsoa21_code": "lsoa", _LAD: "lad_or_county"},
+            optional=[_LAD],
+        ),
         unique(r"lsoa11_code", r"lsoa21_code"),
         one_of(S.CHANGE_INDICATOR, ["U", "S", "M", "X"]),
     ],

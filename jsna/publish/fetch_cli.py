@@ -2,9 +2,11 @@
 
 ``jsna fetch --area CODE [--pack PATH] [--only ROLE ...] [--refresh]
 [--catalogue FILE]`` downloads the sources of the catalogue
-(:data:`jsna.io.fetch.CATALOGUE`) for the area, cut to it, into the pack folder
-and writes its ``datapack.toml``. The command line wires it in with
-:func:`add_parser` and :func:`run`.
+(:data:`jsna.io.fetch.CATALOGUE`) for the area (any English local authority; a
+county council gets all its districts), cut to it, into the pack folder and
+writes its ``datapack.toml``. It prints one line per file written or source
+failed and exits 1 when a source failed (the rest of the pack is written). The
+command line wires it in with :func:`add_parser` and :func:`run`.
 """
 
 from __future__ import annotations
@@ -31,9 +33,15 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "fetch", help="download the publishers' files for an area into a data pack"
     )
-    parser.add_argument("--area", required=True, help="local authority code, e.g. E08000014")
+    parser.add_argument(
+        "--area",
+        required=True,
+        help="local authority code, e.g. E08000014 (a county council E10... gets its districts)",
+    )
     parser.add_argument("--pack", help="pack folder (default: data/raw/<AREA>)")
-    parser.add_argument("--only", nargs="+", help="only these roles or source ids")
+    parser.add_argument(
+        "--only", nargs="+", help="only these roles or source ids (and the lookups that cut them)"
+    )
     parser.add_argument("--refresh", action="store_true", help="download again, ignore the cache")
     parser.add_argument("--catalogue", help="catalogue file (default: jsna's own)")
     parser.set_defaults(run=run)

@@ -239,3 +239,29 @@ def test_only_unknown_role_is_an_error(tmp_path, httpserver):
     with pytest.raises(SourceError, match=r"--only 'nonsense' .*is not a role or source"):
         fetch_pack(AREA, tmp_path / "pack", only=["nonsense"],
                    catalogue=_catalogue(tmp_path, httpserver))  # fmt: skip
+
+
+def test_command_line_prints_one_line_per_failure_and_exits_1(
+    tmp_path, httpserver, files, capsys, monkeypatch
+):
+    from jsna.publish.cli import main
+
+    _serve(httpserver, files, skip=("/gp-reg-pat-prac-map.csv",))
+    httpserver.expect_request("/gp-reg-pat-prac-map.csv").respond_with_data("gone", status=404)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    catalogue = _catalogue(tmp_path, httpserver)
+    pack = tmp_path / "pack"
+    status = main(["fetch", "--area", AREA, "--pack", str(pack), "--catalogue", str(catalogue)])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 1
+    failed = [line for line in out if line.startswith("FAILED ")]
+    assert len(failed) == 1 and "HTTP 404" in failed[0] and "gp-reg-pat-prac-map.csv" in failed[0]
+    assert "wrote census/census2021-ts038-lsoa.csv" in out
+    assert out[-1].startswith("2 file(s) in ") and out[-1].endswith("3 request(s)")
+    # offline rerun from the cache: the lookup and census need no request
+    httpserver.clear()
+    status = main(["fetch", "--area", AREA, "--pack", str(pack), "--catalogue", str(catalogue),
+                   "--only", "census.lsoa"])  # fmt: skip
+    out = capsys.readouterr().out.splitlines()
+    assert status == 0 and out[-1].endswith("0 request(s)")
