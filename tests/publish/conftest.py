@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -231,6 +232,39 @@ def shared_pack() -> Path | None:
     return folder if (folder / "datapack.toml").is_file() else None
 
 
+#: Files of ../shared/data that its datapack.toml does not list (added to the folder this
+#: wave), as the ``[[file]]`` entries an analyst adds to a pack (README, "Real data").
+EXTRA_ENTRIES = (
+    {"role": "census.lsoa", "path": "census2021/census2021-ts011-lsoa_CheshireMerseyside.csv",
+     "table": "TS011"},
+    {"role": "census.lsoa",
+     "path": "census2021/census2021-ts021-lsoa_CheshireMerseyside_6of25cols.csv",
+     "table": "TS021"},
+    {"role": "census.lsoa",
+     "path": "census2021/census2021-ts038-lsoa_CheshireMerseyside_3of7cols.csv",
+     "table": "TS038"},
+    {"role": "census.msoa", "path": "census2021/census2021-ts029-msoa_CheshireMerseyside.csv",
+     "table": "TS029"},
+    {"role": "indicators.local_health", "path": "local_health/msoa_raw.csv", "level": "msoa",
+     "period": "2015-2019"},
+    {"role": "indicators.local_health", "path": "local_health/ltla_raw.csv", "level": "ltla",
+     "period": "2015-2019"},
+)  # fmt: skip
+
+
+def full_pack(shared: Path, out: Path) -> Path:
+    """A copy of the shared pack folder whose manifest also lists :data:`EXTRA_ENTRIES`.
+
+    The files are copied (about 40 MB), so the pack reads only inside its own folder.
+    """
+    shutil.copytree(shared, out, dirs_exist_ok=True)
+    lines = [(shared / "datapack.toml").read_text(encoding="utf-8").rstrip("\n")]
+    for entry in EXTRA_ENTRIES:
+        lines += ["", "[[file]]", *(f"{k} = {json.dumps(v)}" for k, v in entry.items())]
+    (out / "datapack.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
 def pack_areas() -> list[str]:
     """The areas of the shared data pack (none when it is absent).
 
@@ -312,6 +346,8 @@ def builds(demo_pack, tmp_path_factory) -> Builds:
     that does not finish is recorded in ``crashed`` and the tests of its area fail with it.
     """
     pack = shared_pack()
+    if pack is not None:  # with the Census and Local Health files its manifest does not list
+        pack = full_pack(pack, tmp_path_factory.mktemp("pack"))
     jobs = [(Path(demo_pack), DEMO_AREA)] + [(pack, area) for area in pack_areas()]
     kept = os.environ.get("JSNA_TEST_BUILDS")  # while developing: reuse a session's builds
     if kept and (Path(kept) / "builds.json").is_file():
