@@ -553,7 +553,8 @@ def _run_chapter(
     from jsna.publish.documents import write_documents
 
     try:
-        write_documents(reports, figures, synthetic=data.synthetic, sources=list(data.attribution))
+        # each figure and table cites the roles it used; the pack-wide list would cite all
+        write_documents(reports, figures, synthetic=data.synthetic, sources=[])
     except Exception as exc:
         raise JSNAError(f"Word/Excel version: {exc}") from exc
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jsna.publish.excel import chapter_workbook
+from jsna.publish.findings import notebook_key_messages
 from jsna.publish.notebook import chapter_title, layout, read_notebook
 from jsna.publish.saved import NOT_AVAILABLE_MARKER, read_chapter_tables
 from jsna.publish.stable import FIXED_DATE
@@ -69,7 +70,9 @@ def write_documents(
     synthetic : bool
         The data pack is synthetic.
     sources : list of str
-        The pack's attribution lines, listed in both documents.
+        Attribution lines listed in both documents before the sources of the
+        chapter's own figures and tables (``jsna build`` gives none: each output
+        cites the data it used).
 
     Returns
     -------
@@ -112,6 +115,7 @@ def write_documents(
             synthetic=synthetic,
             sources=sources,
             order=shown,
+            key_messages=notebook_key_messages(executed),
         )
         written += [docx_path, xlsx_path]
     return written

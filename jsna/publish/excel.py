@@ -98,6 +98,7 @@ def chapter_workbook(
     synthetic: bool,
     sources: list[str],
     order: Sequence[str] | None = None,
+    key_messages: Sequence[str] = (),
 ) -> Path:
     """Write a chapter's tables as an accessible Excel workbook.
 
@@ -117,6 +118,9 @@ def chapter_workbook(
     order : list of str, optional
         Table names (file stems) in the order wanted, e.g. as the chapter
         shows them; others follow in ``tables.csv`` order.
+    key_messages : list of str, optional
+        The chapter's key messages, listed on the cover so that a reader of the
+        workbook alone sees them first.
 
     Returns
     -------
@@ -199,6 +203,8 @@ def chapter_workbook(
     lines: list[tuple[str, object]] = [(title, heading)]
     if synthetic:
         lines += [("Synthetic data", subheading), (SYNTHETIC_NOTICE, wrap)]
+    if key_messages:
+        lines += [("Key messages", subheading), *[(f"- {m}", wrap) for m in key_messages]]
     lines += [
         ("About these tables", subheading),
         (

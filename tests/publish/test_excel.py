@@ -106,3 +106,21 @@ def test_sheet_names_are_short_unique_and_valid():
     assert names == ["Cover_table", "ward_rates_ 2024", "x" * 31, "X" * 29 + "_2", "notes_table"]
     assert all(len(n) <= 31 for n in names)
     assert len({n.lower() for n in names}) == len(names)
+
+
+def test_workbook_cover_lists_the_key_messages_first(small_chapter, tmp_path):
+    import openpyxl
+
+    messages = ["Rates are high. Why it matters here: need.", "Gaps are wide."]
+    path = chapter_workbook(
+        small_chapter["tables"],
+        tmp_path / "k.xlsx",
+        title="T",
+        synthetic=True,
+        sources=[],
+        key_messages=messages,
+    )
+    cover = [r[0] for r in openpyxl.load_workbook(path)["Cover"].iter_rows(values_only=True)]
+    start = cover.index("Key messages")
+    assert cover[start + 1 : start + 3] == [f"- {m}" for m in messages]
+    assert start < cover.index("About these tables") < cover.index("Sources")
