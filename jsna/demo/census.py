@@ -13,7 +13,8 @@ Observation``).
 Shares follow the national deprivation decile of the LSOA (more deprived: more
 deprived households, more disability, bad health and unpaid care, more residents of
 minority ethnic groups and with another main language). General health falls with
-age and deprivation, and TS037 is the sum over ages of the by-age table. Each table's
+age and deprivation; TS037 has the shares of the by-age table summed over ages (its own
+total and draw, as the two are perturbed separately). Each table's
 total is the LSOA's residents (or households, or residents aged 3 or 5 and over) plus
 a few people of noise of its own, as ONS's cell-key perturbation makes totals of the
 same area differ between tables; categories sum to their table's total.
@@ -166,8 +167,8 @@ AGE_BANDS = [
 
 #: Logit of the share in good or very good health: intercept, per year of age, per unit of
 #: deprivation (0 least, 1 most deprived nationally), male offset. About 98% at 0-4 and
-#: 55% at 85+ in the least deprived areas; about 24 points lower at 85+ in the most.
-GOOD_HEALTH_LOGIT = (3.9, -0.042, -1.0, 0.05)
+#: 55% at 85+ in the least deprived areas; about 28 points lower at 85+ in the most.
+GOOD_HEALTH_LOGIT = (3.9, -0.042, -1.2, 0.05)
 
 _HEALTH = [
     (-8, "Does not apply"),
@@ -254,9 +255,9 @@ def census_files(seed: int, geo, dep, pop: np.ndarray) -> dict[str, str]:
         [
             good * very_good_of_good,
             good * (1 - very_good_of_good),
-            bad * 0.68,
-            bad * (0.24 + 0.04 * x[:, None, None]),
-            bad * (0.08 - 0.04 * x[:, None, None]),
+            bad * (0.74 - 0.2 * x[:, None, None]),
+            bad * (0.2 + 0.14 * x[:, None, None]),
+            bad * (0.06 + 0.06 * x[:, None, None]),
         ],
         axis=-1,
     )
@@ -288,8 +289,9 @@ def census_files(seed: int, geo, dep, pop: np.ndarray) -> dict[str, str]:
             _nomis(geo.lsoa_code, geo.lsoa_name, total_header, headers, total, counts)
         )
 
-    ts037 = counts.sum(axis=(1, 2))
-    lsoa_table("TS037", ts037.sum(axis=1), ts037)
+    # TS037 is a table of its own: its own total, split as the by-age counts are
+    people = _perturb(rng, residents)
+    lsoa_table("TS037", people, _split(rng, people, counts.sum(axis=(1, 2)) + 0.01))
 
     households = _perturb(rng, np.round(residents / (2.15 + 0.25 * (1 - x))))
     none = np.clip(0.62 - 0.36 * x + 0.1 * noise, 0.15, 0.8)
@@ -347,4 +349,3 @@ def census_files(seed: int, geo, dep, pop: np.ndarray) -> dict[str, str]:
         )
     )
     return dict(sorted(files.items()))
-

@@ -1177,18 +1177,23 @@ def healthy_life_expectancy(chapter: Chapter, results: Results) -> Section:
         "compare it with other Census-based figures only."
     )
     quint = hle[hle["group"].isin(["1", "5"])]
-    gaps = []
+    gaps, wider = [], []
     for sex in SEXES:
         part = quint[quint["sex"] == sex].set_index("group")
         if {"1", "5"} <= set(part.index):
-            gaps.append(
-                f"{part.loc['5', 'value'] - part.loc['1', 'value']:.1f} years for {sex.lower()}s"
-            )
+            gap = part.loc["5", "value"] - part.loc["1", "value"]
+            gaps.append(f"{gap:.1f} years for {sex.lower()}s")
+            wider.append(gap > part.loc["5", "value_le"] - part.loc["1", "value_le"])
     if gaps:
         text += (
             " Between the least and most deprived fifths of the area the gap in healthy life "
-            f"expectancy is {' and '.join(gaps)}: wider than the gap in life expectancy, as "
-            "people in more deprived areas live shorter lives and more of them in poor health."
+            f"expectancy is {' and '.join(gaps)}"
+            + (
+                ": wider than the gap in life expectancy, as people in more deprived areas "
+                "live shorter lives and more of them in poor health."
+                if all(wider)
+                else "."
+            )
         )
     text += (
         " The limits count the sampling of the prevalence only; with Census counts they are "
