@@ -1125,12 +1125,10 @@ def healthy_life_expectancy(chapter: Chapter, results: Results) -> Section:
             [Markdown(f"*Healthy life expectancy not shown: {markdown_text(str(exc))}*")]
         )
     names = health.drop_duplicates("group").set_index("group")["group_name"]
-    hle = hle.sort_values(
-        ["group", "sex"],
-        key=lambda c: c.ne(chapter.area) if c.name == "group" else c,
-        kind="stable",
+    hle = hle.assign(_later=hle["group"] != chapter.area).sort_values(
+        ["_later", "group", "sex"], kind="stable"
     )
-    hle = hle.reset_index(drop=True)
+    hle = hle.drop(columns="_later").reset_index(drop=True)
     hle.insert(0, "group_name", hle["group"].map(names))
     hle.loc[hle["group_name"] == "Quintile 1", "group_name"] = "Quintile 1 (most deprived)"
     hle.loc[hle["group_name"] == "Quintile 5", "group_name"] = "Quintile 5 (least deprived)"
