@@ -49,6 +49,7 @@ ROLES = (
     "deaths.lsoa",
     "census.lsoa",
     "census.msoa",
+    "census.health_age",
     "gp.practice_map",
     "indicators.local_health",
 )

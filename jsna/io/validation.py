@@ -240,6 +240,13 @@ CHECKS: dict[str, list[Check]] = {
         counts("total"),
         between("share", 0, 1, missing_ok=True, what="shares of the table's own total"),
     ],
+    "census.health_age": [
+        codes({"area_code": "area"}),
+        unique("area_code", "sex", "age_start"),
+        counts("good"),
+        counts("total"),
+        between("share", 0, 1, missing_ok=True, what="shares in good health"),
+    ],
     "gp.practice_map": [
         codes(
             {

@@ -1,6 +1,6 @@
 """Chapter 01 sections: Census 2021 by ward, IoD summary measures, deprivation by national decile.
 
-On the demo pack (no Census tables, IMD for the area's LSOAs only) and on the real
+On the demo pack (synthetic Census tables, IMD for the area's LSOAs only) and on the real
 Cheshire and Merseyside files (Knowsley, E08000011). The share of LSOAs in the most
 deprived 10% nationally is checked against MHCLG's published local-authority summaries
 (IoD2025 File 10, ../shared/data/imd/imd2025_england_ltla24.csv), which it matches exactly.
@@ -67,14 +67,21 @@ def knowsley(shared_data, tmp_path_factory):
 # ------------------------------------------------------------------ demo
 
 
-def test_demo_without_census_says_what_a_pack_with_it_shows(demo):
+def test_demo_census_tables_are_mapped(demo):
+    # the demo has synthetic Census tables (jsna.demo.census): five for LSOAs, TS029 for MSOAs
     chapter, wards = demo
-    results, facts, shown = population.census_by_ward(chapter, wards)
-    assert results == [] and facts == []
-    text = _text(shown)
-    assert "no Census 2021 tables" in text and "TS038 disability" in text
-    assert "census.lsoa" in text and "jsna fetch" in text
-    assert not list(chapter.figures.glob("01_census_*"))
+    results, facts, _ = population.census_by_ward(chapter, wards)
+    assert sorted(r.table for r in results) == [
+        "TS011",
+        "TS021",
+        "TS029",
+        "TS037",
+        "TS038",
+        "TS039",
+    ]
+    assert {r.table: r.level for r in results}["TS029"] == "msoa"
+    assert len(facts) == 6
+    assert len(list(chapter.figures.glob("01_census_*.png"))) == 6
 
 
 def test_demo_iod_summary_without_national_ranks(demo):

@@ -41,7 +41,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from jsna.analysis.deprivation import attach_imd, local_quantiles
-from jsna.analysis.geography import area_wards, hierarchy
+from jsna.analysis.geography import area_wards, hierarchy, lsoa_column
 from jsna.analysis.mortality import (
     BROAD_AGES,
     broad_age_groups,
@@ -56,6 +56,7 @@ from jsna.analysis.mortality import (
     within_area_gap,
 )
 from jsna.columns import code_column
+from jsna.exceptions import DataValidationError, first_values
 from jsna.meta import meta, note
 from jsna.plots import ranked_bars, ward_map
 from jsna.plots.mortality import (
@@ -67,6 +68,8 @@ from jsna.publish.chapter import Chapter
 from jsna.publish.chapters.live_well import Section, intro
 from jsna.publish.escape import markdown_text
 from jsna.publish.labels import label, labelled
+from jsna.stats.healthy_life_expectancy import sullivan
+from jsna.stats.life_expectancy import life_expectancy
 
 __all__ = [
     "Results",
@@ -79,6 +82,8 @@ __all__ = [
     "causes_of_gap",
     "premature",
     "healthy_life_expectancy",
+    "HLE_ROLES",
+    "SULLIVAN_LIMITS",
     "recommendations",
     "data_and_methods",
     "DEATHS_EXTRACT",
@@ -998,21 +1003,202 @@ def _premature_by_cause(chapter: Chapter, results: Results) -> None:
         )
 
 
-def healthy_life_expectancy(chapter: Chapter, results: Results) -> Section:
-    """Healthy life expectancy (Sullivan): needs good health by age, which packs lack so far."""
-    return Section(
-        [
-            Markdown(
-                "Healthy life expectancy by Sullivan's method (`jsna.stats.healthy_life_"
-                "expectancy`) splits the life table's years by the share of people in good "
-                "health at each age. The Census 2021 gives general health by age (Nomis "
-                "tables of general health by age band; the topic summary TS037 has no ages, so "
-                "it cannot be used); this pack has no such table, so healthy life expectancy is "
-                "not shown. Added to the pack, it would give Census-based (2021) healthy life "
-                "expectancy by deprivation fifth with confidence limits."
-            )
-        ]
+#: The roles behind healthy life expectancy: the life tables' and Census general health by age.
+HLE_ROLES = (*DEATH_COUNTS, "census.health_age")
+HLE_BY_DEPRIVATION = (*BY_DEPRIVATION, "census.health_age")
+#: Where the limits of Sullivan's healthy life expectancy come from.
+SULLIVAN_LIMITS = (
+    "Euro-REVES, Practical guide on health expectancy calculation: the Sullivan method "
+    "(Jagger, Hauet et al., 1997), equations 20-21: the variance of the prevalence of good "
+    "health, pi(1 - pi)/N with N the Census residents of the band, weighted by the life "
+    "table's person-years; the guide leaves out the mortality term as small beside it"
+)
+_NO_HLE = (
+    "Healthy life expectancy by Sullivan's method (`jsna.stats.healthy_life_"
+    "expectancy`) splits the life table's years by the share of people in good "
+    "health at each age. The Census 2021 gives general health by age (Nomis "
+    "tables of general health by age band; the topic summary TS037 has no ages, so "
+    "it cannot be used); this pack has no such table, so healthy life expectancy is "
+    "not shown. Added to the pack, it would give Census-based (2021) healthy life "
+    "expectancy by deprivation fifth with confidence limits."
+)
+
+
+def _good_health_groups(chapter: Chapter) -> tuple[pd.DataFrame, str]:
+    """Census good health by group (the area; local quintiles from LSOA data), sex and age.
+
+    Returns the frame (``group``, ``group_name``, ``sex``, ``age_start``, ``good``,
+    ``total``; empty when the pack's table has none of the area) and the level read.
+    """
+    pack, area = chapter.pack, chapter.area
+    health = pack.read("census.health_age")
+    lookup = hierarchy(pack, area)
+    lsoa = lsoa_column(lookup)
+    keys = ["group", "group_name", "sex", "age_start"]
+    mine = health[health["area_code"].isin(set(lookup[lsoa]))]
+    if mine.empty:
+        whole = health[health["area_code"] == area].assign(group=area, group_name=chapter.area_name)
+        return whole.groupby(keys, as_index=False)[["good", "total"]].sum(), "authority"
+    parts = [mine.assign(group=area, group_name=chapter.area_name)]
+    if pack.has("imd") and pack.has("deaths.lsoa"):
+        imd = local_quantiles(attach_imd(lookup[[lsoa]], pack.read("imd")), 5)
+        quintile = imd.set_index(lsoa)["local_quintile"]
+        q = mine.assign(group=mine["area_code"].map(quintile)).dropna(subset=["group"])
+        q["group"] = q["group"].astype(int)
+        parts.append(q.assign(group_name="Quintile " + q["group"].astype(str)))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["group"] = frame["group"].astype(str)
+    return frame.groupby(keys, as_index=False, sort=False)[["good", "total"]].sum(), "lsoa"
+
+
+def _sullivan_at_birth(counts: pd.DataFrame, health: pd.DataFrame) -> pd.DataFrame:
+    """Life expectancy and Sullivan healthy life expectancy at birth by group and sex.
+
+    The Chiang II life table's bands are summed into the Census age bands (whose starts
+    must be starts of life-table bands) before the prevalence is applied, so each
+    Census prevalence counts once in the variance.
+    """
+    by = ["group", "sex"]
+    if set(health["sex"]) == {"Persons"}:
+        counts = counts.assign(sex="Persons")
+    counts = counts.groupby([*by, "age_band"], as_index=False)[["deaths", "population"]].sum()
+    table = life_expectancy(
+        counts, "deaths", "population", by=by, age_band="age_band", life_table=True,
+        confidence=0.95,
+    )  # fmt: skip
+    starts = np.sort(health["age_start"].unique())
+    if not set(starts) <= set(table["age_band"].unique()):
+        raise DataValidationError(
+            f"the Census age bands start at {first_values(starts)} but the life table's at "
+            f"{first_values(np.sort(table['age_band'].unique()))}; healthy life expectancy "
+            "needs Census bands made of whole life-table bands (e.g. Age (18 categories))"
+        )
+    table["age_start"] = starts[np.searchsorted(starts, table["age_band"], side="right") - 1]
+    bands = table.groupby([*by, "age_start"], as_index=False, sort=True).agg(
+        lx=("lx", "first"), nLx=("nLx", "sum")
     )
+    bands = bands.merge(health, on=[*by, "age_start"], how="inner", validate="one_to_one")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bands["share"] = np.where(bands["total"] > 0, bands["good"] / bands["total"], np.nan)
+    bands = bands.sort_values([*by, "age_start"], ignore_index=True)
+    hle = sullivan(bands, "lx", "nLx", "share", by=by, sample_size="total", confidence=0.95)
+    birth = hle[hle["age_start"] == 0][[*by, "value", "lower_ci95", "upper_ci95"]]
+    le = table[table["age_band"] == 0][[*by, "value", "lower_ci95", "upper_ci95"]]
+    out = birth.merge(le, on=by, suffixes=("", "_le"))
+    out["not_good"] = out["value_le"] - out["value"]
+    out["share_good"] = 100 * out["value"] / out["value_le"]
+    return out
+
+
+def healthy_life_expectancy(chapter: Chapter, results: Results) -> Section:
+    """Healthy life expectancy at birth by sex (Sullivan), from Census 2021 health by age.
+
+    With general health by sex and age (role ``census.health_age``) and deaths by LSOA,
+    the chapter's Chiang II life tables are split by the Census 2021 share in very good or
+    good health at each age (Sullivan's method), for the area and, from LSOA tables, for
+    each local deprivation fifth, with limits as Euro-REVES (:data:`SULLIVAN_LIMITS`).
+    Without them the section says what the table would add.
+    """
+    pack, name = chapter.pack, chapter.area_name
+    if results.kind != "deaths" or not pack.has("census.health_age"):
+        return Section([Markdown(_NO_HLE)])
+    health, level = _good_health_groups(chapter)
+    if health.empty:
+        return Section(
+            [
+                Markdown(
+                    "The pack's Census 2021 general health by age (role `census.health_age`) "
+                    f"has none of the areas of {markdown_text(name)}, so healthy life "
+                    "expectancy is not shown."
+                )
+            ]
+        )
+    counts = [_sum_causes(results.data["whole"], ["group", "sex", "age_band"])]
+    if health["group"].nunique() > 1:
+        q = mortality_counts(pack, chapter.area, by="local_quintile")
+        counts.append(_sum_causes(q, ["group", "sex", "age_band"]))
+    counts = pd.concat(counts, ignore_index=True).assign(group=lambda d: d["group"].astype(str))
+    try:
+        hle, caught = _quiet(_sullivan_at_birth, counts, health[health["total"] > 0])
+    except DataValidationError as exc:
+        return Section(
+            [Markdown(f"*Healthy life expectancy not shown: {markdown_text(str(exc))}*")]
+        )
+    names = health.drop_duplicates("group").set_index("group")["group_name"]
+    hle = hle.assign(_later=hle["group"] != chapter.area).sort_values(
+        ["_later", "group", "sex"], kind="stable"
+    )
+    hle = hle.drop(columns="_later").reset_index(drop=True)
+    hle.insert(0, "group_name", hle["group"].map(names))
+    hle.loc[hle["group_name"] == "Quintile 1", "group_name"] = "Quintile 1 (most deprived)"
+    hle.loc[hle["group_name"] == "Quintile 5", "group_name"] = "Quintile 5 (least deprived)"
+    period = f"Census 2021 and deaths {results.period}"
+    headers = {
+        "group_name": "Area or local deprivation fifth",
+        "value": "Healthy life expectancy at birth (years)",
+        "value_le": "Life expectancy at birth (years)",
+        "lower_ci95_le": "Life expectancy lower 95% CI",
+        "upper_ci95_le": "Life expectancy upper 95% CI",
+        "not_good": "Years not in good health",
+        "share_good": "Share of life in good health (%)",
+    }
+    shown = hle.drop(columns="group")
+    table = _publish(
+        chapter,
+        shown,
+        "healthy_life_expectancy",
+        headers=headers,
+        sources=HLE_BY_DEPRIVATION if level == "lsoa" and len(names) > 1 else HLE_ROLES,
+        title=f"Healthy life expectancy at birth (Sullivan), {name}, {period}",
+        safe_columns=[c for c in shown.columns if c not in ("group_name", "sex")],
+        note=(
+            "Good health: 'very good' or 'good' general health in Census 2021. Sullivan's "
+            f"method on the chapter's Chiang II life tables; limits: {SULLIVAN_LIMITS}."
+        ),
+    )
+    area = hle[hle["group"] == chapter.area]
+    parts = []
+    for _, r in area.iterrows():
+        who = {"Female": "females", "Male": "males"}.get(r["sex"], "people")
+        parts.append(
+            f"{r['value']:.1f} years for {who} (95% CI {r['lower_ci95']:.1f} to "
+            f"{r['upper_ci95']:.1f}), of a life expectancy of {r['value_le']:.1f}: "
+            f"{r['not_good']:.1f} years not in good health"
+        )
+    text = (
+        f"Healthy life expectancy at birth in {markdown_text(name)} - the years a newborn "
+        "could expect to live in very good or good health if the Census 2021 shares in good "
+        f"health at each age and the death rates of {results.period} held - is "
+        + "; ".join(parts)
+        + ". It is Census 2021-based (self-reported general health on Census day, 21 March "
+        "2021), not ONS's survey-based (Annual Population Survey) healthy life expectancy, so "
+        "compare it with other Census-based figures only."
+    )
+    quint = hle[hle["group"].isin(["1", "5"])]
+    gaps, wider = [], []
+    for sex in SEXES:
+        part = quint[quint["sex"] == sex].set_index("group")
+        if {"1", "5"} <= set(part.index):
+            gap = part.loc["5", "value"] - part.loc["1", "value"]
+            gaps.append(f"{gap:.1f} years for {sex.lower()}s")
+            wider.append(gap > part.loc["5", "value_le"] - part.loc["1", "value_le"])
+    if gaps:
+        text += (
+            " Between the least and most deprived fifths of the area the gap in healthy life "
+            f"expectancy is {' and '.join(gaps)}"
+            + (
+                ": wider than the gap in life expectancy, as people in more deprived areas "
+                "live shorter lives and more of them in poor health."
+                if all(wider)
+                else "."
+            )
+        )
+    text += (
+        " The limits count the sampling of the prevalence only; with Census counts they are "
+        "narrow, and the uncertainty of the death rates (see life expectancy's own limits) is "
+        "not in them."
+    )
+    return Section([Markdown(text), table, *[Markdown(f"*{markdown_text(n)}*") for n in caught]])
 
 
 def recommendations(chapter: Chapter, results: Results) -> Markdown:
