@@ -387,9 +387,10 @@ _CENSUS_TABLES = (
 def _census_roles(result: CensusResult, mapped: bool) -> tuple[str, ...]:
     """The pack roles behind a Census table by ward (LSOA tables) or by MSOA, or its map."""
     if result.level == "ward":
-        roles = ("census.lsoa", "lookup.lsoa_ward_lad")
+        roles = (f"census.lsoa[table={result.table}]", "lookup.lsoa_ward_lad")
         return (*roles, "boundaries.ward") if mapped else roles
-    return ("census.msoa", "boundaries.msoa", "boundaries.ward") if mapped else ("census.msoa",)
+    table = f"census.msoa[table={result.table}]"
+    return (table, "boundaries.msoa", "boundaries.ward") if mapped else (table,)
 
 
 def _census_map(chapter: Chapter, result: CensusResult, wards) -> None:
