@@ -36,6 +36,7 @@ from jsna.analysis.benchmark import (
     series,
 )
 from jsna.exceptions import SourceError
+from jsna.meta import note
 from jsna.plots.spine import spine_chart, tartan_rug
 from jsna.plots.trends import neighbour_bars, trend_chart
 from jsna.publish.escape import markdown_text
@@ -43,6 +44,7 @@ from jsna.publish.notes import collect_notes, notes_markdown
 from jsna.publish.prose import sentence, units_label
 
 __all__ = [
+    "LABEL_NOTE_START",
     "SUMMARY_NOTE",
     "StartWell",
     "FigureParts",
@@ -62,7 +64,10 @@ __all__ = [
 
 #: The note under the summary table.
 SUMMARY_NOTE = (
-    "Comparisons at 95% confidence (Fingertips method); neighbour rank 1 is the best value."
+    "Comparisons with England and the region and recent trends are the publisher's own "
+    "labels (Fingertips) where its file gives them, otherwise jsna's recomputation by the "
+    "Fingertips method at 95% confidence; the trend source column says which. Neighbour "
+    "rank 1 is the best value."
 )
 
 #: Column roles of the statistical neighbours table: ranks and numbers of indicators and rows.
@@ -128,15 +133,16 @@ _SUMMARY_COLUMNS = [
     S.UPPER_CI95,
     S.COUNT,
     "england_value",
-    "compared_to_england_95",
+    "compared_to_england",
     "region_value",
-    "compared_to_region_95",
+    "compared_to_region",
     "neighbour_model",
     "neighbour_mean",
     "neighbour_rank",
     "neighbour_rank_of",
     "type_quartile",
     "recent_trend",
+    "trend_source",
 ]
 _SPINE_COLUMNS = [
     S.INDICATOR_NAME,
@@ -149,7 +155,7 @@ _SPINE_COLUMNS = [
     "type_q25",
     "type_q75",
     "type_max",
-    "compared_to_england_95",
+    "compared_to_england",
 ]
 _TREND_COLUMNS = [
     S.PERIOD,
@@ -161,7 +167,7 @@ _TREND_COLUMNS = [
     "neighbour_mean",
     "neighbour_min",
     "neighbour_max",
-    "compared_to_england_95",
+    "compared_to_england",
 ]
 _BAR_COLUMNS = [
     S.AREA_NAME,
@@ -171,7 +177,7 @@ _BAR_COLUMNS = [
     S.UPPER_CI95,
     S.COUNT,
     "england_value",
-    "compared_to_england_95",
+    "compared_to_england",
 ]
 _RUG_COLUMNS = [
     S.AREA_NAME,
@@ -179,8 +185,13 @@ _RUG_COLUMNS = [
     S.PERIOD,
     S.VALUE,
     S.COUNT,
-    "compared_to_england_95",
+    "compared_to_england",
 ]
+
+
+#: How the benchmark's note on the publisher's labels begins
+#: (:func:`jsna.analysis.benchmark.disagreement_note`).
+LABEL_NOTE_START = "The publisher's own labels are shown."
 
 
 @dataclass
@@ -266,7 +277,11 @@ def benchmarked(chapter) -> StartWell:
     """Benchmark the pack's children's indicators for the chapter's area.
 
     England, the region and the statistical neighbours of the pack
-    (:meth:`Comparators.from_pack`); warnings become ``notes``.
+    (:meth:`Comparators.from_pack`); warnings become ``notes``. The comparisons and
+    trends shown are the publisher's labels where its file gives them (the
+    benchmark's ``compared_to_england``, ``compared_to_region`` and
+    ``recent_trend``); the notes end with the benchmark's note of where jsna's
+    recomputation differs (:func:`jsna.analysis.benchmark.disagreement_note`).
 
     Raises
     ------
@@ -284,7 +299,12 @@ def benchmarked(chapter) -> StartWell:
     (True, [])
     """
     view, notes = collect_notes(_benchmarked, chapter)
-    view.notes = notes
+    # the publisher's labels are shown; where jsna's recomputation differs, the benchmark's
+    # note says so once (its warnings repeat it, for the neighbours' rows too)
+    labels = note(view.result)
+    view.notes = [n for n in notes if not n.startswith(LABEL_NOTE_START)] + (
+        [labels] if labels else []
+    )
     return view
 
 
@@ -371,7 +391,7 @@ def key_messages(view: StartWell) -> list[str]:
     --------
     >>> summary = pd.DataFrame({"indicator_id": [1], "indicator_name": ["Admissions"],
     ...     "area_name": ["Area"], "sex": ["Persons"], "period": ["2024"], "value": [5.0],
-    ...     "compared_to_england_95": ["Worse"], "recent_trend": [None],
+    ...     "compared_to_england": ["Worse"], "recent_trend": [None],
     ...     "neighbour_rank": [pd.NA], "neighbour_rank_of": [pd.NA]})
     >>> view = StartWell("A", "Area", None, None, pd.DataFrame(), "list", None, summary)
     >>> key_messages(view)[0]  # doctest: +NORMALIZE_WHITESPACE
@@ -379,7 +399,7 @@ def key_messages(view: StartWell) -> list[str]:
     0 better (latest period, 95% confidence); worse: Admissions."
     """
     summary = view.summary
-    england = summary["compared_to_england_95"]
+    england = summary["compared_to_england"]  # the label shown (the publisher's where given)
     judged = england.value_counts()
     worse = _names(summary, england == "Worse")
     better = _names(summary, england == "Better")
@@ -418,7 +438,7 @@ def spine_figure(view: StartWell) -> FigureParts:
     )
     ax.set_title(textwrap.fill(title, 75))
     worse = view.summary.loc[
-        view.summary["compared_to_england_95"] == "Worse", S.INDICATOR_NAME
+        view.summary["compared_to_england"] == "Worse", S.INDICATOR_NAME
     ].tolist()
     alt_text = (
         f"Spine chart of {len(spine)} children's indicators for {view.area_name}, each "

@@ -1,0 +1,133 @@
+"""Built chapters show the publisher's own comparison and trend labels, never a trend it withholds.
+
+Fingertips labels some series' recent trend "Cannot be calculated"; a chapter must then
+claim no trend (no "increasing"/"decreasing" about it), and every trend or comparison a
+sentence states must be the label the benchmark shows (the publisher's where its file
+gives one). Checked on the text of the built HTML and Word files of a real area.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+
+from jsna.config import ALLOW_OUTSIDE_VARIABLE
+from jsna.io.datapack import DataPack
+from jsna.publish.build import build
+
+SEFTON = "E08000014"
+INJURIES = "Hospital admissions caused by unintentional and deliberate injuries in children"
+CANNOT = "Cannot be calculated"
+DIRECTION = re.compile(r"increas|decreas", re.I)
+
+
+def _texts(reports: Path, stem: str) -> dict[str, str]:
+    """The readable text of a chapter's HTML and Word files."""
+    page = (reports / f"{stem}.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    document = Document(str(reports / f"{stem}.docx"))
+    words = [p.text for p in document.paragraphs]
+    words += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return {
+        "html": re.sub(r"\s+", " ", page),
+        "docx": re.sub(r"\s+", " ", " ".join(words)),
+    }
+
+
+def _trend_claims(text: str) -> list[str]:
+    """The clauses of a text that speak of a trend."""
+    clauses = re.split(r"(?<=[.;])\s", text)
+    return [c for c in clauses if re.search(r"trend", c, re.I)]
+
+
+def _withheld(pack: DataPack, area: str) -> set[str]:
+    """Names of indicators the publisher labels "Cannot be calculated" for the area."""
+    data = pack.read("indicators.fingertips")
+    own = data[(data["area_code"] == area) & data["category"].isna()]
+    return set(own.loc[own["recent_trend"] == CANNOT, "indicator_name"])
+
+
+@pytest.fixture(scope="module")
+def sefton_build(shared_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("sefton")
+    result = build(shared_data, SEFTON, out, chapters=["02", "05"], progress=lambda _: None)
+    assert not result.failed, result.failed
+    return out / "reports" / SEFTON
+
+
+def test_real_sefton_chapters_state_only_the_publishers_trends(shared_data, sefton_build):
+    pack = DataPack.open(shared_data)
+    withheld = _withheld(pack, SEFTON)
+    assert any(name.startswith("Campylobacter") for name in withheld)  # 2017, all ages
+    for stem in ("02_start_well", "05_core20plus5_inequalities"):
+        for kind, text in _texts(sefton_build, stem).items():
+            for clause in _trend_claims(text):
+                # no trend is claimed for a series the publisher could not calculate
+                assert not (DIRECTION.search(clause) and any(n in clause for n in withheld)), (
+                    stem,
+                    kind,
+                    clause,
+                )
+    start = _texts(sefton_build, "02_start_well")
+    for kind, text in start.items():
+        # the publisher's 2023/24 label for Sefton's injury admissions, persons
+        assert "recent trend: no significant change" in text, kind
+        assert "Recent trends: improving on 0 (none) and worsening on 0 (none)" in text, kind
+        # Sefton's labels agree with jsna's recomputation: no disagreement note
+        assert "The publisher's own labels are shown" not in text, kind
+
+
+def _relabelled_pack(shared_data: Path, folder: Path) -> Path:
+    """The real pack with Sefton's 2023/24 injury labels changed in copies of the two files.
+
+    Recent Trend becomes "Cannot be calculated" (jsna's own test says "No significant
+    change") and the England comparison "Similar" (jsna's own says "Worse").
+    """
+    manifest = (shared_data / "datapack.toml").read_text(encoding="utf-8")
+    (folder / "fingertips").mkdir(parents=True)
+    for name in ("la_hospital_admissions_2324.csv", "region_hospital_admissions_2324.csv"):
+        frame = pd.read_csv(
+            shared_data / "fingertips" / name, dtype=str, keep_default_na=False, encoding="utf-8"
+        )
+        rows = (
+            (frame["Area Code"] == SEFTON)
+            & (frame["Time period"] == "2023/24")
+            & (frame["Category"] == "")
+        )
+        assert rows.sum() == 3  # persons, male, female
+        frame.loc[rows, "Recent Trend"] = CANNOT
+        frame.loc[rows, "Compared to England value or percentiles"] = "Similar"
+        frame.to_csv(folder / "fingertips" / name, index=False)
+    manifest = re.sub(
+        r'path = "(?!fingertips/\w+_hospital_admissions)', f'path = "{shared_data}/', manifest
+    )
+    (folder / "datapack.toml").write_text(manifest, encoding="utf-8")
+    return folder
+
+
+def test_a_withheld_trend_is_never_claimed_in_the_built_chapter(shared_data, tmp_path, monkeypatch):
+    monkeypatch.setenv(ALLOW_OUTSIDE_VARIABLE, str(shared_data))
+    pack = _relabelled_pack(shared_data, tmp_path / "pack")
+    assert INJURIES in " ".join(_withheld(DataPack.open(pack), SEFTON))
+    result = build(pack, SEFTON, tmp_path / "out", chapters=["02"], progress=lambda _: None)
+    assert not result.failed, result.failed
+    for kind, text in _texts(tmp_path / "out" / "reports" / SEFTON, "02_start_well").items():
+        for clause in _trend_claims(text):
+            if INJURIES in clause or "recent trend:" in clause.lower():
+                assert not DIRECTION.search(clause), (kind, clause)
+        assert "recent trend: no significant change" not in text, kind
+        assert "the publisher could not calculate a recent trend" in text, kind
+        # the publisher's England comparison is the one stated
+        assert "similar to England (72.7)" in text, kind
+        assert not re.search(r"worse than England \(\d", text), kind
+        assert "0 worse than England, 1 similar and 0 better" in text, kind
+        # and the chapter tells readers where jsna's recomputation differs
+        assert "The publisher's own labels are shown" in text, kind
+        assert "recomputed recent trend differs from the publisher's for Hospital" in text, kind
+        assert "recomputed comparison with England differs" in text, kind
