@@ -172,3 +172,33 @@ def test_a_withheld_trend_is_never_claimed_in_the_built_chapter(shared_data, tmp
         assert text.count("The publisher's own labels are shown") == 1, kind
         assert "recomputed recent trend differs from the publisher's for Hospital" in text, kind
         assert "recomputed comparison with England differs" in text, kind
+
+
+def test_real_downloads_that_differ_are_noted_once_for_readers(shared_data, tmp_path):
+    # St Helens' 2023/24 injury admissions: the England-parent download says "Increasing and
+    # getting worse", the region-parent download "Decreasing and getting better" (the series
+    # fell from 157.8 in 2014/15 to 83.1); the label jsna's test agrees with is shown, and the
+    # chapter's notes say the downloads differ
+    from jsna.publish.chapter import Chapter
+    from jsna.publish.chapters import start_well
+
+    chapter = Chapter.start(
+        "02_start_well", shared_data, "E08000013", tmp_path / "f", tmp_path / "r"
+    )
+    view = start_well.benchmarked(chapter)
+    row = view.summary.iloc[0]
+    assert (row["sex"], row["recent_trend"], row["trend_source"]) == (
+        "Persons",
+        "Decreasing and getting better",
+        "publisher",
+    )
+    assert row["publisher_trend_conflict"] == (
+        "Increasing and getting worse | Decreasing and getting better"
+    )
+    assert len(view.notes) == 1
+    assert view.notes[0].startswith(start_well.LABEL_NOTE_START)
+    assert "downloads give different recent trends for Hospital admissions" in view.notes[0]
+    assert "(3 rows)" in view.notes[0]  # persons, male and female
+    messages = " ".join(start_well.key_messages(view))
+    assert "recent trend: decreasing and getting better" in messages
+    assert "increasing" not in messages.lower()
