@@ -29,6 +29,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jsna.analysis.benchmark.labels import (
+    apply_publisher_labels,
+    disagreement_note,
+    label_disagreements,
+    publisher_labels,
+)
 from jsna.analysis.deprivation import (
     area_deprivation,
     gap,
@@ -36,15 +42,33 @@ from jsna.analysis.deprivation import (
     ward_indicators_by_deprivation,
 )
 from jsna.analysis.indicator_kind import implied_multiplier
-from jsna.analysis.indicator_rows import SERIES_KEYS, area_rows, latest_rows, period_order
-from jsna.columns import PERSONS, POLARITIES, SEX
+from jsna.analysis.indicator_rows import (
+    SERIES_KEYS,
+    area_rows,
+    latest_rows,
+    period_order,
+    without_categories,
+)
+from jsna.columns import AREA_CODE, PERIOD, PERSONS, POLARITIES, SEX
 from jsna.exceptions import DataValidationError, SourceError, first_values
-from jsna.meta import meta, with_meta
+from jsna.meta import join_notes, meta, with_meta
 from jsna.stats.trend import recent_trend
 
-__all__ = ["REGISTRY_FILE", "load_registry", "registry_table", "match_indicators", "summary"]
+__all__ = [
+    "REGISTRY_FILE",
+    "TREND_COLUMNS",
+    "load_registry",
+    "registry_table",
+    "match_indicators",
+    "latest_with_trend",
+    "summary",
+]
 
 REGISTRY_FILE = "core20plus5.toml"
+#: The trend columns of :func:`latest_with_trend` and :func:`summary`: the label shown
+#: (the publisher's where its file gives one), jsna's own, which is shown, and the
+#: publisher's differing downloads (see :mod:`jsna.analysis.benchmark.labels`).
+TREND_COLUMNS = ["recent_trend", "jsna_recent_trend", "trend_source", "publisher_trend_conflict"]
 PROGRAMMES = ("adults", "children and young people")
 ROLES = ("headline", "related")
 STATUSES = ("current", "withdrawn")
@@ -300,7 +324,10 @@ def summary(
         For each matched indicator (and sex, age): ``programme, clinical_area,
         metric, role, indicator_id, indicator_name, sex, age, polarity``; the
         authority's latest ``period, value, lower_ci95, upper_ci95`` and
-        ``recent_trend`` (:func:`jsna.stats.recent_trend`, latest 5 points);
+        its trend (:data:`TREND_COLUMNS`, :func:`latest_with_trend`):
+        ``recent_trend`` is the publisher's label where the file gives one
+        ("Cannot be calculated" stands), else jsna's (:func:`jsna.stats.recent_trend`,
+        latest 5 points), with ``jsna_recent_trend`` and ``trend_source``;
         from the wards' latest period (``ward_period``): ``core20_value`` and
         ``rest_value`` (wards with at least half their residents in Core20
         LSOAs against the others) with 95% limits, ``q1_value`` and
@@ -310,7 +337,9 @@ def summary(
         ``ambition``, ``ambition_value`` and ``distance_to_ambition`` (how far
         the latest value is short of the ambition, in its units, where the
         indicator measures it: positive = not yet met); ``note``. Empty (with
-        these columns) when no indicator matches; the ``note`` metadata says why.
+        these columns) when no indicator matches; the ``note`` metadata says why,
+        and names the indicators whose recomputed trend differs from the publisher's
+        (:func:`jsna.analysis.benchmark.disagreement_note`).
 
     Examples
     --------
@@ -336,7 +365,7 @@ def summary(
         "value",
         "lower_ci95",
         "upper_ci95",
-        "recent_trend",
+        *TREND_COLUMNS,
         "ward_period",
         "core20_value",
         "core20_lower_ci95",
@@ -378,7 +407,7 @@ def summary(
         )
     ids = matched["indicator_id"].unique()
     mine = indicators[indicators["indicator_id"].isin(ids)]
-    latest = _area_latest(mine, area, matched)
+    latest = latest_with_trend(mine, area, matched)
 
     dep = area_deprivation(pack, area, edition=edition)
     wards = dep["ward"]
@@ -468,23 +497,65 @@ def summary(
         .reset_index(drop=True)
     )
     n_ward = int(out["sii"].notna().sum())
+    differ = label_disagreements(out.drop_duplicates(["indicator_id", SEX, "age"]))
     return with_meta(
         out,
-        note=(
+        note=join_notes(
             f"{out['indicator_id'].nunique()} of the pack's indicators match Core20PLUS5 metrics; "
             f"{n_ward} row(s) have ward data for the within-area inequality columns. "
             f"Ward deprivation: {meta(dep['ward'], 'imd_edition')}, local quintiles of ward "
             "population-weighted IMD scores; Core20 wards have at least half their residents "
-            "in Core20 LSOAs."
+            "in Core20 LSOAs.",
+            disagreement_note(differ),
         ),
     )
 
 
-def _area_latest(indicators: pd.DataFrame, area: str, matched: pd.DataFrame) -> pd.DataFrame:
-    """The authority's latest value and recent trend per indicator, sex and age.
+def latest_with_trend(indicators: pd.DataFrame, area: str, matched: pd.DataFrame) -> pd.DataFrame:
+    """An area's latest value and recent trend per matched indicator, sex and age.
 
-    With the registry columns of ``matched``.
+    The trend shown is the publisher's ``Recent Trend`` where the file gives one on
+    the latest period (so "Cannot be calculated" stands: jsna never claims a trend
+    the publisher could not calculate), and jsna's own
+    (:func:`jsna.stats.recent_trend` on the latest five points) only where it gives
+    none, as in :func:`jsna.analysis.benchmark.benchmark`
+    (:mod:`jsna.analysis.benchmark.labels`).
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Tidy Fingertips rows (:data:`jsna.columns.INDICATOR_COLUMNS`), with the
+        publisher's ``recent_trend`` where the file has one.
+    area : str
+        The area's code.
+    matched : DataFrame
+        :func:`match_indicators` of the indicators (its registry columns are kept).
+
+    Returns
+    -------
+    DataFrame
+        The registry columns of ``matched`` with ``indicator_id, sex, age,
+        indicator_name, period, value, lower_ci95, upper_ci95`` of the latest
+        period and :data:`TREND_COLUMNS`: ``recent_trend`` (shown),
+        ``jsna_recent_trend``, ``trend_source`` ("publisher" or "jsna") and
+        ``publisher_trend_conflict`` (the labels, where the publisher's downloads
+        differ). Persons rows only where an indicator has them.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({
+    ...     "indicator_id": 93085, "indicator_name": "Smoking status at time of delivery",
+    ...     "area_code": "E1", "sex": "Persons", "age": "All ages",
+    ...     "period": ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"],
+    ...     "value": [20.0, 18.0, 16.0, 14.0, 12.0],
+    ...     "lower_ci95": [19.0, 17.0, 15.0, 13.0, 11.0],
+    ...     "upper_ci95": [21.0, 19.0, 17.0, 15.0, 13.0], "count": np.nan, "denominator": np.nan,
+    ...     "recent_trend": [None, None, None, None, "Cannot be calculated"]})
+    >>> table = latest_with_trend(rows, "E1", match_indicators(rows))
+    >>> table[["period", "recent_trend", "jsna_recent_trend", "trend_source"]].iloc[0].tolist()
+    ['2023/24', 'Cannot be calculated', 'Decreasing and getting better', 'publisher']
     """
+    own = without_categories(indicators[indicators[AREA_CODE] == area])
     rows = area_rows(indicators, area)
     persons = rows.groupby("indicator_id")[SEX].transform(lambda s: (s == PERSONS).any())
     rows = rows[~persons | (rows[SEX] == PERSONS)]
@@ -508,4 +579,15 @@ def _area_latest(indicators: pd.DataFrame, area: str, matched: pd.DataFrame) -> 
         [*keys, "indicator_name", "period", "value", "lower_ci95", "upper_ci95"]
     ]
     out = first.drop(columns=["indicator_name"]).merge(newest, on="indicator_id", how="inner")
-    return out.merge(trend, on=keys, how="left")
+    out = out.merge(trend, on=keys, how="left").reset_index(drop=True)
+    # the publisher's own label of each latest row (from every downloaded copy of it)
+    on = [*keys, PERIOD]
+    both = pd.concat([own[on], out[on]], ignore_index=True).astype(str)
+    code = both.groupby(on, sort=False).ngroup().to_numpy(np.int64)
+    labels = publisher_labels(own, code[: len(own)])
+    out["compared_to_england_95"] = np.nan  # no comparisons here: the trend only
+    out["compared_to_region_95"] = np.nan
+    apply_publisher_labels(out, labels, code[len(own) :])
+    return out[
+        [c for c in out.columns if c in first.columns or c in newest.columns] + TREND_COLUMNS
+    ]

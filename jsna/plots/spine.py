@@ -43,7 +43,7 @@ def spine_chart(
     q75: str = "type_q75",
     maximum: str = "type_max",
     polarity: str | None = "polarity",
-    significance: str = "compared_to_england_95",
+    significance: str = "compared_to_england",
     units: str | None = None,
     area_label: str | None = None,
     digits: int = 1,
@@ -70,7 +70,9 @@ def spine_chart(
     polarity : str or None
         Column of polarities; None treats every row as higher to the right.
     significance : str
-        Column of the comparison with England.
+        Column of the comparison with England; by default the benchmark's
+        ``compared_to_england``, the label it shows (the publisher's where its
+        file gives one, else jsna's at 95%).
     units : str, optional
         Column of units appended to the row labels, e.g. "per 10,000".
     area_label : str, optional
@@ -89,7 +91,7 @@ def spine_chart(
     ...     "england_value": [72.7, 68.0], "type_min": [29.3, 55.0], "type_q25": [59.9, 64.0],
     ...     "type_q75": [87.1, 71.0], "type_max": [149.0, 78.0], "polarity": ["low is good",
     ...     "high is good"],
-    ...     "compared_to_england_95": ["Worse", "Similar"]})
+    ...     "compared_to_england": ["Worse", "Similar"]})
     >>> ax = spine_chart(df, area_label="Sefton")
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Injuries 0-14', 'School readiness']
@@ -213,7 +215,7 @@ def tartan_rug(
     area: str = "area_name",
     indicator: str = "indicator_name",
     value: str = "value",
-    significance: str = "compared_to_england_95",
+    significance: str = "compared_to_england",
     highlight: str | Sequence[str] | None = None,
     significance_title: str = "Compared with England",
     digits: int = 1,
@@ -245,7 +247,7 @@ def tartan_rug(
     >>> df = pd.DataFrame({"area_name": ["Sefton", "Wirral", "Sefton", "Wirral"],
     ...     "indicator_name": ["Injuries", "Injuries", "Obesity", "Obesity"], "value": [92.8, 80.1,
     ...     24.0, 22.0],
-    ...     "compared_to_england_95": ["Worse", "Similar", "Better", "Similar"]})
+    ...     "compared_to_england": ["Worse", "Similar", "Better", "Similar"]})
     >>> ax = tartan_rug(df, highlight="Sefton")
     >>> sorted(t.get_text() for t in ax.texts)[:2]
     ['22.0\\nSimilar', '24.0\\nBetter']

@@ -51,7 +51,7 @@ def trend_chart(
     neighbour_mean: str | None = "neighbour_mean",
     neighbour_min: str | None = "neighbour_min",
     neighbour_max: str | None = "neighbour_max",
-    significance: str | None = "compared_to_england_95",
+    significance: str | None = "compared_to_england",
     area_label: str | None = None,
     neighbour_label: str | None = None,
     period_label: str = "Time period",
@@ -75,6 +75,8 @@ def trend_chart(
     significance : str or None
         Column of Better/Similar/Worse/... compared with England: each point is
         a marker in the class colour and shape, and the latest is labelled in words.
+        By default the benchmark's ``compared_to_england``, the label it shows (the
+        publisher's where its file gives one, else jsna's at 95%).
     area_label, neighbour_label : str, optional
         Legend names; by default the ``area_name`` and "Statistical neighbours
         (``neighbour_model``)" of the data.
@@ -89,7 +91,7 @@ def trend_chart(
     --------
     >>> df = pd.DataFrame({"period": ["2021/22", "2022/23", "2023/24"], "value": [90.0, 85.0, 80.0],
     ...     "lower_ci95": [85.0, 80.0, 75.0], "upper_ci95": [95.0, 90.0, 85.0],
-    ...     "england_value": [75.0, 74.0, 73.0], "compared_to_england_95": ["Worse", "Worse",
+    ...     "england_value": [75.0, 74.0, 73.0], "compared_to_england": ["Worse", "Worse",
     ...     "Similar"]})
     >>> ax = trend_chart(df, value_label="Admissions per 10,000", neighbour_mean=None,
     ...                  neighbour_min=None, neighbour_max=None, area_label="Sefton")
@@ -246,7 +248,7 @@ def neighbour_bars(
     value: str = "value",
     lower: str | None = "lower_ci95",
     upper: str | None = "upper_ci95",
-    significance: str | None = "compared_to_england_95",
+    significance: str | None = "compared_to_england",
     england: float | str | None = "england_value",
     highlight: str | None = None,
     sort: str | None = "descending",
@@ -284,7 +286,7 @@ def neighbour_bars(
     >>> df = pd.DataFrame({"area_name": ["Sefton", "Wirral", "Bury"], "value": [92.8, 110.0, 70.0],
     ...     "lower_ci95": [83.9, 100.0, 60.0], "upper_ci95": [101.9, 120.0,
     ...     80.0], "england_value": 72.7,
-    ...     "compared_to_england_95": ["Worse", "Worse", "Similar"]})
+    ...     "compared_to_england": ["Worse", "Worse", "Similar"]})
     >>> ax = neighbour_bars(df, value_label="Admissions per 10,000", highlight="Sefton")
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Wirral', '▶ Sefton', 'Bury']

@@ -294,14 +294,16 @@ def ambition_finding(
 def worse_than_england(summary: pd.DataFrame, area_name: str, what: str) -> Finding | None:
     """Rule: indicators significantly worse than England call for a review.
 
-    ``summary`` has ``indicator_name``, ``period`` and ``compared_to_england_95``
-    (Fingertips' words) for the area's latest values; ``what`` names them
+    ``summary`` has ``indicator_name``, ``period`` and ``compared_to_england`` (the
+    label shown: the publisher's where its file gives one, else jsna's at 95%; an older
+    frame's ``compared_to_england_95`` is used when that column is absent) for the
+    area's latest values; ``what`` names them
     (``"children's indicator"``). None when no indicator is worse.
 
     Examples
     --------
     >>> summary = pd.DataFrame({"indicator_name": ["Admissions", "Obesity"],
-    ...     "period": ["2023/24", "2023/24"], "compared_to_england_95": ["Worse", "Similar"]})
+    ...     "period": ["2023/24", "2023/24"], "compared_to_england": ["Worse", "Similar"]})
     >>> f = worse_than_england(summary, "Ayton", "children's indicator")
     >>> print(f.message)
     1 of Ayton's 2 children's indicators is significantly worse than England: Admissions (2023/24).
@@ -311,7 +313,10 @@ def worse_than_england(summary: pd.DataFrame, area_name: str, what: str) -> Find
     """
     from jsna.publish.prose import count_text
 
-    worse = summary[summary["compared_to_england_95"] == "Worse"]
+    column = "compared_to_england"
+    if column not in summary.columns:
+        column = "compared_to_england_95"
+    worse = summary[summary[column] == "Worse"]
     if worse.empty:
         return None
     names = [f"{r.indicator_name} ({r.period})" for r in worse.itertuples()]

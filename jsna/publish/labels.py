@@ -48,6 +48,13 @@ LABELS: dict[str, str] = {
     "imd_quintile": "IMD quintile (1 = most deprived)",
     # indicators
     "indicator_name": "Indicator",
+    "compared_to_england": "Compared with England",
+    "compared_to_region": "Compared with the region",
+    "compared_to_england_95": "Compared with England (jsna, 95%)",
+    "compared_to_region_95": "Compared with the region (jsna, 95%)",
+    "recent_trend": "Recent trend",
+    "jsna_recent_trend": "Recent trend (jsna)",
+    "trend_source": "Trend from",
     "sex": "Sex",
     "age": "Age",
     "period": "Period",

@@ -12,7 +12,14 @@ from jsna.analysis.benchmark import KNOWN_UNITS
 from jsna.exceptions import DataValidationError
 from jsna.meta import meta
 
-__all__ = ["units_label", "sentence", "rank_sentence", "count_text", "ordinal"]
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "units_label",
+    "sentence",
+    "rank_sentence",
+    "count_text",
+    "ordinal",
+]
 
 
 def count_text(n: int, word: str, plural: str | None = None, *, zero: str = "no") -> str:
@@ -84,19 +91,40 @@ _PHRASES = {
     "Lower": "lower than",
     "Not compared": "not compared with",
 }
+#: The comparison columns :func:`sentence` reads: the label shown (the publisher's
+#: where its file gives one, :mod:`jsna.analysis.benchmark.labels`), else jsna's at 95%.
+COMPARISON_COLUMNS = {
+    "England": ("compared_to_england", "compared_to_england_95"),
+    "region": ("compared_to_region", "compared_to_region_95"),
+}
+
+
+def _comparison(row: pd.Series, whom: str) -> str:
+    """The words of the comparison shown with England or the region ("worse than")."""
+    for column in COMPARISON_COLUMNS[whom]:
+        label = row.get(column)
+        if isinstance(label, str) and label:
+            return _PHRASES.get(label, f"{label[:1].lower()}{label[1:]} compared with")
+    return _PHRASES["Not compared"]
 
 
 def sentence(row: pd.Series, *, digits: int = 1) -> str:
     """A key-message sentence for one :func:`benchmark` row, written from its numbers.
+
+    The comparisons and the trend are the labels the benchmark shows
+    (``compared_to_england``, ``compared_to_region`` and ``recent_trend``: the
+    publisher's where its file gives them, :mod:`jsna.analysis.benchmark.labels`);
+    a row without them falls back to ``compared_to_*_95``. Where the trend
+    "Cannot be calculated" the sentence claims none.
 
     Examples
     --------
     >>> row = pd.Series({"indicator_id": 90284, "indicator_name": "Admissions for injuries (0-14)",
     ...     "area_name": "Sefton", "sex": "Persons", "period": "2023/24", "value": 92.79,
     ...     "lower_ci95": 83.86,
-    ...     "upper_ci95": 101.92, "england_value": 72.71, "compared_to_england_95": "Worse",
+    ...     "upper_ci95": 101.92, "england_value": 72.71, "compared_to_england": "Worse",
     ...     "region_name": "North West region (statistical)", "region_value": 87.83,
-    ...     "compared_to_region_95": "Similar", "neighbour_model": "DfE 2025 model",
+    ...     "compared_to_region": "Similar", "neighbour_model": "DfE 2025 model",
     ...     "neighbour_rank": 7,
     ...     "neighbour_rank_of": 11, "neighbour_mean": 90.1, "polarity": "low is good",
     ...     "recent_trend": "No significant change"})
@@ -133,10 +161,10 @@ def sentence(row: pd.Series, *, digits: int = 1) -> str:
     text = f"{row[S.INDICATOR_NAME]}{who}, {row[S.PERIOD]}: {row[S.AREA_NAME]} {num(row[S.VALUE])}"
     text += f" ({detail})" if detail else ""
     if pd.notna(row.get("england_value")):
-        text += f", {_PHRASES[row['compared_to_england_95']]} England ({num(row['england_value'])})"
+        text += f", {_comparison(row, 'England')} England ({num(row['england_value'])})"
     if pd.notna(row.get("region_value")):
         text += (
-            f" and {_PHRASES[row['compared_to_region_95']]} the {row['region_name']} "
+            f" and {_comparison(row, 'region')} the {row['region_name']} "
             f"({num(row['region_value'])})"
         )
     if pd.notna(row.get("neighbour_rank")):
@@ -157,6 +185,8 @@ def sentence(row: pd.Series, *, digits: int = 1) -> str:
     trend = row.get("recent_trend")
     if isinstance(trend, str) and trend != "Cannot be calculated":
         text += f"; recent trend: {trend[:1].lower() + trend[1:]}"
+    elif isinstance(trend, str) and row.get("trend_source") == "publisher":
+        text += "; the publisher could not calculate a recent trend"
     elif isinstance(trend, str):
         text += "; too few recent points to test the trend"
     return text + "."

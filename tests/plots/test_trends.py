@@ -39,7 +39,7 @@ def series():
             "neighbour_mean": [120.0, 95.0, 105.0, 100.0, 91.4],
             "neighbour_min": [90.0, 70.0, 80.0, 75.0, 60.6],
             "neighbour_max": [150.0, 120.0, 160.0, 155.0, 149.0],
-            "compared_to_england_95": ["Worse", "Similar", "Worse", "Worse", "Better"],
+            "compared_to_england": ["Worse", "Similar", "Worse", "Worse", "Better"],
         }
     )
 
@@ -101,7 +101,7 @@ def test_trend_chart_checks(series):
             pd.concat([series, series.iloc[:1]]).drop(columns="period_sortable"), value_label="Rate"
         )
     with pytest.raises(DataValidationError, match="'Much worse'"):
-        trend_chart(series.assign(compared_to_england_95="Much worse"), value_label="Rate")
+        trend_chart(series.assign(compared_to_england="Much worse"), value_label="Rate")
     with pytest.raises(DataValidationError, match="neighbour_min= and neighbour_max="):
         trend_chart(series, value_label="Rate", neighbour_max=None)
 
@@ -120,7 +120,7 @@ def spine():
             "type_q75": [87.1, 71.0, 28.0],
             "type_max": [149.0, 78.0, 40.0],
             "polarity": ["low is good", "high is good", "low is good"],
-            "compared_to_england_95": ["Worse", "Similar", "Better"],
+            "compared_to_england": ["Worse", "Similar", "Better"],
         }
     )
 
@@ -186,7 +186,7 @@ def rug():
             "area_name": ["Sefton", "Wirral", "Knowsley", "Sefton", "Wirral"],
             "indicator_name": ["Injuries (per 10,000)"] * 3 + ["Obesity (%)"] * 2,
             "value": [92.8, 80.1, 105.2, 24.0, np.nan],
-            "compared_to_england_95": ["Worse", "Similar", "Worse", "Better", "Not compared"],
+            "compared_to_england": ["Worse", "Similar", "Worse", "Better", "Not compared"],
         }
     )
 
@@ -230,7 +230,7 @@ def peers():
             "lower_ci95": [83.9, 70.9, 52.9, 66.2],
             "upper_ci95": [101.9, 86.2, 69.2, 81.1],
             "england_value": 72.7,
-            "compared_to_england_95": ["Worse", "Similar", "Better", "Similar"],
+            "compared_to_england": ["Worse", "Similar", "Better", "Similar"],
         }
     )
 

@@ -94,6 +94,7 @@ SUMMARY_COLUMNS = [
     "lower_ci95",
     "upper_ci95",
     "recent_trend",
+    "trend_source",  # "publisher" (Fingertips' own label) or "jsna" (recomputed)
     "core20_value",
     "rest_value",
     "absolute_gap",
@@ -390,6 +391,8 @@ def core20plus5_areas(chapter: Chapter) -> tuple[pd.DataFrame, list]:
                 sources=(*population.WARD_DEPRIVATION, "indicators.fingertips"),
                 title=f"Core20PLUS5 indicators, {chapter.area_name}",
                 note=(
+                    "Recent trend: the publisher's own label where its file gives one, "
+                    "otherwise jsna's recomputation (trend source). "
                     "Core20 wards: at least half the residents in Core20 LSOAs. Gap: local "
                     "quintile 1 minus 5. Distance to ambition: how far short of the national "
                     "ambition, in its units, where the indicator measures it."

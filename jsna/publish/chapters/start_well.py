@@ -36,6 +36,7 @@ from jsna.analysis.benchmark import (
     series,
 )
 from jsna.exceptions import SourceError
+from jsna.meta import note
 from jsna.plots.spine import spine_chart, tartan_rug
 from jsna.plots.trends import neighbour_bars, trend_chart
 from jsna.publish.escape import markdown_text
@@ -45,6 +46,7 @@ from jsna.publish.prose import count_text, ordinal, sentence, units_label
 
 __all__ = [
     "ROLES",
+    "LABEL_NOTE_START",
     "SUMMARY_NOTE",
     "indicator_sentences",
     "charts_informative",
@@ -71,7 +73,10 @@ ROLES = ["indicators.fingertips", ("neighbours.dfe", "neighbours.list")]
 
 #: The note under the summary table.
 SUMMARY_NOTE = (
-    "Comparisons at 95% confidence (Fingertips method); neighbour rank 1 is the best value."
+    "Comparisons with England and the region and recent trends are the publisher's own "
+    "labels (Fingertips) where its file gives them, otherwise jsna's recomputation by the "
+    "Fingertips method at 95% confidence; the trend source column says which. Neighbour "
+    "rank 1 is the best value."
 )
 
 #: Column roles of the statistical neighbours table: ranks and numbers of indicators and rows.
@@ -137,15 +142,16 @@ _SUMMARY_COLUMNS = [
     S.UPPER_CI95,
     S.COUNT,
     "england_value",
-    "compared_to_england_95",
+    "compared_to_england",
     "region_value",
-    "compared_to_region_95",
+    "compared_to_region",
     "neighbour_model",
     "neighbour_mean",
     "neighbour_rank",
     "neighbour_rank_of",
     "type_quartile",
     "recent_trend",
+    "trend_source",
 ]
 _SPINE_COLUMNS = [
     S.INDICATOR_NAME,
@@ -158,7 +164,7 @@ _SPINE_COLUMNS = [
     "type_q25",
     "type_q75",
     "type_max",
-    "compared_to_england_95",
+    "compared_to_england",
 ]
 _TREND_COLUMNS = [
     S.PERIOD,
@@ -170,7 +176,7 @@ _TREND_COLUMNS = [
     "neighbour_mean",
     "neighbour_min",
     "neighbour_max",
-    "compared_to_england_95",
+    "compared_to_england",
 ]
 _BAR_COLUMNS = [
     S.AREA_NAME,
@@ -180,7 +186,7 @@ _BAR_COLUMNS = [
     S.UPPER_CI95,
     S.COUNT,
     "england_value",
-    "compared_to_england_95",
+    "compared_to_england",
 ]
 _RUG_COLUMNS = [
     S.AREA_NAME,
@@ -188,8 +194,13 @@ _RUG_COLUMNS = [
     S.PERIOD,
     S.VALUE,
     S.COUNT,
-    "compared_to_england_95",
+    "compared_to_england",
 ]
+
+
+#: How the benchmark's note on the publisher's labels begins
+#: (:func:`jsna.analysis.benchmark.disagreement_note`).
+LABEL_NOTE_START = "The publisher's own labels are shown."
 
 
 @dataclass
@@ -275,7 +286,11 @@ def benchmarked(chapter) -> StartWell:
     """Benchmark the pack's children's indicators for the chapter's area.
 
     England, the region and the statistical neighbours of the pack
-    (:meth:`Comparators.from_pack`); warnings become ``notes``.
+    (:meth:`Comparators.from_pack`); warnings become ``notes``. The comparisons and
+    trends shown are the publisher's labels where its file gives them (the
+    benchmark's ``compared_to_england``, ``compared_to_region`` and
+    ``recent_trend``); the notes end with the benchmark's note of where jsna's
+    recomputation differs (:func:`jsna.analysis.benchmark.disagreement_note`).
 
     Raises
     ------
@@ -293,7 +308,12 @@ def benchmarked(chapter) -> StartWell:
     (True, [])
     """
     view, notes = collect_notes(_benchmarked, chapter)
-    view.notes = notes
+    # the publisher's labels are shown; where jsna's recomputation differs, the benchmark's
+    # note says so once (its warnings repeat it, for the neighbours' rows too)
+    labels = note(view.result)
+    view.notes = [n for n in notes if not n.startswith(LABEL_NOTE_START)] + (
+        [labels] if labels else []
+    )
     return view
 
 
@@ -393,7 +413,7 @@ def key_messages(view: StartWell) -> list[Finding]:
     --------
     >>> summary = pd.DataFrame({"indicator_id": [1], "indicator_name": ["Admissions"],
     ...     "area_name": ["Area"], "sex": ["Persons"], "period": ["2024"], "value": [5.0],
-    ...     "compared_to_england_95": ["Worse"], "recent_trend": [None],
+    ...     "compared_to_england": ["Worse"], "recent_trend": [None],
     ...     "neighbour_rank": [pd.NA], "neighbour_rank_of": [pd.NA]})
     >>> view = StartWell("A", "Area", None, None, pd.DataFrame(), "list", None, summary)
     >>> print(key_messages(view)[0].message)  # doctest: +NORMALIZE_WHITESPACE
@@ -402,7 +422,7 @@ def key_messages(view: StartWell) -> list[Finding]:
     """
     summary = view.summary
     name = view.area_name
-    england = summary["compared_to_england_95"]
+    england = summary["compared_to_england"]  # the label shown (the publisher's where given)
     judged = england.value_counts()
     worse = _names(summary, england == "Worse")
     better = _names(summary, england == "Better")
@@ -515,7 +535,7 @@ def single_indicator_text(view: StartWell) -> str:
     Examples
     --------
     >>> one = pd.DataFrame({"indicator_id": [1], "indicator_name": ["Admissions"],
-    ...     "compared_to_england_95": ["Worse"], "neighbour_rank": [3],
+    ...     "compared_to_england": ["Worse"], "neighbour_rank": [3],
     ...     "neighbour_rank_of": [11]})
     >>> print(single_indicator_text(StartWell("A", "Ayton", None, None, None, "list", None, one)))
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -525,7 +545,7 @@ def single_indicator_text(view: StartWell) -> str:
     """
     row = view.summary.iloc[0]
     word = {"Worse": "worse than", "Better": "better than", "Similar": "similar to"}.get(
-        row.get("compared_to_england_95"), "not compared with"
+        row.get("compared_to_england"), "not compared with"
     )
     rank = (
         f" and ranks {ordinal(row['neighbour_rank'])} of {int(row['neighbour_rank_of'])} with "
@@ -571,7 +591,7 @@ def spine_figure(view: StartWell) -> FigureParts:
     )
     ax.set_title(textwrap.fill(title, 75))
     worse = view.summary.loc[
-        view.summary["compared_to_england_95"] == "Worse", S.INDICATOR_NAME
+        view.summary["compared_to_england"] == "Worse", S.INDICATOR_NAME
     ].tolist()
     alt_text = (
         f"Spine chart of {len(spine)} children's indicators for {view.area_name}, each "
