@@ -398,7 +398,8 @@ def _place_labels(ax, geometry, points, strings):
     anchors = ax.transData.transform(np.column_stack([points.x, points.y]))
     obstacles = [
         a.get_window_extent(renderer).extents
-        for a in ax.findobj(lambda a: a.get_gid() == "jsna-scale-bar")
+        for a in (*ax.patches, *ax.texts)
+        if a.get_gid() == "jsna-scale-bar"
     ]
     centres, left_ward, stuck = _label_spots(
         ax, geometry, anchors, sizes, np.array(obstacles).reshape(-1, 4)
@@ -418,7 +419,7 @@ def _place_labels(ax, geometry, points, strings):
                 gid="jsna-label-leader",
                 transform=ax.transData,
             )
-            ax.add_patch(leader)
+            ax.add_artist(leader)  # as add_patch, without re-measuring the data limits
             leaders.append(leader)
     return texts, leaders, stuck
 
