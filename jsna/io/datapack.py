@@ -257,6 +257,9 @@ class DataPack:
     roles_read: set[str] = field(default_factory=set)
     _cache: dict[tuple, pd.DataFrame] = field(default_factory=dict, repr=False)
     _used: dict[tuple, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    # frames by the files read (role, entry numbers, combined): ``read("imd")`` and
+    # ``read("imd", edition="IoD2025")`` naming the same file read it once
+    _by_files: dict[tuple, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, path: str | Path) -> DataPack:
@@ -437,8 +440,12 @@ class DataPack:
             self._used[key] = tuple(
                 i for i, e in enumerate(self.entries) if any(e is u for u in used)
             )
-            frame = validate_frame(role, READERS[role](entry), where=entry.describe())
-            self._cache[key] = frame
+            files = (role, self._used[key], role in COMBINED_ROLES and not select)
+            if files not in self._by_files:
+                self._by_files[files] = validate_frame(
+                    role, READERS[role](entry), where=entry.describe()
+                )
+            self._cache[key] = self._by_files[files]
         frame = self._cache[key]
         return copy_meta(frame.copy(), frame)
 

@@ -15,11 +15,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import shapely
-from adjustText import adjust_text
 from matplotlib import patheffects
 from matplotlib.collections import PathCollection
 from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from jsna.exceptions import DataValidationError, GeographyError, first_values
@@ -282,8 +281,99 @@ def _overlapping(texts, renderer) -> np.ndarray:
     return overlap.any(axis=1)
 
 
-def _place_labels(ax, points, strings):
-    """Write labels at ``points`` and move them apart; returns (texts, leader lines)."""
+# Label placement: candidate spots around each ward's point, nearest first, in rings.
+_RING_ANGLES = np.deg2rad(np.arange(0, 360, 22.5))  # 16 directions per ring
+_RING_STEP = 0.45  # ring spacing, in label heights
+_RINGS = 40  # the furthest ring is 18 label heights away
+_LEFT_WARD = 25.0  # cost of a spot outside the label's own ward (it then needs a leader line)
+_ON_HOME = 6.0  # cost of covering a spot another label has not yet been placed at
+
+
+def _spots(half_height: float) -> np.ndarray:
+    """Candidate offsets (display units) of a label's centre from its point, nearest first."""
+    radii = np.arange(1, _RINGS + 1) * _RING_STEP * 2 * half_height
+    ring = np.column_stack([np.cos(_RING_ANGLES), np.sin(_RING_ANGLES)])
+    return np.vstack([[0.0, 0.0], (radii[:, None, None] * ring[None, :, :]).reshape(-1, 2)])
+
+
+def _hits(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Count, for each box (x0, y0, x1, y1), how many of ``others`` it overlaps."""
+    if not len(others):
+        return np.zeros(len(boxes), dtype=int)
+    return (
+        (boxes[:, None, 0] < others[None, :, 2])
+        & (others[None, :, 0] < boxes[:, None, 2])
+        & (boxes[:, None, 1] < others[None, :, 3])
+        & (others[None, :, 1] < boxes[:, None, 3])
+    ).sum(axis=1)
+
+
+def _label_spots(ax, geometry, anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray):
+    """Where to centre each label (display units); whether it left its own ward; whether it
+    found no clear spot.
+
+    Labels are placed one at a time, smallest ward first, each at the cheapest
+    candidate spot (:func:`_spots`) that stays inside the axes and clear of the
+    labels already placed and of ``obstacles`` (the scale bar): the cost is the
+    distance moved, plus :data:`_LEFT_WARD` if the spot is outside the label's own
+    ward, plus :data:`_ON_HOME` for each label not yet placed whose own point it
+    would cover. Overlap tests are vectorised over all spots and boxes at once;
+    text is measured once, before placing (``sizes``: width, height in display units).
+    A label with no clear spot inside the axes goes where it overlaps fewest.
+    """
+    frame = ax.patch.get_window_extent()
+    to_data = ax.transData.inverted()
+    half = sizes / 2
+    homes = np.hstack([anchors - half, anchors + half])
+    areas = shapely.area(np.asarray(geometry.array, dtype=object))
+    order = np.argsort(areas, kind="stable")
+    unplaced = np.ones(len(anchors), dtype=bool)
+    placed = np.empty((0, 4))
+    centres = anchors.copy()
+    left_ward = np.zeros(len(anchors), dtype=bool)
+    stuck = np.zeros(len(anchors), dtype=bool)
+    polygons = np.asarray(geometry.array, dtype=object)
+    shapely.prepare(polygons)
+    for i in order:
+        unplaced[i] = False
+        offsets = _spots(half[i, 1])
+        xy = anchors[i] + offsets
+        boxes = np.hstack([xy - half[i], xy + half[i]])
+        inside = (
+            (boxes[:, 0] >= frame.x0)
+            & (boxes[:, 2] <= frame.x1)
+            & (boxes[:, 1] >= frame.y0)
+            & (boxes[:, 3] <= frame.y1)
+        )
+        clashes = _hits(boxes, np.vstack([placed, obstacles]))
+        data = to_data.transform(xy)
+        outside = ~shapely.contains_xy(polygons[i], data[:, 0], data[:, 1])
+        cost = (
+            np.hypot(offsets[:, 0], offsets[:, 1]) / sizes[i, 1]
+            + _LEFT_WARD * outside
+            + _ON_HOME * _hits(boxes, homes[unplaced])
+        )
+        free = inside & (clashes == 0)
+        if free.any():
+            best = np.flatnonzero(free)[np.argmin(cost[free])]
+        else:  # nowhere clear: fewest overlaps, then cheapest
+            stuck[i] = True
+            candidates = np.flatnonzero(inside) if inside.any() else np.arange(len(xy))
+            best = candidates[np.lexsort((cost[candidates], clashes[candidates]))[0]]
+        centres[i] = xy[best]
+        left_ward[i] = outside[best]
+        placed = np.vstack([placed, boxes[best]])
+    return centres, left_ward, stuck
+
+
+def _place_labels(ax, geometry, points, strings):
+    """Write labels at ``points`` and move them apart; returns (texts, leader lines, stuck).
+
+    ``stuck`` is True for each label that found no spot inside the map clear of the others.
+
+    Labels stay in their own ward where they can; one moved out of it gets a thin
+    leader line to its point.
+    """
     texts = [
         ax.text(
             x,
@@ -298,21 +388,40 @@ def _place_labels(ax, points, strings):
         )
         for x, y, s in zip(points.x, points.y, strings, strict=True)
     ]
+    if not texts:
+        return texts, [], np.zeros(0, dtype=bool)
     ax.apply_aspect()
-    _, leaders = adjust_text(
-        texts,
-        ax=ax,
-        iter_lim=500,
-        expand=(1.1, 1.25),
-        ensure_inside_axes=True,
-        arrowprops={
-            "arrowstyle": "-",
-            "color": "#3D3D3D",
-            "linewidth": 0.4,
-            "gid": "jsna-label-leader",
-        },
+    renderer = ax.figure.canvas.get_renderer()
+    # measured once; the white halo and a small gap keep labels apart
+    pad = 2.0 * ax.figure.dpi / 72
+    sizes = np.array([t.get_window_extent(renderer).size for t in texts]) + pad
+    anchors = ax.transData.transform(np.column_stack([points.x, points.y]))
+    obstacles = [
+        a.get_window_extent(renderer).extents
+        for a in (*ax.patches, *ax.texts)
+        if a.get_gid() == "jsna-scale-bar"
+    ]
+    centres, left_ward, stuck = _label_spots(
+        ax, geometry, anchors, sizes, np.array(obstacles).reshape(-1, 4)
     )
-    return texts, leaders
+    data = ax.transData.inverted().transform(centres)
+    leaders = []
+    for text, (x, y), target, leave in zip(texts, data, anchors, left_ward, strict=True):
+        text.set_position((x, y))
+        if leave:
+            leader = FancyArrowPatch(
+                posA=(x, y),
+                posB=tuple(ax.transData.inverted().transform(target)),
+                patchA=text,
+                arrowstyle="-",
+                color="#3D3D3D",
+                linewidth=0.4,
+                gid="jsna-label-leader",
+                transform=ax.transData,
+            )
+            ax.add_artist(leader)  # as add_patch, without re-measuring the data limits
+            leaders.append(leader)
+    return texts, leaders, stuck
 
 
 def _ward_labels(ax, frame, labels: str, label_style: str) -> list[str]:
@@ -328,15 +437,15 @@ def _ward_labels(ax, frame, labels: str, label_style: str) -> list[str]:
         label_style == "auto" and len(frame) > MAX_NAMED_LABELS
     )
     if not use_numbers:
-        texts, leaders = _place_labels(ax, points, names)
-        clash = _overlapping(texts, ax.figure.canvas.get_renderer())
+        texts, leaders, stuck = _place_labels(ax, frame.geometry, points, names)
+        clash = _overlapping(texts, ax.figure.canvas.get_renderer()) | stuck
         if clash.any() and label_style == "auto":
             for artist in [*texts, *leaders]:
                 artist.remove()
             use_numbers = True
         elif clash.any():
             warnings.warn(
-                f"{int(clash.sum())} ward labels still overlap (e.g. "
+                f"{int(clash.sum())} ward labels still overlap or leave the map (e.g. "
                 f"{first_values(names[clash], 3)}); "
                 "use label_style='numbers' for a numbered key",
                 UserWarning,
@@ -347,7 +456,7 @@ def _ward_labels(ax, frame, labels: str, label_style: str) -> list[str]:
     order = np.argsort(names, kind="stable")
     numbers = np.empty(len(names), dtype=int)
     numbers[order] = np.arange(1, len(names) + 1)
-    _place_labels(ax, points, [str(n) for n in numbers])
+    _place_labels(ax, frame.geometry, points, [str(n) for n in numbers])
     return [f"{n}  {names[i]}" for n, i in zip(numbers[order], order, strict=True)]
 
 

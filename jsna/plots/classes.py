@@ -13,7 +13,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 
 from jsna.exceptions import DataValidationError, first_values
@@ -29,10 +28,12 @@ DECILE_NAMES = tuple(
     "1 (most deprived 10%)" if d == 1 else "10 (least deprived 10%)" if d == 10 else str(d)
     for d in range(1, 11)
 )
+# mapclassify class of each data-driven scheme; mapclassify (which imports scikit-learn,
+# about a second) is imported only when such a scheme is used, not by every chapter
 _CLASSIFIERS = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.FisherJenks,
-    "equal_interval": mapclassify.EqualInterval,
+    "quantiles": "Quantiles",
+    "natural_breaks": "FisherJenks",
+    "equal_interval": "EqualInterval",
 }
 _JENKS_SAMPLE = 1000
 
@@ -185,7 +186,9 @@ def classify(values, scheme: str = "quantiles", k: int = 5, bins=None) -> Classe
         # mapclassify's pure-python Fisher-Jenks warns when numba is absent; it is exact, only
         # slower
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
-        classifier = _CLASSIFIERS[scheme](sample, k=int(k))
+        import mapclassify
+
+        classifier = getattr(mapclassify, _CLASSIFIERS[scheme])(sample, k=int(k))
     return Classes(tuple(np.asarray(classifier.bins, dtype=float).tolist()), float(finite.min()))
 
 

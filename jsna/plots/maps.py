@@ -7,12 +7,17 @@ Wards with no value are hatched light grey ("No data"); wards whose value is
 withheld because numbers are small get their own hatch ("Suppressed (small
 numbers)"); both are explained in the legend whenever they occur.
 
-Ward labels (``labels=`` a column of names) are placed with adjustText. With
-more than :data:`MAX_NAMED_LABELS` wards (Liverpool has 64) names cannot be
-read at A4 width, so ``label_style="auto"`` writes numbers on the map and a
-key of numbered names under it; numbers follow the alphabetical order of the
-names, so the key reads like an index. Labels that still overlap after
-adjustment switch "auto" to numbers, and warn under ``label_style="names"``.
+Ward labels (``labels=`` a column of names) are placed one by one, smallest
+ward first, at the nearest spot clear of the labels already placed and of the
+scale bar, inside the label's own ward where there is room (else with a thin
+leader line to it); the overlap tests are vectorised and the text is measured
+once, so a 52-ward map is labelled in a tenth of a second, the same way every
+time. With more than :data:`MAX_NAMED_LABELS` wards (Liverpool has 64) names
+cannot be read at A4 width, so ``label_style="auto"`` writes numbers on the map
+and a key of numbered names under it; numbers follow the alphabetical order of
+the names, so the key reads like an index. Names that cannot all be placed
+clear of one another inside the map switch "auto" to numbers, and warn under
+``label_style="names"``.
 """
 
 from __future__ import annotations

@@ -92,6 +92,32 @@ def test_read_returns_a_copy(tmp_path):
     assert pack.read("imd").loc[0, "imd_decile"] == 1
 
 
+def test_a_file_chosen_two_ways_is_read_once(tmp_path, monkeypatch):
+    import jsna.io.datapack as datapack
+
+    pack = DataPack.open(
+        write_pack(
+            tmp_path,
+            '[pack]\nname="x"\n[[file]]\nrole="imd"\npath="a.csv"\nedition="IoD2025"\n'
+            '[[file]]\nrole="imd"\npath="b.csv"\nedition="IoD2019"\n',
+            {"a.csv": IMD25, "b.csv": IMD19},
+        )
+    )
+    calls = []
+    reader = datapack.READERS["imd"]
+    monkeypatch.setitem(datapack.READERS, "imd", lambda entry: calls.append(entry) or reader(entry))
+    # the newest edition by default and by name: one file, one read, equal frames
+    default, named = pack.read("imd"), pack.read("imd", edition="iod2025")
+    assert len(calls) == 1 and default.equals(named)
+    assert meta(named, "edition") == "IoD2025"
+    named.loc[0, "imd_decile"] = 7  # still copies
+    assert pack.read("imd").loc[0, "imd_decile"] == 1
+    # another file is another read
+    assert meta(pack.read("imd", edition="IoD2019"), "edition") == "IoD2019"
+    assert len(calls) == 2
+    assert pack.sources("imd")  # both files read are cited
+
+
 def test_roles_read_records_each_role_handed_out(tmp_path):
     lookup = "LSOA21CD,WD24CD,LAD24CD\nE01000001,E05000001,E06999001\n"
     pack = DataPack.open(

@@ -47,6 +47,12 @@ def liverpool(shared_data) -> gpd.GeoDataFrame:
     return _wards(shared_data, "E08000012").to_crs(27700)
 
 
+@pytest.fixture(scope="session")
+def cheshire_east(shared_data) -> gpd.GeoDataFrame:
+    """Cheshire East's 52 wards in British National Grid: crowded towns in a rural authority."""
+    return _wards(shared_data, "E06000049").to_crs(27700)
+
+
 @pytest.fixture
 def squares() -> gpd.GeoDataFrame:
     """Six 1 km squares in a row (British National Grid) with names and values 1..6."""

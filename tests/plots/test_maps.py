@@ -384,6 +384,62 @@ def test_liverpool_numbers_on_request_and_significance(liverpool):
     assert len(by_gid(ax, "jsna-ward-label")) == 64
 
 
+def test_crowded_52_ward_map_labels_never_overlap(cheshire_east):
+    import shapely
+
+    wards = cheshire_east.assign(rate=np.linspace(100, 900, len(cheshire_east)))
+    ax = ward_map(wards, "rate", legend_title="Rate per 100,000", labels="WD25NM")
+    renderer = ax.figure.canvas.get_renderer()
+    labels = by_gid(ax, "jsna-ward-label")
+    assert len(labels) == len(cheshire_east) == 52
+    assert sorted(int(t.get_text()) for t in labels) == list(range(1, 53))
+    # the towns (Crewe, Macclesfield, Wilmslow) are crowded, yet no two numbers touch
+    assert overlaps(labels, renderer) == []
+    # nor do they cover the scale bar, or leave the map
+    bar = [a.get_window_extent(renderer) for a in by_gid(ax, "jsna-scale-bar")]
+    map_box = ax.get_window_extent(renderer)
+    for text in labels:
+        box = text.get_window_extent(renderer)
+        assert not any(box.overlaps(b) for b in bar)
+        assert map_box.x0 <= box.x0 and box.x1 <= map_box.x1
+        assert map_box.y0 <= box.y0 and box.y1 <= map_box.y1
+    # a number outside its own ward has a leader line to it; the others sit in their ward
+    names = sorted(cheshire_east["WD25NM"])
+    polygon = dict(zip(cheshire_east["WD25NM"], cheshire_east.geometry, strict=True))
+    outside = [
+        t
+        for t in labels
+        if not polygon[names[int(t.get_text()) - 1]].contains(shapely.Point(t.get_position()))
+    ]
+    leaders = by_gid(ax, "jsna-label-leader")
+    assert len(leaders) == len(outside) < 10
+    # the same map twice places the labels identically (no randomness)
+    again = ward_map(wards, "rate", legend_title="Rate per 100,000", labels="WD25NM")
+    assert [t.get_position() for t in by_gid(again, "jsna-ward-label")] == [
+        t.get_position() for t in labels
+    ]
+
+
+def test_names_that_cannot_fit_switch_to_numbers_or_warn():
+    import geopandas as gpd
+    import shapely
+
+    # 30 wards in a row, each named in 60 characters: a map 2.5 in high holds one
+    # column of about 16 such names, so they cannot all be written without overlaps
+    wards = gpd.GeoDataFrame(
+        {"name": [f"Ward {i:02d} " + "with a very long name indeed " * 2 for i in range(30)]},
+        geometry=[shapely.box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(30)],
+        crs=27700,
+    ).assign(value=np.arange(30.0))
+    ax = ward_map(wards, "value", legend_title="Rate", labels="name")
+    assert sorted(int(t.get_text()) for t in by_gid(ax, "jsna-ward-label")) == list(range(1, 31))
+    assert by_gid(ax, "jsna-label-key")
+    with pytest.warns(UserWarning, match="ward labels still overlap or leave the map"):
+        ax = ward_map(wards, "value", legend_title="Rate", labels="name", label_style="names")
+    assert len(by_gid(ax, "jsna-ward-label")) == 30
+    assert not by_gid(ax, "jsna-label-key")
+
+
 def test_holes_stay_holes_and_points_are_refused(squares):
     import shapely
 
