@@ -172,3 +172,19 @@ def test_counts_feed_dsr_and_life_expectancy_unchanged(demo_records, demo_pack):
     rates = dsr(table, "count", "person_years", by="wd25_code", age_band="age_band")
     assert len(rates) == 22 and rates["value"].between(500, 3000).all()
     assert isinstance(rates, pd.DataFrame)
+
+
+def test_jsna_demo_keeps_the_pack_own_deaths_records(tmp_path):
+    # `jsna demo` writes the other records into the pack's records folder: the deaths its
+    # deaths.lsoa file was aggregated from are kept, byte for byte, with their truth
+    from jsna.demo.pack import FILES, write_demo_pack
+
+    pack = write_demo_pack(tmp_path / "demo")
+    before = (pack / FILES["deaths_records"]).read_bytes()
+    own = load_records_truth(pack / "records")["deaths"]
+    truth = write_demo_records(pack, kinds=("deaths", "gp_registrations"))
+    assert (pack / FILES["deaths_records"]).read_bytes() == before
+    assert truth["deaths"] == own and "gp_registrations" in load_records_truth(pack / "records")
+    assert sorted(p.name for p in (pack / "records" / "deaths").iterdir()) == [
+        "deaths_2019-2023.parquet"
+    ]
