@@ -61,8 +61,10 @@ What is planted
 * GP practices: QOF registers and list sizes (NHS England raw QOF layout)
   with under-diagnosis growing with deprivation (true observed/expected
   ratio by IMD quintile and by practice recorded), the NHS geography
-  mapping file, patients registered by LSOA (NHS Digital layout), modelled
-  age/sex prevalence rates and an HSE-style hypertension table.
+  mapping file, patients registered by LSOA (NHS Digital layout; counted
+  by the recipe ``records/gp_by_practice.toml`` from one GP registration
+  record per patient, ``records/gp_registrations/``), modelled age/sex
+  prevalence rates and an HSE-style hypertension table.
 * Indicators: a Fingertips ``all_data`` CSV (27 columns, parent = region)
   with proportions, crude rates, directly standardised rates and life
   expectancy, for the authority, region, England, neighbours and wards,

@@ -75,7 +75,13 @@ from jsna.demo.planted import (
 )
 from jsna.demo.population import population_file, simulate_population
 from jsna.demo.practices import diagnosis_ratio, model_files, simulate_practices
-from jsna.demo.records import DEATH_RECORDS, cause_gap_truth, pack_death_files
+from jsna.demo.records import (
+    DEATH_RECORDS,
+    GP_RECORDS,
+    cause_gap_truth,
+    pack_death_files,
+    pack_gp_files,
+)
 from jsna.exceptions import SourceError
 
 __all__ = [
@@ -133,7 +139,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the generator's output changes; a pack of another version is rewritten.
-DEMO_VERSION = 4
+DEMO_VERSION = 5
 
 #: Each file of the pack, by key: its path inside the pack.
 FILES = {
@@ -154,6 +160,9 @@ FILES = {
     "deaths_recipe": "records/deaths_by_lsoa.toml",
     "deaths_ward_recipe": "records/deaths_by_ward.toml",
     "records_truth": "records/truth.json",
+    # the GP registrations the patients-by-LSOA file is counted from, and its recipe
+    "gp_records": GP_RECORDS,
+    "gp_recipe": "records/gp_by_practice.toml",
     "indicators": "fingertips/demoshire_all_data.csv",
     "neighbours": "neighbours/neighbours.csv",
     "qof": "qof/PREVALENCE_2223.csv",
@@ -306,7 +315,20 @@ def pack_files(seed: int) -> dict[str, str | bytes]:
     )
     files[f["qof"]] = csv_text(practices.qof)
     files[f["qof_mapping"]] = csv_text(practices.mapping)
-    files[f["gp_lsoa"]] = csv_text(practices.patients_lsoa)
+    # gp.lsoa_patients is counted (jsna.records, DuckDB) from one record per registered patient
+    gp = pack_gp_files(
+        streams[7],
+        practices.patients_lsoa,
+        geo.lsoa_code,
+        dep.u,
+        pop,
+        csv_text(lookups["lookup_best_fit"]),
+    )
+    files[f["gp_lsoa"]] = gp.pop("gp.lsoa_patients")
+    records_truth = json.loads(files[f["records_truth"]])
+    records_truth["gp_registrations"] = gp.pop("truth")
+    files[f["records_truth"]] = json.dumps(records_truth, indent=1, sort_keys=True) + "\n"
+    files.update(gp)
     files[f["model_rates"]] = csv_text(tidy_rates)
     files[f["hse"]] = csv_text(hse)
 

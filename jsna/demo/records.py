@@ -13,7 +13,10 @@ written as Parquet (through DuckDB) under ``records/`` in the pack folder:
   (1/2), ``LSOA21``, ``ADMIMETH`` (21: emergency via A&E) and ``DIAG_4_01``;
 * ``records/gp_registrations/gp_registrations.parquet``: one row per registered patient
   (a population health platform extract): ``PATIENT_ID``, ``AGE``, ``SEX`` (M/F),
-  ``LSOA_CODE``, ``REGISTRATION_DATE`` and register flags ``HYP``, ``DM`` (1 on the register).
+  ``LSOA_CODE``, ``REGISTRATION_DATE`` and register flags ``HYP``, ``DM`` (1 on the
+  register); in the pack also ``PRACTICE_CODE``: the pack's patients by practice and LSOA
+  (``gp.lsoa_patients``) are counted from them by :data:`PACK_PATIENTS_RECIPE`
+  (:func:`pack_gp_files`).
 
 The deaths are the demo pack's: the demo pack itself (:func:`jsna.demo.pack.write_demo_pack`)
 expands its drawn deaths by LSOA, sex and life-table band into records
@@ -32,8 +35,8 @@ deprivation percentile (1 = most deprived, from the IMD rank); register prevalen
 the same. Everything is drawn from ``seed``; ``scale`` multiplies the population at risk,
 so ``scale=800`` gives about ten million deaths for benchmarks, written in files of at
 most ``rows_per_file`` rows so that memory stays flat. At ``scale=1`` into the pack's own
-``records`` folder, the pack's deaths records (those its ``deaths.lsoa`` was made from)
-are kept.
+``records`` folder, the pack's deaths and GP registration records (those its
+``deaths.lsoa`` and ``gp.lsoa_patients`` were made from) are kept.
 
 Examples
 --------
@@ -85,6 +88,9 @@ __all__ = [
     "cause_gap_truth",
     "death_records",
     "pack_death_files",
+    "PACK_PATIENTS_RECIPE",
+    "GP_RECORDS",
+    "pack_gp_files",
     "write_demo_records",
     "load_records_truth",
 ]
@@ -670,6 +676,153 @@ def _gp(rng, pop: pd.DataFrame, u: np.ndarray, folder: Path) -> dict:
     return {"rows": n, "registers": truth}
 
 
+#: The recipe that makes the demo pack's ``gp.lsoa_patients`` file from its GP registrations.
+PACK_PATIENTS_RECIPE = """\
+# The demo pack's gp.lsoa_patients file: registered patients by practice, LSOA and sex,
+# counted from the GP registration records (jsna.records; see docs/records.md)
+[recipe]
+name = "Registered patients by practice, LSOA and sex, April 2023"
+
+[source]
+files = ["gp_registrations/*.parquet"]
+
+[columns]
+practice = "PRACTICE_CODE"
+sex = "SEX"
+lsoa = "LSOA_CODE"
+
+[output]
+group_by = ["practice", "lsoa", "sex"]
+complete = false                  # the published layout lists only non-empty rows
+
+[disclosure]
+rule = "none"                     # a pack input; published outputs pass the build's gate
+"""
+
+#: The pack's GP registration records, inside the pack folder.
+GP_RECORDS = "records/gp_registrations/gp_registrations.parquet"
+
+
+def pack_gp_files(
+    rng: np.random.Generator,
+    patients: pd.DataFrame,
+    lsoa_codes,
+    u: np.ndarray,
+    pop: np.ndarray,
+    lookup_csv: str,
+) -> dict[str, str | bytes]:
+    """The demo pack's GP registration records and its ``gp.lsoa_patients`` file counted from them.
+
+    Each patient of the practices' lists (``patients``, the NHS Digital layout: practice,
+    LSOA, sex, number of patients) becomes a record with an age drawn from the LSOA's
+    residents of that sex, a registration date and ``HYP``/``DM`` register flags (the
+    planted prevalence, :data:`PREVALENCE_GRADIENT`); :data:`PACK_PATIENTS_RECIPE` then
+    counts them back by practice, LSOA and sex with :func:`jsna.records.aggregate`
+    (DuckDB). The counts are checked to equal ``patients``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    patients : DataFrame
+        Patients by practice, LSOA and sex in the NHS Digital layout.
+    lsoa_codes : array of str
+    u : numpy.ndarray
+        National deprivation percentile of each LSOA.
+    pop : numpy.ndarray
+        Residents of shape (lsoa, 2 sexes [female, male], 91 ages).
+    lookup_csv : str
+        The pack's LSOA lookup (role ``lookup.lsoa_ward_lad``).
+
+    Returns
+    -------
+    dict
+        ``"gp.lsoa_patients"``: the file's text; :data:`GP_RECORDS`: Parquet bytes;
+        ``records/gp_by_practice.toml``; ``"truth"``: the records' truth.
+
+    Examples
+    --------
+    >>> from jsna.demo.pack import pack_files
+    >>> files = pack_files(1)
+    >>> files[GP_RECORDS][:4]
+    b'PAR1'
+    """
+    from jsna.records import aggregate
+
+    position = {code: i for i, code in enumerate(lsoa_codes)}
+    n_each = patients["NUMBER_OF_PATIENTS"].to_numpy(dtype=int)
+    row = np.repeat(np.arange(len(patients)), n_each)
+    lsoa = patients["LSOA_CODE"].map(position).to_numpy(dtype=int)[row]
+    female = (patients["SEX"] == "FEMALE").to_numpy()[row]
+    sex = np.where(female, 0, 1)
+    n = len(row)
+    cdf = np.cumsum(pop, axis=2) / np.maximum(pop.sum(axis=2, keepdims=True), 1)
+    age = np.zeros(n, dtype=np.int32)
+    for start in range(0, n, 200_000):  # (patients x 91) comparisons, in slices
+        part = slice(start, start + 200_000)
+        draw = rng.random(len(age[part]))[:, None]
+        age[part] = np.minimum((draw > cdf[lsoa[part], sex[part]]).sum(axis=1), _MAX_AGE)
+    frame = pd.DataFrame(
+        {
+            "PATIENT_ID": np.arange(1, n + 1, dtype="int64"),
+            "PRACTICE_CODE": pd.Categorical(patients["PRACTICE_CODE"].to_numpy()[row]),
+            "AGE": age,
+            "SEX": np.where(female, "F", "M"),
+            "LSOA_CODE": pd.Categorical(patients["LSOA_CODE"].to_numpy()[row]),
+            "REGISTRATION_DATE": np.datetime64("2000-01-01")
+            + rng.integers(0, 8492, n).astype("timedelta64[D]"),
+        }
+    )
+    registers = {}
+    for condition in PREVALENCE_GRADIENT:
+        p = _prevalence(condition, age, np.asarray(u, dtype=float)[lsoa])
+        frame[condition] = (rng.random(n) < p).astype("int8")
+        registers[condition] = {
+            "gradient": PREVALENCE_GRADIENT[condition],
+            "expected": float(p.sum()),
+        }
+    parquet = _parquet_bytes(frame, ("REGISTRATION_DATE",))
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / "lookup.csv").write_text(lookup_csv, encoding="utf-8")
+        (root / "datapack.toml").write_text(
+            '[pack]\nname = "demo GP lookup"\nsynthetic = true\n\n'
+            '[[file]]\nrole = "lookup.lsoa_ward_lad"\npath = "lookup.csv"\n',
+            encoding="utf-8",
+        )
+        (root / GP_RECORDS).parent.mkdir(parents=True)
+        (root / GP_RECORDS).write_bytes(parquet)
+        recipe = root / RECORDS_FOLDER / "gp_by_practice.toml"
+        recipe.write_text(PACK_PATIENTS_RECIPE, encoding="utf-8")
+        counts = aggregate(recipe, pack=root)
+    names = patients.drop_duplicates("PRACTICE_CODE").set_index("PRACTICE_CODE")["PRACTICE_NAME"]
+    out = (
+        pd.DataFrame(
+            {
+                "PUBLICATION": "GP_PRAC_PAT_LIST",
+                "EXTRACT_DATE": "01APR2023",
+                "PRACTICE_CODE": counts["practice_code"].astype(str),
+                "PRACTICE_NAME": counts["practice_code"].astype(str).map(names),
+                "LSOA_CODE": counts[LSOA21_CODE].astype(str),
+                "SEX": counts["sex"].str.upper().to_numpy(),
+                "NUMBER_OF_PATIENTS": counts["count"].to_numpy(),
+            }
+        )
+        .sort_values(["PRACTICE_CODE", "LSOA_CODE", "SEX"], kind="stable")
+        .reset_index(drop=True)
+    )
+    if not out.astype(str).equals(patients.reset_index(drop=True).astype(str)):
+        raise SourceError(
+            "demo pack: the patients counted from the GP records differ from the lists drawn"
+        )
+    truth = {"rows": n, "registers": registers, "files": [Path(GP_RECORDS).name]}
+    return {
+        "gp.lsoa_patients": csv_text(out),
+        GP_RECORDS: parquet,
+        f"{RECORDS_FOLDER}/gp_by_practice.toml": PACK_PATIENTS_RECIPE,
+        "truth": truth,
+    }
+
+
 def _death_expected(pop: pd.DataFrame, u_cells: np.ndarray):
     """LSOA codes, their ``u`` and the pack's expected deaths (lsoa, sex, band) over the period."""
     lsoa = pd.Categorical(pop[LSOA21_CODE])
@@ -771,7 +924,10 @@ def write_demo_records(
             "gradient": ADMISSION_GRADIENT,
             "files": sorted(p.name for p in folder.glob("*.parquet")),
         }
-    if "gp_registrations" in kinds:
+    if "gp_registrations" in kinds and own and (pack_dir / GP_RECORDS).is_file():
+        # the pack's own registrations: its gp.lsoa_patients file was counted from them
+        truth["gp_registrations"] = load_records_truth(out)["gp_registrations"]
+    elif "gp_registrations" in kinds:
         folder = out / "gp_registrations"
         if folder.exists():
             shutil.rmtree(folder)

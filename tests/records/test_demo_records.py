@@ -174,17 +174,52 @@ def test_counts_feed_dsr_and_life_expectancy_unchanged(demo_records, demo_pack):
     assert isinstance(rates, pd.DataFrame)
 
 
-def test_jsna_demo_keeps_the_pack_own_deaths_records(tmp_path):
-    # `jsna demo` writes the other records into the pack's records folder: the deaths its
-    # deaths.lsoa file was aggregated from are kept, byte for byte, with their truth
+def test_jsna_demo_keeps_the_pack_own_records(tmp_path):
+    # `jsna demo` writes the other records into the pack's records folder: the deaths and GP
+    # registrations the pack's files were aggregated from are kept, byte for byte, with
+    # their truth
     from jsna.demo.pack import FILES, write_demo_pack
 
     pack = write_demo_pack(tmp_path / "demo")
-    before = (pack / FILES["deaths_records"]).read_bytes()
-    own = load_records_truth(pack / "records")["deaths"]
-    truth = write_demo_records(pack, kinds=("deaths", "gp_registrations"))
-    assert (pack / FILES["deaths_records"]).read_bytes() == before
-    assert truth["deaths"] == own and "gp_registrations" in load_records_truth(pack / "records")
+    before = {k: (pack / FILES[k]).read_bytes() for k in ("deaths_records", "gp_records")}
+    own = load_records_truth(pack / "records")
+    truth = write_demo_records(pack, kinds=("deaths", "gp_registrations", "admissions"))
+    assert {k: (pack / FILES[k]).read_bytes() for k in before} == before
+    assert truth["deaths"] == own["deaths"]
+    assert truth["gp_registrations"] == own["gp_registrations"]
+    assert load_records_truth(pack / "records")["admissions"]["rows"] > 0
     assert sorted(p.name for p in (pack / "records" / "deaths").iterdir()) == [
         "deaths_2019-2023.parquet"
     ]
+
+
+def test_the_pack_patients_file_is_counted_from_its_gp_records(demo_pack):
+    # gp.lsoa_patients (practice x LSOA x sex, the NHS Digital layout) is the recipe's count
+    # of the pack's GP registration records, and their registers follow the planted prevalence
+    import duckdb
+
+    pack = DataPack.open(demo_pack)
+    patients = pack.read("gp.lsoa_patients")
+    counts = aggregate(load_recipe(demo_pack / "records" / "gp_by_practice.toml"), pack=demo_pack)
+    assert counts["count"].sum() == patients["patients"].sum()
+    raw = pd.read_csv(demo_pack / "gp" / "gp-reg-pat-prac-lsoa-male-female-Apr-23.csv", dtype=str)
+    joined = raw.merge(
+        counts.assign(SEX=counts["sex"].str.upper()),
+        left_on=["PRACTICE_CODE", "LSOA_CODE", "SEX"],
+        right_on=["practice_code", LSOA21_CODE, "SEX"],
+        how="outer",
+        indicator=True,
+    )
+    assert (joined["_merge"] == "both").all() and len(joined) == len(raw)
+    assert (joined["NUMBER_OF_PATIENTS"].astype(int) == joined["count"]).all()
+    truth = load_records_truth(demo_pack / "records")["gp_registrations"]
+    files = str(demo_pack / "records" / "gp_registrations" / "*.parquet")
+    rows, hyp, dm = (
+        duckdb.connect()
+        .execute(f"SELECT count(*), sum(HYP), sum(DM) FROM read_parquet('{files}')")
+        .fetchone()
+    )
+    assert rows == truth["rows"] == joined["count"].sum()
+    for got, condition in ((hyp, "HYP"), (dm, "DM")):
+        expected = truth["registers"][condition]["expected"]
+        assert abs(got - expected) < 4 * np.sqrt(expected)
