@@ -42,3 +42,29 @@ def test_deaths_by_cause_follow_the_planted_deprivation_tilt(pack_csv, truth):
     for sex in ("Female", "Male"):
         assert abs(sum(gap[sex]["by_cause"].values()) - gap[sex]["gap"]) < 1e-4
         assert gap[sex]["by_cause"]["Respiratory diseases"] > 0
+
+
+def test_life_expectancy_sums_the_causes(pack, tmp_path):
+    # the cause split changes nothing for functions that need all-cause deaths: the same
+    # pack with its deaths summed over causes gives the same life expectancy
+    import shutil
+
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from jsna.analysis.mortality import area_life_expectancy
+    from jsna.demo.pack import DEMO_AREA_CODE, FILES
+    from jsna.io.datapack import DataPack
+
+    summed = tmp_path / "summed"
+    shutil.copytree(pack, summed)
+    deaths = pd.read_csv(pack / FILES["deaths"], dtype={"deaths": int})
+    keys = ["LSOA21CD", "sex", "age_band", "period"]
+    deaths.groupby(keys, sort=False, as_index=False)["deaths"].sum()[
+        ["LSOA21CD", "sex", "age_band", "deaths", "period"]
+    ].to_csv(summed / FILES["deaths"], index=False)
+    for by in ("ward", "imd_decile"):
+        with_causes = area_life_expectancy(DataPack.open(pack), DEMO_AREA_CODE, by=by)
+        without = area_life_expectancy(DataPack.open(summed), DEMO_AREA_CODE, by=by)
+        assert_frame_equal(with_causes, without)
+        assert with_causes["value"].notna().sum() > 10
