@@ -244,9 +244,6 @@ def arriaga(
     d_row = numeric_column(df, deaths, "deaths")
     p_row = numeric_column(df, population, "population")
     cell_cols = [*by_cols, compare, age_band]
-    frame = pd.DataFrame({c: df[c].array for c in cell_cols})
-    frame["_d"] = d_row
-    frame["_p"] = p_row
 
     if cause is not None:
         causes_codes, causes = factorize(df[cause])
@@ -254,7 +251,7 @@ def arriaga(
             raise DataValidationError(
                 f"cause column {cause!r} has missing values; give every death a cause group"
             )
-        cell_codes, cells = group_index(frame, cell_cols)
+        cell_codes, cells = group_index(df, cell_cols)
         nc = len(causes)
         seen = np.bincount(cell_codes * nc + causes_codes, minlength=len(cells) * nc)
         if (seen > 1).any():
@@ -279,7 +276,9 @@ def arriaga(
         cause_d = np.zeros((len(cells), nc))
         cause_d[cell_codes, causes_codes] = d_row
     else:
-        all_cause = frame
+        all_cause = pd.DataFrame({c: df[c].array for c in cell_cols})
+        all_cause["_d"] = d_row
+        all_cause["_p"] = p_row
         causes = pd.Index([])
         nc = 0
 
