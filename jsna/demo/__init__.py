@@ -25,6 +25,8 @@ The package, one concern per module (each simulation draws from its own random s
 * :mod:`~jsna.demo.deprivation`, :mod:`~jsna.demo.population` IoD File 7 and SAPE;
 * :mod:`~jsna.demo.practices` GP practices, QOF and model prevalence;
 * :mod:`~jsna.demo.deaths` deaths by LSOA;
+* :mod:`~jsna.demo.records` record-level deaths (the deaths file is aggregated from
+  them with :mod:`jsna.records`), admissions and GP registrations;
 * :mod:`~jsna.demo.areas`, :mod:`~jsna.demo.indicators`,
   :mod:`~jsna.demo.life_expectancy`, :mod:`~jsna.demo.fingertips` the
   Fingertips-layout indicators;
@@ -52,12 +54,17 @@ What is planted
   thousands separators there; the demo writes plain integers.
 * Deaths by LSOA, sex and 20 age bands (0, 1-4, ..., 85-89, 90+) over a
   5-year period, with mortality rising with deprivation (true life
-  expectancy gap recorded).
+  expectancy gap recorded), and split by cause group (causes tilted by
+  deprivation; the true gap by cause recorded): expanded into one PCMD-style
+  record per death (``records/deaths/``) and aggregated back by the recipe
+  ``records/deaths_by_lsoa.toml`` on DuckDB into the deaths file.
 * GP practices: QOF registers and list sizes (NHS England raw QOF layout)
   with under-diagnosis growing with deprivation (true observed/expected
   ratio by IMD quintile and by practice recorded), the NHS geography
-  mapping file, patients registered by LSOA (NHS Digital layout), modelled
-  age/sex prevalence rates and an HSE-style hypertension table.
+  mapping file, patients registered by LSOA (NHS Digital layout; counted
+  by the recipe ``records/gp_by_practice.toml`` from one GP registration
+  record per patient, ``records/gp_registrations/``), modelled age/sex
+  prevalence rates and an HSE-style hypertension table.
 * Indicators: a Fingertips ``all_data`` CSV (27 columns, parent = region)
   with proportions, crude rates, directly standardised rates and life
   expectancy, for the authority, region, England, neighbours and wards,

@@ -77,6 +77,13 @@ from jsna.demo.planted import (
 )
 from jsna.demo.population import population_file, simulate_population
 from jsna.demo.practices import diagnosis_ratio, model_files, simulate_practices
+from jsna.demo.records import (
+    DEATH_RECORDS,
+    GP_RECORDS,
+    cause_gap_truth,
+    pack_death_files,
+    pack_gp_files,
+)
 from jsna.exceptions import SourceError
 from jsna.reference.sources import synthetic_attribution
 
@@ -136,7 +143,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the generator's output changes; a pack of another version is rewritten.
-DEMO_VERSION = 3
+DEMO_VERSION = 5
 
 #: Each file of the pack, by key: its path inside the pack.
 FILES = {
@@ -152,6 +159,14 @@ FILES = {
     "imd": "imd/File_7_IoD2025_Demoshire.csv",
     "population": "population/sapelsoasyoa_mid2022_Demoshire.csv",
     "deaths": "deaths/deaths_lsoa21_2019-2023_Demoshire.csv",
+    # the deaths records the deaths file is aggregated from, its recipe, the docs' example
+    "deaths_records": DEATH_RECORDS,
+    "deaths_recipe": "records/deaths_by_lsoa.toml",
+    "deaths_ward_recipe": "records/deaths_by_ward.toml",
+    "records_truth": "records/truth.json",
+    # the GP registrations the patients-by-LSOA file is counted from, and its recipe
+    "gp_records": GP_RECORDS,
+    "gp_recipe": "records/gp_by_practice.toml",
     "indicators": "fingertips/demoshire_all_data.csv",
     "neighbours": "neighbours/neighbours.csv",
     "qof": "qof/PREVALENCE_2223.csv",
@@ -238,8 +253,8 @@ def _manifest() -> str:
     return "\n".join(lines) + "\n"
 
 
-def pack_files(seed: int) -> dict[str, str]:
-    """Every file of the pack as text, keyed by its path inside the pack.
+def pack_files(seed: int) -> dict[str, str | bytes]:
+    """Every file of the pack as text (Parquet records as bytes), keyed by its path in the pack.
 
     Parameters
     ----------
@@ -248,8 +263,8 @@ def pack_files(seed: int) -> dict[str, str]:
 
     Returns
     -------
-    dict of str to str
-        Path inside the pack (:data:`FILES`) -> the file's text.
+    dict of str to str or bytes
+        Path inside the pack (:data:`FILES`) -> the file's text (bytes for Parquet).
 
     Examples
     --------
@@ -263,7 +278,7 @@ def pack_files(seed: int) -> dict[str, str]:
     dep = simulate_deprivation(streams[1], geo)
     pop = simulate_population(streams[2], dep)
     practices = simulate_practices(streams[3], geo, dep, pop)
-    deaths_file, observed, expected, exposure = simulate_deaths(streams[4], geo, dep, pop)
+    _, observed, expected, exposure = simulate_deaths(streams[4], geo, dep, pop)
     lookups = lookup_files(geo)
     tidy_rates, hse = model_files()
     indicators, indicator_truth = simulate_indicators(
@@ -300,7 +315,12 @@ def pack_files(seed: int) -> dict[str, str]:
     files[f["lookup_icb"]] = csv_text(lookups["lookup_icb"])
     files[f["imd"]] = csv_text(dep.file7)
     files[f["population"]] = csv_text(population_file(geo, pop))
-    files[f["deaths"]] = csv_text(deaths_file)
+    # deaths.lsoa is aggregated (jsna.records, DuckDB) from the deaths expanded into records
+    records = pack_death_files(
+        streams[6], geo.lsoa_code, dep.u, observed, expected, csv_text(lookups["lookup_best_fit"])
+    )
+    files[f["deaths"]] = records.pop("deaths.lsoa")
+    files.update(records)
     files[f["indicators"]] = csv_text(indicators)
     files[f["neighbours"]] = csv_text(
         pd.DataFrame(
@@ -313,7 +333,20 @@ def pack_files(seed: int) -> dict[str, str]:
     )
     files[f["qof"]] = csv_text(practices.qof)
     files[f["qof_mapping"]] = csv_text(practices.mapping)
-    files[f["gp_lsoa"]] = csv_text(practices.patients_lsoa)
+    # gp.lsoa_patients is counted (jsna.records, DuckDB) from one record per registered patient
+    gp = pack_gp_files(
+        streams[7],
+        practices.patients_lsoa,
+        geo.lsoa_code,
+        dep.u,
+        pop,
+        csv_text(lookups["lookup_best_fit"]),
+    )
+    files[f["gp_lsoa"]] = gp.pop("gp.lsoa_patients")
+    records_truth = json.loads(files[f["records_truth"]])
+    records_truth["gp_registrations"] = gp.pop("truth")
+    files[f["records_truth"]] = json.dumps(records_truth, indent=1, sort_keys=True) + "\n"
+    files.update(gp)
     files[f["model_rates"]] = csv_text(tidy_rates)
     files[f["hse"]] = csv_text(hse)
     files.update({f"census/{k}": v for k, v in census_files(seed, geo, dep, pop).items()})
@@ -359,6 +392,10 @@ def pack_files(seed: int) -> dict[str, str]:
             "total": int(observed.sum()),
             "mortality_gradient_log_ratio": MORTALITY_GRADIENT,
             "authority_excess_mortality": AUTHORITY_MORTALITY_EXCESS,
+            "records": DEATH_RECORDS,
+            "cause_gap_by_national_imd_quintile": cause_gap_truth(
+                expected, exposure, dep.u, dep.quintile
+            ),
         },
         "prevalence": practices.truth,
         "indicators": indicator_truth["indicators"],
@@ -458,7 +495,7 @@ def write_demo_pack(
     for name, text in files.items():
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     old = path.parent / f".{path.name}.old-{os.getpid()}"
     if path.exists():
         path.rename(old)

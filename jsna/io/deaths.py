@@ -11,6 +11,14 @@ district deaths extracts. jsna reads a plain CSV in this layout::
 ``LSOA11CD`` is accepted instead of ``LSOA21CD``. Age bands are the 20
 life-expectancy bands (0, 1-4, 5-9, ..., 85-89, 90+); deaths are whole and
 non-negative.
+
+An optional ``cause_group`` column splits each LSOA, sex, age band and period into
+causes of death (the groups of a scheme of ``jsna/reference/icd10_cause_groups.csv``,
+e.g. ``broad``, as ``jsna aggregate`` makes them from a deaths extract; see
+``docs/records.md``). The causes of a cell must add up to all its deaths (give an
+"Other causes" group for the rest): functions that need all-cause deaths sum over them,
+and the life expectancy gap is decomposed by cause where it is present. Cause labels
+must be text; a cell must not repeat a cause.
 """
 
 from __future__ import annotations
@@ -33,7 +41,8 @@ def read_deaths(entry: FileEntry) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``lsoa21_code`` (or ``lsoa11_code``), ``sex``, ``age_band``, ``deaths``, ``period``.
+        ``lsoa21_code`` (or ``lsoa11_code``), ``sex``, ``age_band``, ``cause_group`` (only
+        when the file has it), ``deaths``, ``period``.
 
     Examples
     --------
@@ -43,6 +52,14 @@ def read_deaths(entry: FileEntry) -> pd.DataFrame:
     >>> print(read_deaths(FileEntry("deaths.lsoa", (p,))).to_string(index=False))
     lsoa21_code  sex age_band  deaths    period
       E01000001 Male      90+       3 2019-2023
+
+    With causes (the demo pack's deaths are aggregated from records this way):
+
+    >>> _ = p.write_text("LSOA21CD,sex,age_band,cause_group,deaths,period\\n"
+    ...                  "E01000001,Male,90+,Cancer,1,2019-2023\\n"
+    ...                  "E01000001,Male,90+,Other causes,2,2019-2023\\n")
+    >>> read_deaths(FileEntry("deaths.lsoa", (p,))).groupby("age_band")["deaths"].sum().tolist()
+    [3]
     """
     where = entry.describe()
     raw = read_entry(entry)
@@ -53,6 +70,9 @@ def read_deaths(entry: FileEntry) -> pd.DataFrame:
         "age_band": find_column(raw.columns, r"age_?band", where=where, what="age band"),
         "deaths": find_column(raw.columns, r"deaths", where=where, what="deaths"),
         "period": find_column(raw.columns, r"period", where=where, what="period", required=False),
+        "cause_group": find_column(
+            raw.columns, r"cause_?group", where=where, what="cause group", required=False
+        ),
     }
     deaths = pd.to_numeric(raw[columns["deaths"]], errors="coerce")
     bad = deaths.isna() | (deaths < 0) | (deaths != np.floor(deaths)) | ~np.isfinite(deaths)
@@ -73,17 +93,33 @@ def read_deaths(entry: FileEntry) -> pd.DataFrame:
             f"{vintage}_code": raw[code].str.strip(),
             SEX: raw[columns["sex"]].str.strip(),
             "age_band": raw[columns["age_band"]].str.strip(),
-            "deaths": deaths.astype("int64"),
-            "period": raw[columns["period"]].str.strip()
-            if columns["period"]
-            else entry.get("period", ""),
         }
     )
     keys = [f"{vintage}_code", SEX, "age_band", "period"]
+    if columns["cause_group"]:
+        cause = raw[columns["cause_group"]].astype("string").str.strip()
+        blank = cause.isna() | (cause == "")
+        if blank.any():
+            raise DataValidationError(
+                f"{where}: column {columns['cause_group']!r} is empty on {int(blank.sum())} "
+                f"rows (LSOAs {first_values(raw.loc[blank, code])}); give every row its cause "
+                "group (an 'Other causes' group for deaths in no named group)"
+            )
+        out["cause_group"] = cause.astype(object)
+        keys.append("cause_group")
+    out["deaths"] = deaths.astype("int64")
+    out["period"] = (
+        raw[columns["period"]].str.strip() if columns["period"] else entry.get("period", "")
+    )
     dupes = out.duplicated(keys, keep=False)
     if dupes.any():
+        what = (
+            "LSOA, sex, age band, period and cause group"
+            if columns["cause_group"]
+            else ("LSOA, sex, age band and period")
+        )
         raise DataValidationError(
-            f"{where}: rows repeat for LSOA, sex, age band and period: "
+            f"{where}: rows repeat for {what}: "
             f"{first_values(out.loc[dupes, f'{vintage}_code'])}; each combination once"
         )
     return with_meta(out, source=where)

@@ -68,6 +68,12 @@ def _model_kind(frame: pd.DataFrame) -> str:
     return "rates" if "rate" in frame.columns else "expected"
 
 
+def _deaths_unique(frame: pd.DataFrame, where: str) -> None:
+    # deaths by LSOA may be split by cause (the optional cause_group column)
+    keys = [_LSOA, S.SEX, "age_band", "period"]
+    unique(*keys, *(["cause_group"] if "cause_group" in frame.columns else []))(frame, where)
+
+
 #: Role -> the checks its frames must pass, in order.
 CHECKS: dict[str, list[Check]] = {
     "boundaries.ward": [
@@ -134,7 +140,7 @@ CHECKS: dict[str, list[Check]] = {
             optional=[r"lsoa11_code", r"lsoa21_code"],
         ),
         codes({_LSOA: "lsoa"}),
-        unique(_LSOA, S.SEX, "age_band", "period"),
+        _deaths_unique,
         one_of(S.SEX, _SEXES),
         counts("deaths", at_most=MAX_LSOA_PEOPLE),
     ],

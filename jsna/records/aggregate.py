@@ -253,7 +253,7 @@ def aggregate(
         counts = counts.iloc[np.lexsort(order[::-1])]
         counts = counts.reset_index(drop=True)
     counts[COUNT] = counts[COUNT].astype("int64")
-    rename = {"lsoa": LSOA21_CODE}
+    rename = {"lsoa": LSOA21_CODE, "practice": "practice_code"}
     if geo is not None:
         rename.update({"ward": geo.ward, "lad": geo.lad})
     counts = counts.rename(columns=rename)

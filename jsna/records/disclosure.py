@@ -105,9 +105,20 @@ def apply_disclosure(
         "secondary_by": by or [],
         "primary": report.primary,
         "secondary": report.secondary,
+        # hidden cells a reader could narrow below 5 wide; ``bounded`` of them only through a
+        # group total below 5 taken as published elsewhere (their groups are hidden whole;
+        # see jsna.analysis.suppression.suppress), the rest through this output
         "unprotected_groups": report.unprotected,
+        "unprotected": report.unprotected,
+        "bounded": report.bounded,
     }
     text = report.note
+    if report.bounded:
+        text = join_notes(
+            text,
+            f"{report.bounded} counts in groups whose total is below 5 are all hidden "
+            "(a total that small cannot protect them: merge ages, causes or areas).",
+        )
     if rule == "ehrql":
         shown = out[column].notna()
         values = out.loc[shown, column].to_numpy(dtype=float)

@@ -50,6 +50,7 @@ STANDARD_COLUMNS = {
     "sex": "sex: 1/2, M/F or Male/Female",
     "lsoa": "LSOA of residence code (2021 codes unless the pack maps 2011 codes)",
     "cause": "ICD-10 code (e.g. the underlying cause of death), with or without the dot",
+    "practice": "GP practice (ODS) code of a registration, e.g. Y01234",
 }
 
 #: Named age band schemes: start ages of each band (the last band is open).
@@ -66,7 +67,7 @@ AGE_BAND_SCHEMES = {
 
 #: Grouping columns a recipe may name; ``ward``, ``lad`` and ``lsoa`` become the
 #: vintage-carrying names of the pack's lookup (``wd25_code``, ``lad25_code``, ``lsoa21_code``).
-GROUP_COLUMNS = ("lsoa", "ward", "lad", "age_band", "sex", "cause_group", "year")
+GROUP_COLUMNS = ("lsoa", "ward", "lad", "age_band", "sex", "cause_group", "year", "practice")
 
 #: Disclosure control applied before counts leave the engine (see ``jsna.records.disclosure``).
 DISCLOSURE_RULES = ("project", "ehrql", "none")
@@ -234,6 +235,7 @@ class Recipe:
             "sex": "sex",
             "cause_group": "cause",
             "year": "date",
+            "practice": "practice",
         }
         for group in self.group_by:
             if needs[group] not in self.columns:

@@ -46,6 +46,7 @@ SOURCE_NAMES = {
     "sex": "sex_raw",
     "lsoa": "lsoa_raw",
     "cause": "cause_raw",
+    "practice": "practice_raw",
 }
 
 #: Problem code -> (what is wrong, the raw column whose values are named in messages).
@@ -56,6 +57,7 @@ PROBLEMS = {
     "lsoa_vintage": ("have 2011 LSOA codes that do not exist in 2021 (mixed vintages)", "lsoa_raw"),
     "lsoa": ("have LSOA codes that are not in the pack's lookup", "lsoa_raw"),
     "cause": ("have ICD-10 codes that match no cause group", "cause_raw"),
+    "practice": ("have no practice code", "practice_raw"),
 }
 
 #: Exclusion code -> what the filter left out.
@@ -73,6 +75,7 @@ _OUTPUT = {
     "sex": "c.sex",
     "cause_group": "c.cause_group",
     "year": "c.year",
+    "practice": "c.practice",
 }
 
 
@@ -93,6 +96,8 @@ def _base(recipe: Recipe) -> list[str]:
         out.append("upper(trim(CAST(lsoa_raw AS STRING))) AS lsoa_code")
     if "cause" in cols:
         out.append("replace(upper(trim(CAST(cause_raw AS STRING))), '.', '') AS icd10")
+    if "practice" in cols:
+        out.append("upper(trim(CAST(practice_raw AS STRING))) AS practice")
     return out + [f"{raw}" for std, raw in SOURCE_NAMES.items() if std in cols]
 
 
@@ -134,6 +139,8 @@ def _classified(recipe: Recipe, has_lookup: bool, has_lsoa11: bool) -> tuple[lis
         joins.append("LEFT JOIN codes c4 ON c4.code = substr(b.icd10, 1, 4)")
         joins.append("LEFT JOIN codes c3 ON c3.code = substr(b.icd10, 1, 3)")
         problems.append("WHEN c4.cause_group IS NULL AND c3.cause_group IS NULL THEN 'cause'")
+    if "practice" in cols:
+        problems.append("WHEN b.practice IS NULL OR b.practice = '' THEN 'practice'")
     if recipe.period:
         first, last = (d.isoformat() for d in recipe.period)
         excluded.append(

@@ -23,6 +23,7 @@ __all__ = [
     "group_runs",
     "group_sum",
     "factorize",
+    "take_rows",
     "check_rows",
     "period_ranks",
     "labels",
@@ -238,16 +239,36 @@ def _differs_from_previous(series: pd.Series) -> np.ndarray | None:
     return differs
 
 
+def _key_codes(series: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column (missing values a code of their own) and their number.
+
+    A categorical column gives its category codes as they are (no hashing); other columns
+    are factorized (text as a plain object array).
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+        n = len(series.cat.categories)
+        if len(codes) and codes.min() < 0:  # missing keys form a group of their own
+            codes = np.where(codes < 0, n, codes)
+        return codes, n + 1
+    values = _hashable(series)
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:  # missing keys form a group of their own
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int64, copy=False), len(uniques) + 1
+
+
 def _factorize_keys(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Group code of each row (first-appearance order, NaN keys kept) and each group's first row."""
     combined = np.zeros(len(df), dtype=np.int64)
+    # one factorized column numbers its groups in order of first appearance already
+    in_order = len(by) == 1 and not isinstance(df[by[0]].dtype, pd.CategoricalDtype)
     for name in by:
-        values = _hashable(df[name])
-        codes, uniques = pd.factorize(values)
-        if len(codes) and codes.min() < 0:  # missing keys form a group of their own
-            codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        combined = combined * (len(uniques) + 1) + codes
-    if len(by) > 1:
+        codes, size = _key_codes(df[name])
+        if len(combined) and int(combined.max()) >= (2**62) // size:  # keep within int64
+            combined = pd.factorize(combined)[0].astype(np.int64)
+        combined = combined * size + codes
+    if not in_order:
         combined = pd.factorize(combined)[0]
     codes = combined.astype(np.intp)
     # codes number groups in order of first appearance, so a group starts where a code
@@ -359,9 +380,42 @@ def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> codes, uniques = factorize(pd.Series(["b", "a", "b"]))
     >>> codes.tolist(), list(uniques)
     ([0, 1, 0], ['b', 'a'])
+    >>> codes, uniques = factorize(pd.Series(["b", None, "a", "b"], dtype="category"))
+    >>> codes.tolist(), list(uniques)
+    ([0, -1, 1, 0], ['b', 'a'])
     """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # category codes renumbered by first appearance, without hashing; missing: -1
+        raw = series.cat.codes.to_numpy().astype(np.intp) + 1  # 0: missing
+        first = np.full(len(series.cat.categories) + 1, len(raw))
+        np.minimum.at(first, raw, np.arange(len(raw)))
+        seen = np.flatnonzero(first[1:] < len(raw)) + 1  # categories present
+        seen = seen[np.argsort(first[seen], kind="stable")]
+        renumber = np.full(len(first), -1, dtype=np.intp)
+        renumber[seen] = np.arange(len(seen))
+        uniques = series.cat.categories.to_numpy()[seen - 1]
+        return renumber[raw], np.asarray(uniques)
     codes, uniques = pd.factorize(_hashable(series))
     return codes, np.asarray(uniques)
+
+
+def take_rows(column: pd.Series, rows: np.ndarray):
+    """The column's values at positions ``rows``, categorical columns kept categorical.
+
+    Taking category codes is much cheaper than taking (and later hashing) text, so
+    grouping columns stay fast through a chain of verbs; other columns come back as
+    numpy arrays.
+
+    Examples
+    --------
+    >>> take_rows(pd.Series(["a", "b"], dtype="category"), np.array([1, 1, 0])).tolist()
+    ['b', 'b', 'a']
+    >>> take_rows(pd.Series([1.5, 2.5]), np.array([1])).tolist()
+    [2.5]
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array.take(rows)
+    return column.to_numpy()[rows]
 
 
 def labels(

@@ -36,7 +36,7 @@ import pandas as pd
 
 from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
-from jsna.stats.common import check_rows, group_index, group_labels
+from jsna.stats.common import check_rows, factorize, group_index, group_labels, take_rows
 from jsna.stats.life_expectancy import life_expectancy
 
 __all__ = ["arriaga_effects", "cause_shares", "arriaga"]
@@ -131,10 +131,13 @@ def cause_shares(rates1: np.ndarray, rates2: np.ndarray) -> np.ndarray:
     r2 = np.asarray(rates2, dtype=float)
     diff = r1 - r2
     total = diff.sum(axis=-1, keepdims=True)
-    fallback = r1 + np.where(r1.sum(axis=-1, keepdims=True) > 0, 0.0, r2)
-    fallback_total = fallback.sum(axis=-1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(total != 0, diff / total, fallback / fallback_total)
+        shares = diff / total
+        equal = (total == 0)[..., 0]
+        if equal.any():  # only the bands whose all-cause rates are equal
+            f1, f2 = r1[equal], r2[equal]
+            fallback = f1 + np.where(f1.sum(axis=-1, keepdims=True) > 0, 0.0, f2)
+            shares[equal] = fallback / fallback.sum(axis=-1, keepdims=True)
     return shares
 
 
@@ -235,21 +238,20 @@ def arriaga(
             f"compare column {compare!r} has no rows for {first_values(absent)}; it has "
             f"{first_values(sorted(map(str, present)))}"
         )
-    df = df[df[compare].isin([base, comparator])]
+    inside = df[compare].isin([base, comparator]).to_numpy()
+    if not inside.all():
+        df = df[inside]
     d_row = numeric_column(df, deaths, "deaths")
     p_row = numeric_column(df, population, "population")
     cell_cols = [*by_cols, compare, age_band]
-    frame = pd.DataFrame({c: df[c].array for c in cell_cols})
-    frame["_d"] = d_row
-    frame["_p"] = p_row
 
     if cause is not None:
-        causes_codes, causes = pd.factorize(df[cause], use_na_sentinel=True)
+        causes_codes, causes = factorize(df[cause])
         if (causes_codes < 0).any():
             raise DataValidationError(
                 f"cause column {cause!r} has missing values; give every death a cause group"
             )
-        cell_codes, cells = group_index(frame, cell_cols)
+        cell_codes, cells = group_index(df, cell_cols)
         nc = len(causes)
         seen = np.bincount(cell_codes * nc + causes_codes, minlength=len(cells) * nc)
         if (seen > 1).any():
@@ -274,7 +276,9 @@ def arriaga(
         cause_d = np.zeros((len(cells), nc))
         cause_d[cell_codes, causes_codes] = d_row
     else:
-        all_cause = frame
+        all_cause = pd.DataFrame({c: df[c].array for c in cell_cols})
+        all_cause["_d"] = d_row
+        all_cause["_p"] = p_row
         causes = pd.Index([])
         nc = 0
 
@@ -323,7 +327,7 @@ def arriaga(
 
     keep = pairs[both].reset_index(drop=True)
     ng = len(keep)
-    out = pd.DataFrame({c: np.repeat(keep[c].to_numpy(), nb) for c in by_cols})
+    out = pd.DataFrame({c: take_rows(keep[c], np.repeat(np.arange(ng), nb)) for c in by_cols})
     out[age_band] = le[age_band].to_numpy()[idx_b.ravel()]
     out["contribution"] = total.ravel()
     for name, values in zip(_EFFECTS, effects, strict=True):
@@ -355,11 +359,26 @@ def arriaga(
             r2 = cause_d[rows_c] / cell_pop[rows_c, None]
         shares = cause_shares(r1, r2)
         n_rows = ng * nb
-        expanded = {c: np.repeat(out[c].to_numpy(), nc) for c in out.columns}
-        expanded[cause] = np.tile(np.asarray(causes), n_rows)
-        expanded["contribution"] = (total.ravel()[:, None] * shares).ravel()
-        order = [*by_cols, age_band, cause, *[c for c in out.columns if c not in cell_cols]]
-        out = pd.DataFrame({c: expanded[c] for c in order})
+        rows = np.repeat(np.arange(n_rows), nc)
+        # the numbers as one block (built once, not stacked column by column), then the keys
+        numbers = [c for c in out.columns if c not in cell_cols]
+        block = np.empty((len(numbers), n_rows * nc))
+        for i, c in enumerate(numbers):
+            if c == "contribution":
+                block[i] = (total.ravel()[:, None] * shares).ravel()
+            else:
+                block[i] = np.repeat(out[c].to_numpy(dtype=float), nc)
+        expanded = pd.DataFrame(block.T, columns=numbers, copy=False)
+        if isinstance(df[cause].dtype, pd.CategoricalDtype):  # codes, not text
+            dtype = df[cause].dtype
+            codes = pd.Categorical(np.asarray(causes), dtype=dtype).codes
+            cause_column = pd.Categorical.from_codes(np.tile(codes, n_rows), dtype=dtype)
+        else:
+            cause_column = np.tile(np.asarray(causes), n_rows)
+        keys = [(c, take_rows(out[c], rows)) for c in [*by_cols, age_band]]
+        for position, (name, values) in enumerate([*keys, (cause, cause_column)]):
+            expanded.insert(position, name, values)
+        out = expanded
         method += "; causes shared by the difference in cause-specific death rates"
     out["method"] = method
     return out

@@ -30,6 +30,7 @@ from jsna.stats.common import (
     confidence_levels,
     group_index,
     group_labels,
+    take_rows,
 )
 from jsna.stats.intervals import z_value
 
@@ -325,7 +326,7 @@ def life_expectancy(
 
     order = np.lexsort((band, codes))
     flat = cell[order]
-    out = pd.DataFrame({c: df[c].to_numpy()[order] for c in [*by_cols, age_band]})
+    out = pd.DataFrame({c: take_rows(df[c], order) for c in [*by_cols, age_band]})
     out["value"] = np.where(wide.flat[flat], np.nan, e.flat[flat])
     se_rows = se.flat[flat]
     e_rows = e.flat[flat]

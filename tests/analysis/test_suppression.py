@@ -500,3 +500,98 @@ def test_property_zeros_shown_unless_needed_and_shown_values_unchanged(frame):
         if (group["count"].isna() & (original == 0)).any():
             assert group.loc[original > 0, "count"].isna().all(), g
     assert (out[MARKER_COLUMN] == "[c]").tolist() == (~shown).tolist()
+
+
+# --- groups no suppression can protect: a known total below 5 ---------------------------
+
+
+def test_small_known_total_hides_the_whole_group_and_says_why():
+    # deaths of one age band and cause by ward: 2 in all (published for the authority), so
+    # each ward lies in 0-2 whatever is hidden; every ward is hidden, zeros included, so
+    # the output says nothing the total does not
+    df = pd.DataFrame({"ward": list("ABCDEF"), "count": [2, 0, 0, 0, 0, 0]})
+    with pytest.warns(UserWarning, match=r"group total, taken as published elsewhere, is below 5"):
+        out, report = suppress(df, count_columns="count")
+    assert hidden(out) == [True] * 6
+    assert (report.primary, report.secondary, report.unprotected, report.bounded) == (1, 5, 6, 6)
+    assert report.structure["bounded_by_known_totals"] == {"count": [0, 1, 2, 3, 4, 5]}
+    from jsna.analysis.suppression import audit
+
+    result = audit(out, report.structure)
+    assert result["upper"].tolist() == [2.0] * 6 and result["lower"].tolist() == [0.0] * 6
+    # with the total in the table it can be hidden too, and then the group is protected
+    with_total = pd.concat(
+        [df.assign(t=False), pd.DataFrame({"ward": ["all"], "count": [2], "t": [True]})]
+    )
+    out, report = suppress(with_total.reset_index(drop=True), count_columns="count", total="t")
+    assert report.unprotected == report.bounded == 0
+    assert audit(out, report.structure)["ok"].all()
+
+
+def test_totals_not_published_leave_nothing_bounded():
+    df = pd.DataFrame({"count": [2, 0, 0, 9]})
+    out, report = suppress(df, count_columns="count", totals_published=False)
+    assert hidden(out) == [True, False, False, False] and report.bounded == 0
+
+
+def test_single_cell_group_is_bounded_by_its_published_total():
+    df = pd.DataFrame({"lad": ["X", "Y", "Y"], "count": [3, 40, 50]})
+    with pytest.warns(UserWarning, match=r"'X'.*below 5"):
+        out, report = suppress(df, count_columns="count", by="lad")
+    assert report.bounded == report.unprotected == 1
+
+
+@st.composite
+def sex_tables(draw):
+    rows = []
+    for g in range(draw(st.integers(1, 3))):
+        n = draw(st.integers(1, 6))
+        male = draw(st.lists(st.integers(0, 12), min_size=n, max_size=n))
+        female = draw(st.lists(st.integers(0, 12), min_size=n, max_size=n))
+        rows += [(g, m, f, False) for m, f in zip(male, female, strict=True)]
+        rows.append((g, sum(male), sum(female), True))
+    frame = pd.DataFrame(rows, columns=["g", "male", "female", "is_total"])
+    frame["persons"] = frame["male"] + frame["female"]
+    with_totals = draw(st.booleans())
+    if not with_totals:
+        frame = frame[~frame["is_total"]].reset_index(drop=True)
+    return frame, with_totals, draw(st.booleans()), draw(st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(sex_tables())
+def test_property_the_output_exposes_nothing_beyond_small_known_totals(case):
+    # every hidden cell the project's attack narrows below 5 wide is one that a group total
+    # below 5 (or a group of one cell), known to the reader, bounds whatever is hidden
+    from jsna.analysis.suppression import audit
+
+    frame, with_totals, use_rows, published = case
+    counts = ["male", "female", "persons"] if use_rows else ["male", "female"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out, report = suppress(
+            frame,
+            count_columns=counts,
+            derived_columns=[],
+            by="g",
+            total="is_total" if with_totals else None,
+            row_sums={"persons": ["male", "female"]} if use_rows else None,
+            totals_published=published,
+        )
+    result = audit(out, report.structure)
+    narrow = {
+        (r, c)
+        for r, c in zip(
+            result.loc[~result["ok"], "row"], result.loc[~result["ok"], "column"], strict=True
+        )
+    }
+    bounded = {
+        (r, c) for c, rows in report.structure["bounded_by_known_totals"].items() for r in rows
+    }
+    assert narrow <= bounded
+    assert report.unprotected == len(narrow) and report.bounded == len(bounded)
+    if with_totals or not published:
+        assert not bounded
+    for r, c in bounded:  # its group's total is below 5, or the group has one cell
+        cells = frame.loc[frame["g"] == frame.loc[r, "g"], c]
+        assert cells.sum() < 5 or len(cells) == 1

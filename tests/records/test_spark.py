@@ -65,3 +65,13 @@ def test_validation_and_csv_are_identical_on_both_engines(spark, tmp_path, small
     b = aggregate(lenient, pack=demo_pack, engine=engine)
     pd.testing.assert_frame_equal(a, b)
     assert a["count"].sum() == 196
+
+
+def test_the_pack_patients_by_practice_are_identical_on_both_engines(spark, demo_pack):
+    # the recipe that makes the demo pack's gp.lsoa_patients file (practice, LSOA, sex)
+    recipe = demo_pack / "records" / "gp_by_practice.toml"
+    on_duckdb = aggregate(recipe, pack=demo_pack)
+    on_spark = aggregate(recipe, pack=demo_pack, engine=SparkEngine(session=spark))
+    pd.testing.assert_frame_equal(on_duckdb, on_spark)
+    assert list(on_duckdb.columns) == ["practice_code", "lsoa21_code", "sex", "count"]
+    assert on_duckdb["count"].sum() > 200_000

@@ -7,6 +7,18 @@ counts of one row that add up - that counts are whole and never negative, and ho
 cells are chosen) cannot narrow any hidden cell to an interval less than
 :data:`~jsna.analysis.suppression.audit.PROTECTION_LEVEL` wide. Values derived
 from a hidden count are hidden in its row.
+
+One case no suppression can protect: a group whose total the reader knows from
+elsewhere (``totals_published``; not a row of the output, which could be hidden) and
+which is below the protection level, e.g. 2 deaths of girls aged 5-9 from external
+causes in an authority, split by ward. Every cell of such a group lies between 0 and
+the total whatever is hidden, so its width is at most the total, less than 5 (a group
+of one cell is its total, whatever its size: the cell is published with it). There,
+every cell of the group is hidden, zeros included (:func:`bounded_by_known_totals`):
+the output then adds nothing to what the total already tells, which cell holds the
+deaths stays unknown, and the report counts the cells as ``bounded`` (within
+``unprotected``) with a warning naming the groups and the way out (coarser groups, or
+not treating the total as published).
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ from jsna.analysis.suppression.rules import (
 from jsna.columns import as_list, check_columns, numeric_column
 from jsna.exceptions import DataValidationError, first_values
 
-__all__ = ["SuppressionReport", "suppress", "protect_cells"]
+__all__ = ["SuppressionReport", "suppress", "protect_cells", "bounded_by_known_totals"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,12 @@ class SuppressionReport:
     unprotected : int
         Hidden cells that could still be narrowed to less than the protection
         level (nothing left to suppress); a warning names their groups.
+    bounded : int
+        Of ``unprotected``, the cells of groups whose known total (published elsewhere)
+        is below the protection level: all their cells are hidden, so the output adds
+        nothing to the total, but the total alone bounds each cell (see the module
+        docstring). ``unprotected - bounded`` cells are exposed by the output itself
+        (none, unless the structure leaves nothing to hide).
     note : str
         One sentence for the output's notes.
     mask : pandas.DataFrame
@@ -75,6 +93,7 @@ class SuppressionReport:
     note: str
     mask: pd.DataFrame = field(repr=False, compare=False)
     structure: dict = field(default_factory=dict, repr=False, compare=False)
+    bounded: int = 0
 
 
 def _choose(A, values: np.ndarray, hidden: np.ndarray, unsafe: np.ndarray) -> np.ndarray:
@@ -111,6 +130,77 @@ def _unsafe_relations(A, values: np.ndarray, hidden: np.ndarray, protection: int
     return (n_hidden == 1) | ((n_hidden >= 2) & one_side & (hidden_sum < protection))
 
 
+def _small_total_relations(A, values: np.ndarray, protection: int) -> np.ndarray:
+    """Relations that add up cells (no total cell in the table) to a known total that bounds
+    them below ``protection`` whatever is hidden: a total below it, or a relation of one cell
+    (the cell is the total)."""
+    coo = A.tocoo()
+    m = A.shape[0]
+    has_total_cell = np.bincount(coo.row, weights=(coo.data < 0).astype(float), minlength=m) > 0
+    one_cell = np.diff(A.tocsr().indptr) == 1
+    return ~has_total_cell & ((A @ values < protection) | one_cell)
+
+
+def bounded_by_known_totals(
+    A, values: np.ndarray, hidden: np.ndarray, protection: int = PROTECTION_LEVEL
+) -> np.ndarray:
+    """Hidden cells that a known total bounds below ``protection``, whatever else is hidden.
+
+    A relation that adds up cells to a total the reader knows but which is not a cell of
+    the output (a group total published elsewhere) puts each of its cells within
+    ``0 .. total``; when that total is below ``protection`` no choice of hidden cells
+    makes the interval wide enough. A group of one cell is its total: the cell is
+    published wherever the total is.
+
+    Parameters
+    ----------
+    A : sparse matrix
+        From :func:`~jsna.analysis.suppression.audit.linear_relations`.
+    values : ndarray, shape (cells,)
+    hidden : ndarray of bool, shape (cells,)
+    protection : int
+
+    Returns
+    -------
+    ndarray of bool, shape (cells,)
+
+    Examples
+    --------
+    Wards of an age band whose authority total (3, published elsewhere) is below 5:
+
+    >>> vals = np.array([3.0, 0.0, 0.0])
+    >>> A, b = linear_relations(vals.reshape(-1, 1), np.zeros(3, int), np.zeros(3, bool),
+    ...                         np.array([[3.0]]), [])
+    >>> bounded_by_known_totals(A, vals, np.array([True, True, False])).tolist()
+    [True, True, False]
+    """
+    return _small_cells(A, _small_total_relations(A, np.nan_to_num(values), protection)) & hidden
+
+
+def _small_cells(A, small: np.ndarray) -> np.ndarray:
+    """Cells that take part in any of the ``small`` relations."""
+    cells = np.zeros(A.shape[1], dtype=bool)
+    if small.any():
+        coo = A.tocoo()
+        cells[coo.col[small[coo.row]]] = True
+    return cells
+
+
+def _hide_small_groups(coo_small, hidden: np.ndarray) -> bool:
+    """Hide every cell of each small-total relation that has a hidden cell; True if any was.
+
+    ``coo_small`` is (relation, cell) of the entries of the small-total relations.
+    """
+    rel, col = coo_small
+    if rel.size == 0:
+        return False
+    touched = np.zeros(int(rel.max()) + 1, dtype=bool)
+    touched[rel[hidden[col]]] = True
+    new = col[touched[rel] & ~hidden[col]]
+    hidden[new] = True
+    return new.size > 0
+
+
 def protect_cells(
     A, values: np.ndarray, hidden: np.ndarray, *, upper: int, protection: int = PROTECTION_LEVEL
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -120,7 +210,10 @@ def protect_cells(
     programming attack (:func:`~jsna.analysis.suppression.audit.cell_bounds` with the
     limits of :func:`~jsna.analysis.suppression.audit.method_caps`); for every cell it
     narrows too far, one more cell of each of its relations is hidden; until the attack
-    fails or nothing is left to hide.
+    fails or nothing is left to hide. A group whose known total (not a cell) is below
+    ``protection`` cannot be protected (:func:`bounded_by_known_totals`): as soon as one
+    of its cells is hidden, all of them are, zeros included, and its cells are not
+    counted as a reason to hide cells elsewhere.
 
     Parameters
     ----------
@@ -140,7 +233,8 @@ def protect_cells(
     hidden : ndarray of bool
         All hidden cells.
     exposed : ndarray of bool
-        Hidden cells still narrowed below ``protection`` (nothing left to hide).
+        Hidden cells still narrowed below ``protection``: those bounded by a small known
+        total, and any others left with nothing to hide.
 
     Examples
     --------
@@ -154,12 +248,28 @@ def protect_cells(
     >>> hidden, exposed = protect_cells(A, vals, vals == 4, upper=4)
     >>> hidden.astype(int), exposed.any()
     (array([1, 1, 1, 0, 0]), np.False_)
+
+    Wards whose total, 3, is known: nothing protects them, and all are hidden.
+
+    >>> vals = np.array([3.0, 0.0, 0.0])
+    >>> A, b = linear_relations(vals.reshape(-1, 1), np.zeros(3, int), np.zeros(3, bool),
+    ...                         np.array([[3.0]]), [])
+    >>> hidden, exposed = protect_cells(A, vals, vals == 3, upper=4)
+    >>> hidden.astype(int), exposed.astype(int)
+    (array([1, 1, 1]), array([1, 1, 1]))
     """
     hidden = hidden.copy()
     values0 = np.nan_to_num(values)
+    small = _small_total_relations(A, values0, protection)
+    coo = A.tocoo()
+    in_small = small[coo.row]
+    coo_small = (coo.row[in_small], coo.col[in_small])
+    small_cells = _small_cells(A, small)
     b = None
     for _ in range(hidden.size + 1):
-        unsafe = _unsafe_relations(A, values0, hidden, protection)
+        if _hide_small_groups(coo_small, hidden):
+            continue
+        unsafe = _unsafe_relations(A, values0, hidden, protection) & ~small
         if unsafe.any():
             chosen = _choose(A, values0, hidden, unsafe)
             if chosen.size:
@@ -171,11 +281,12 @@ def protect_cells(
         lower, top = cell_bounds(A, b, values0, hidden, caps)
         narrow = np.zeros(hidden.size, dtype=bool)
         narrow[np.flatnonzero(hidden)[top - lower < protection]] = True
-        if not narrow.any():
+        fixable = narrow & ~small_cells
+        if not fixable.any():
             return hidden, narrow
         touched = np.zeros(A.shape[0], dtype=bool)
-        touched[np.unique(A[:, np.flatnonzero(narrow)].tocoo().row)] = True
-        chosen = _choose(A, values0, hidden, touched)
+        touched[np.unique(A[:, np.flatnonzero(fixable)].tocoo().row)] = True
+        chosen = _choose(A, values0, hidden, touched & ~small)
         if chosen.size == 0:
             return hidden, narrow
         hidden[chosen] = True
@@ -336,10 +447,28 @@ def suppress(
     flat, exposed = protect_cells(
         A, values.ravel(), start.ravel(), upper=rule.upper, protection=protection
     )
+    bounded = (bounded_by_known_totals(A, values.ravel(), flat, protection) & exposed).reshape(n, k)
     mask_matrix = flat.reshape(n, k)
     exposed = exposed.reshape(n, k)
-    if exposed.any():
-        keys = _group_labels(df, by_cols, group, np.unique(group[exposed.any(axis=1)]).tolist())
+    if bounded.any():
+        rows = bounded.any(axis=1)
+        keys = _group_labels(df, by_cols, group, np.unique(group[rows]).tolist())
+        r, j = np.nonzero(bounded)
+        known = sorted({int(t) for t in np.nan_to_num(external[group[r], j])})
+        warnings.warn(
+            f"suppress: {int(bounded.sum())} suppressed count(s) in {len(keys)} group(s) "
+            f"{first_values(keys)} could still be narrowed to less than {protection} wide: "
+            f"their group total, taken as published elsewhere, is below {protection} "
+            f"({first_values(known)}), and every count lies between 0 and it whatever is "
+            "hidden; all their cells are hidden, so the output adds nothing to the total. "
+            "Merge small groups (ages, causes, areas) or pass totals_published=False if "
+            "those totals are not public",
+            UserWarning,
+            stacklevel=2,
+        )
+    others = exposed & ~bounded
+    if others.any():
+        keys = _group_labels(df, by_cols, group, np.unique(group[others.any(axis=1)]).tolist())
         warnings.warn(
             f"suppress: a suppressed count in group(s) {first_values(keys)} could still be "
             f"narrowed to less than {protection} wide from the totals and other cells (nothing "
@@ -388,6 +517,10 @@ def suppress(
             for j, c in enumerate(counts)
         },
         "hidden": {c: np.flatnonzero(m).tolist() for c, m in masks.items()},
+        # hidden cells bounded only by a group total below the protection level
+        "bounded_by_known_totals": {
+            c: np.flatnonzero(bounded[:, j]).tolist() for j, c in enumerate(counts)
+        },
     }
     report = SuppressionReport(
         rule=rule,
@@ -398,6 +531,7 @@ def suppress(
         note=_note(rule, primary, int(mask_matrix.sum()) - primary, n_derived),
         mask=mask,
         structure=structure,
+        bounded=int(bounded.sum()),
     )
     return out, report
 
