@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--no-records",
         action="store_true",
-        help="skip the record-level files (deaths, admissions, GP registrations as Parquet)",
+        help="skip the extra record-level files for recipes and benchmarks (deaths, admissions, "
+        "GP registrations as Parquet); the pack's own deaths and GP records are always written",
     )
     demo.set_defaults(run=_demo)
     aggregate_cli.add_parser(sub)
