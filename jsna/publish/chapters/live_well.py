@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -702,12 +703,15 @@ def _ages_text(band_map: pd.DataFrame, condition: str) -> str:
     return text + "."
 
 
-def comparator_areas(pack, area: str) -> tuple[list[str], str, list[str]]:
+def comparator_areas(
+    pack, area: str, within: Iterable[str] | None = None
+) -> tuple[list[str], str, list[str]]:
     """The area and its statistical neighbours that the pack covers, for comparison tables.
 
     Neighbours come from the pack's ``neighbours.dfe`` model (else ``neighbours.list``),
-    as :meth:`jsna.analysis.benchmark.Comparators.from_pack` finds them; only those the
-    pack lists in its ``areas`` (so that it has their data) are kept, in the model's order.
+    as :meth:`jsna.analysis.benchmark.Comparators.from_pack` finds them; only those
+    ``within`` (by default the pack's ``areas``, whose data it has) are kept, in the
+    model's order.
 
     Returns
     -------
@@ -734,7 +738,7 @@ def comparator_areas(pack, area: str) -> tuple[list[str], str, list[str]]:
         warnings.simplefilter("ignore", UserWarning)
         frame = Comparators.from_pack(pack).neighbour_frame()
     frame = frame[frame["area_code"] == area]
-    covered = set(pack.areas or [area])
+    covered = set(within) if within is not None else set(pack.areas or [area])
     codes = [area] + [c for c in frame["neighbour_code"] if c in covered and c != area]
     names = frame["neighbour_name"].where(frame["neighbour_name"] != "nan", frame["neighbour_code"])
     absent = [n for c, n in zip(frame["neighbour_code"], names, strict=True) if c not in covered]
