@@ -61,6 +61,8 @@ def test_recorded_dementia_of_neighbours_only(sefton):
     assert shown in text and "Liverpool" not in text
     # the county is not in the QOF file of districts and unitary authorities
     assert "Not in the pack: Lancashire." in text
+    # England: the QOF file's English authorities summed (QOF 2019/20 England: 0.78%)
+    assert "England (0.78%, the sum of the file's 314 English authorities)" in text
 
 
 def test_core20_shares_of_neighbours_only(sefton):

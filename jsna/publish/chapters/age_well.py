@@ -211,6 +211,11 @@ def dementia(chapter: Chapter) -> Section:
     return Section(outputs, messages, dem)
 
 
+#: A QOF file by authority with at least this many English authorities covers England
+#: (296 since April 2023; more before the mergers since 2019).
+_ENGLAND_MIN_AUTHORITIES = 296
+
+
 def _recorded_dementia(chapter: Chapter) -> Section:
     outputs = [
         Markdown(
@@ -231,8 +236,21 @@ def _recorded_dementia(chapter: Chapter) -> Section:
     period = meta(mine, "period")
     place = chapter.area_name if len(mine) == 1 else f"{chapter.area_name} and neighbours"
     shown = mine.loc[mine["lad_code"] != chapter.area, "lad_name"].tolist()
+    english = registers[
+        registers["lad_code"].str.startswith("E") & (registers["condition"] == "DEM")
+    ]
+    england = None
+    if english["lad_code"].nunique() >= _ENGLAND_MIN_AUTHORITIES:  # the whole of England
+        england = 100 * english["register"].sum() / english["list_size"].sum()
+        national = (
+            f"England ({fmt_pct(england, 2)}, the sum of the file's "
+            f"{english['lad_code'].nunique()} English authorities) is the dashed line; the "
+            "region is not shown."
+        )
+    else:
+        national = "The region and England are not shown: the file does not cover England."
     outputs.append(
-        Markdown(markdown_text(comparators_text(chapter.area_name, shown, model, absent)))
+        Markdown(markdown_text(comparators_text(chapter.area_name, shown, model, absent, national)))
     )
     ax = ranked_bars(
         mine,
@@ -240,6 +258,8 @@ def _recorded_dementia(chapter: Chapter) -> Section:
         value="recorded_pct",
         highlight=chapter.area_name,
         value_label="Recorded dementia prevalence (% of registered patients)",
+        reference=england,
+        reference_label="England",
     )
     ax.set_title(f"Recorded dementia prevalence, {place}, QOF {period}")
     chapter.figure(

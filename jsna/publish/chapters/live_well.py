@@ -746,8 +746,17 @@ def comparator_areas(
     return codes, model, absent
 
 
-def comparators_text(area_name: str, shown: list[str], model: str, absent: list[str]) -> str:
+def comparators_text(
+    area_name: str,
+    shown: list[str],
+    model: str,
+    absent: list[str],
+    national: str = "The region and England are not shown: the data pack does not cover them "
+    "for this measure.",
+) -> str:
     """A sentence saying which comparators a table shows and which it cannot.
+
+    ``national`` says what is shown of the region and England (by default that neither is).
 
     Examples
     --------
@@ -771,10 +780,7 @@ def comparators_text(area_name: str, shown: list[str], model: str, absent: list[
         )
     if absent:
         text += f" Not in the pack: {', '.join(absent)}."
-    return (
-        text + " The region and England are not shown: the data pack does not cover them for "
-        "this measure."
-    )
+    return f"{text} {national}".strip()
 
 
 def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
