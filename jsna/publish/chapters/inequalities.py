@@ -225,7 +225,7 @@ def core20_by_authority(chapter: Chapter) -> list:
         if chapter.area not in set(frame["area_code"]):
             notes.append(
                 f"{meta(frame, 'edition')}: {chapter.area_name} is not an authority of the "
-                "edition's LSOA lookup (its boundaries changed), so the edition is left out."
+                "lookup that places the edition's LSOAs, so the edition is left out."
             )
             continue
         kept = frame.set_index("area_code").loc[[c for c in codes if c in set(frame["area_code"])]]
