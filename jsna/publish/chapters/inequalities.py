@@ -251,7 +251,12 @@ def core20_by_authority(chapter: Chapter) -> list:
         shares[keep].round(1),
         "authority_core20_shares",
         safe_columns=keep,  # residents, LSOAs and shares of whole authorities
-        sources=("imd", "population.lsoa", "lookup.lsoa_ward_lad"),
+        sources=(
+            "imd",
+            "population.lsoa",
+            "lookup.lsoa_ward_lad",
+            *(["lookup.lsoa11_lsoa21"] if "IoD2019" in used else []),
+        ),
         title=f"Share of LSOAs and of residents in Core20, {place} ({', '.join(used)})",
         note=" ".join([*(note(f) for f in frames), chosen]),
     )
