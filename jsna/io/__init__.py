@@ -16,7 +16,13 @@ Modules:
   ``qof`` (recorded prevalence), ``modelled_prevalence``, ``gp_patients``,
   ``census`` (Census 2021 Nomis tables), ``practice_map`` (NHS England's
   practice map), ``local_health`` (Local Health exports);
-* ``fingertips_api`` - the Fingertips API client and its cache.
+* ``fingertips_api`` - the Fingertips API client and its cache;
+* ``jsna fetch``: ``catalogue`` (the publishers' sources, read from
+  ``jsna/reference/catalogue.toml``, and checks of a download against them),
+  ``download`` (cached, resumable, retried and verified downloads), ``fetch``
+  (:func:`~jsna.io.fetch.fetch_pack`: a data pack for one authority) and
+  ``fetch_fingertips`` (Fingertips indicators, neighbour lists and Local Health
+  for a fetched pack).
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ Three authorities:
 * **Sefton (E08000014)**, a lower-tier authority (a metropolitan district, an
   LTLA that is its own UTLA): chapters 03 (practices placed by where their
   patients live, QOF, modelled prevalence) and 04 (Fingertips against England,
-  region and neighbours, dementia diagnosis) are built. Chapters 01 and 02 build
-  from fetched packs too (checked by hand; 01 is built below for the other two
-  areas). Chapter 05 stops: it computes Core20 shares for every IMD edition and
-  refuses IoD2019 (LSOA 2011) next to an LSOA 2021 population - a chapter change
-  outside ``jsna fetch``.
+  region and neighbours, dementia diagnosis) and 05 (Core20 shares for both IMD
+  editions: IoD2019 is on LSOA 2011 beside an LSOA 2021 population, so it gives
+  shares of LSOAs only, never residents moved back to 2011 LSOAs) are built.
+  Chapters 01 and 02 build from fetched packs too (checked by hand; 01 is built
+  below for the other two areas).
 * **Liverpool (E08000012)**, affected by a boundary change: its wards were redrawn
   in May 2023, so the 2024 best-fit lookup leaves one ward (E05015332 Waterfront
   North) with no LSOA, and IoD2019 is on LSOA 2011, bridged to LSOA 2021 by the
@@ -24,8 +24,9 @@ Three authorities:
   ``../shared``): the LTLA to UTLA lookup gives its districts and the pack covers
   both. Chapter 01 only (time).
 
-Building two chapters for one pack and chapter 01 for the others keeps the wall
-time under 90 s (50 to 65 s measured on a shared two-core machine; each chapter
+Building three chapters for one pack and chapter 01 for the others keeps the wall
+time near 90 s (50 to 65 s measured on a shared two-core machine with two chapters,
+chapter 05 adds about 20 s; each chapter
 build takes 10 to 40 s there, so all five for all three would take minutes). The packs are
 built offline: the second fetch makes no request and the build runs with the server
 stopped.
@@ -47,8 +48,8 @@ from jsna.publish.build import build
 SEFTON, LIVERPOOL = "E08000014", "E08000012"
 AREAS = [SEFTON, LIVERPOOL]
 # The chapters that use what only fetch brings (practices, QOF, modelled prevalence,
-# Fingertips comparators); chapter 05 does not build yet from a fetched pack (docstring).
-SEFTON_CHAPTERS = ["03", "04"]
+# Fingertips comparators) and chapter 05 (Core20 by IMD edition on mixed LSOA vintages).
+SEFTON_CHAPTERS = ["03", "04", "05"]
 
 
 @pytest.fixture(scope="module")
@@ -112,4 +113,26 @@ def test_fetch_three_areas_and_build(tmp_path, proxied, publishers, httpserver):
         assert "not available in this data pack" not in text.lower()
         for role in roles:
             assert f"(role `{role}`)" not in text and f"role {role} " not in text
+    # chapter 05: IoD2019's LSOA shares beside IoD2025's, residents' shares for IoD2025 only
+    core20 = _table_rows(tmp_path / f"out-{SEFTON}" / "reports" / SEFTON, "05_")
+    assert "Core20 LSOAs (%) (IoD2019)" in core20[0] and "Residents (IoD2025)" in core20[0]
+    assert not any("IoD2019" in h and "Residents" in h for h in core20[0]), core20[0]
+    assert [row[0] for row in core20[1:]] == ["Sefton"]
     httpserver.start()
+
+
+def _table_rows(reports, prefix):
+    """Header and rows of the chapter's Core20-by-authority table in its web page."""
+    from bs4 import BeautifulSoup
+
+    page = next(reports.glob(f"{prefix}*.html"))
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for table in soup.find_all("table"):
+        header = [th.get_text(" ", strip=True) for th in table.find("tr").find_all("th")]
+        if any(h.startswith("Core20 LSOAs (%)") for h in header) and "Area" in header:
+            rows = [
+                [td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])]
+                for tr in table.find_all("tr")[1:]
+            ]
+            return [header, *rows]
+    raise AssertionError(f"no Core20 table in {page.name}")

@@ -263,7 +263,10 @@ def core20_shares(
         area_code, area_name, n_lsoas, core20_lsoas, core20_lsoa_share,
         population, core20_population, core20_population_share, imd_score``.
         Population figures are NaN where the pack's population file does not
-        cover every LSOA of the authority. Welsh LSOAs are outside the English
+        cover every LSOA of the authority, and for every authority when the
+        population is on LSOA 2021 and the edition on LSOA 2011 (IoD2019 next to
+        a 2021 population: a population is never moved back to 2011 LSOAs; the
+        note says so). Welsh LSOAs are outside the English
         Indices and left out; the ``note`` metadata says what was done.
 
     Examples
@@ -300,17 +303,28 @@ def core20_shares(
             f"{int((~english).sum())} Welsh LSOAs are outside the English Indices and left out."
         )
     lookup = lookup[english]
-    population = lsoa_population_totals(pack, edition) if pack.has("population.lsoa") else None
-    if population is not None and meta(population, "note"):
-        notes.append(meta(population, "note"))
+    population = None
+    if pack.has("population.lsoa"):
+        have = lsoa_column(pack.read("population.lsoa"))
+        if have == "lsoa21_code" and lsoa_column(imd) == "lsoa11_code":
+            notes.append(
+                f"Residents' shares are not given for {edition}: it is on 2011 LSOAs and the "
+                "pack's population on 2021 LSOAs, which are never moved back to 2011 LSOAs "
+                "(the shares of LSOAs are given)."
+            )
+        else:
+            population = lsoa_population_totals(pack, edition)
+            if meta(population, "note"):
+                notes.append(meta(population, "note"))
     profile = deprivation_profile(lookup, imd, population, level="lad")
     out = profile.rename(columns={lad: "area_code", lad.replace("_code", "_name"): "area_name"})
     out.insert(0, "edition", edition)
-    covered = int(out[POPULATION].notna().sum())
-    notes.append(
-        f"Population-weighted shares for the {covered} of {len(out)} authorities whose every LSOA "
-        "has a population in the pack."
-    )
+    if population is not None:
+        covered = int(out[POPULATION].notna().sum())
+        notes.append(
+            f"Population-weighted shares for the {covered} of {len(out)} authorities whose every "
+            "LSOA has a population in the pack."
+        )
     if areas is not None:
         areas = [str(a) for a in as_list(areas)]
         missing = sorted(set(areas) - set(out["area_code"]))

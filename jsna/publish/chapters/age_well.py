@@ -22,10 +22,17 @@ from IPython.display import Markdown
 from jsna.analysis import prevalence as prev
 from jsna.analysis.geography import area_wards
 from jsna.analysis.mortality import area_life_expectancy
-from jsna.meta import meta, note
+from jsna.meta import copy_meta, meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
-from jsna.publish.chapters.live_well import Section, intro, placement_text, recorded_funnel
+from jsna.publish.chapters.live_well import (
+    Section,
+    comparator_areas,
+    comparators_text,
+    intro,
+    placement_text,
+    recorded_funnel,
+)
 from jsna.publish.escape import markdown_text
 from jsna.publish.findings import Ambition, AmbitionPosition, Finding, ambition_finding, listed
 from jsna.publish.notes import collect_notes, notes_markdown
@@ -204,6 +211,11 @@ def dementia(chapter: Chapter) -> Section:
     return Section(outputs, messages, dem)
 
 
+#: A QOF file by authority with at least this many English authorities covers England
+#: (296 since April 2023; more before the mergers since 2019).
+_ENGLAND_MIN_AUTHORITIES = 296
+
+
 def _recorded_dementia(chapter: Chapter) -> Section:
     outputs = [
         Markdown(
@@ -214,23 +226,50 @@ def _recorded_dementia(chapter: Chapter) -> Section:
     ]
     if not prev.supports_authority_gaps(chapter.pack):
         return Section(outputs)
-    mine = prev.authority_recorded(chapter.pack, "DEM", chapter.pack.areas or [chapter.area])
+    registers = chapter.pack.read("prevalence.recorded", level="lad")
+    codes, model, absent = comparator_areas(chapter.pack, chapter.area, registers["lad_code"])
+    mine = prev.authority_recorded(chapter.pack, "DEM", codes)
     if not len(mine):
         return Section(outputs)
+    found = [c for c in codes if c in set(mine["lad_code"])]
+    mine = copy_meta(mine.set_index("lad_code").loc[found].reset_index(), mine)
     period = meta(mine, "period")
+    place = chapter.area_name if len(mine) == 1 else f"{chapter.area_name} and neighbours"
+    shown = mine.loc[mine["lad_code"] != chapter.area, "lad_name"].tolist()
+    english = registers[
+        registers["lad_code"].str.startswith("E") & (registers["condition"] == "DEM")
+    ]
+    england = None
+    if english["lad_code"].nunique() >= _ENGLAND_MIN_AUTHORITIES:  # the whole of England
+        england = 100 * english["register"].sum() / english["list_size"].sum()
+        national = (
+            f"England ({fmt_pct(england, 2)}, the sum of the file's "
+            f"{english['lad_code'].nunique()} English authorities) is the dashed line; the "
+            "region is not shown."
+        )
+    else:
+        national = "The region and England are not shown: the file does not cover England."
+    outputs.append(
+        Markdown(markdown_text(comparators_text(chapter.area_name, shown, model, absent, national)))
+    )
     ax = ranked_bars(
         mine,
         label="lad_name",
         value="recorded_pct",
         highlight=chapter.area_name,
         value_label="Recorded dementia prevalence (% of registered patients)",
+        reference=england,
+        reference_label="England",
     )
-    ax.set_title(f"Recorded dementia prevalence by authority, QOF {period}")
+    ax.set_title(f"Recorded dementia prevalence, {place}, QOF {period}")
     chapter.figure(
         ax.figure,
         "dementia_recorded_authorities",
-        title=f"Recorded dementia prevalence by local authority (QOF {period})",
-        alt_text=f"Bar chart of recorded dementia prevalence for {len(mine)} authorities.",
+        title=f"Recorded dementia prevalence, {place} (QOF {period})",
+        alt_text=(
+            f"Bar chart of recorded dementia prevalence for {chapter.area_name} and "
+            f"{len(mine) - 1} statistical neighbours, {chapter.area_name} highlighted."
+        ),
         data=mine[["lad_code", "lad_name", "register", "list_size", "recorded_pct"]],
         sources="prevalence.recorded[level=lad]",
         # authority registers (apportioned, not whole people), published by NHS England (QOF)

@@ -25,10 +25,11 @@ from jsna.analysis.deprivation import (
 from jsna.analysis.geography import area_wards
 from jsna.columns import POPULATION, code_column
 from jsna.exceptions import JSNAError
-from jsna.meta import meta, note
+from jsna.meta import copy_meta, meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
 from jsna.publish.chapters import population
+from jsna.publish.chapters.live_well import comparator_areas, comparators_text
 from jsna.publish.chapters.population import with_notes
 from jsna.publish.escape import markdown_text
 from jsna.publish.findings import (
@@ -198,37 +199,69 @@ def core20_by_ward(chapter: Chapter) -> tuple[dict, list]:
 
 
 def core20_by_authority(chapter: Chapter) -> list:
-    """Table of Core20 shares of LSOAs and residents for the pack's authorities, per IMD edition."""
+    """Core20 shares of LSOAs and residents for the area and its neighbours, per IMD edition.
+
+    Only the area and the statistical neighbours the pack covers are shown
+    (:func:`jsna.publish.chapters.live_well.comparator_areas`); a sentence says which.
+    An edition whose LSOAs the pack cannot place (IoD2019 without the LSOA 2011 to 2021
+    lookup, or an area missing from its lookup) is left out with a note; residents'
+    shares of an edition on another LSOA vintage than the population are not given.
+    """
     pack = chapter.pack
     editions = sorted(
         {e.get("edition") for e in pack.entries_for("imd") if e.get("edition")}, reverse=True
     )
-    places = pack.areas or [chapter.area]
-    frames, notes = [], []
-    for edition in editions:
-        frame, caught = collect_notes(core20_shares, pack, edition, areas=places)
-        frames.append(frame)
+    codes, model, absent = comparator_areas(pack, chapter.area)
+    frames, notes, used = [], [], []
+    for edition in editions or [None]:
+        if edition == "IoD2019" and not pack.has("lookup.lsoa11_lsoa21"):
+            notes.append(
+                "IoD2019 is on 2011 LSOAs and the pack has no LSOA 2011 to 2021 lookup "
+                f"(role lookup.lsoa11_lsoa21) to place them in authorities: `jsna fetch --area "
+                f"{chapter.area} --only lookup.lsoa11_lsoa21` adds it."
+            )
+            continue
+        frame, caught = collect_notes(core20_shares, pack, edition)
         notes += caught
-    shares = (
-        frames[0]
-        if len(frames) == 1
-        else frames[0].merge(
-            frames[1],
-            on=["area_code", "area_name"],
-            suffixes=(f" {editions[0]}", f" {editions[1]}"),
+        if chapter.area not in set(frame["area_code"]):
+            notes.append(
+                f"{meta(frame, 'edition')}: {chapter.area_name} is not an authority of the "
+                "lookup that places the edition's LSOAs, so the edition is left out."
+            )
+            continue
+        kept = frame.set_index("area_code").loc[[c for c in codes if c in set(frame["area_code"])]]
+        frames.append(copy_meta(kept.reset_index(), frame))
+        used.append(meta(frame, "edition"))
+    if not frames:
+        return with_notes([Markdown(markdown_text(" ".join(notes)))], [])
+    shares = frames[0]
+    for frame, edition in zip(frames[1:], used[1:], strict=True):
+        shares = shares.merge(
+            frame, on=["area_code", "area_name"], how="left", suffixes=("", f" {edition}")
         )
-    )
+    if len(frames) > 1:
+        first = [c for c in frames[0].columns if c not in ("area_code", "area_name")]
+        shares = shares.rename(columns={c: f"{c} {used[0]}" for c in first})
     wanted = ("area_", "core20_lsoa_share", "core20_population_share", "n_lsoas", POPULATION)
-    keep = [c for c in shares.columns if c.startswith(wanted)]
-    shown = chapter.table(
+    keep = [c for c in shares.columns if c.startswith(wanted) and shares[c].notna().any()]
+    keep = [c for c in keep if c != "area_code"]
+    shown = shares.loc[shares["area_code"] != chapter.area, "area_name"].tolist()
+    chosen = comparators_text(chapter.area_name, shown, model, absent)
+    place = chapter.area_name if len(shares) == 1 else f"{chapter.area_name} and neighbours"
+    table = chapter.table(
         shares[keep].round(1),
         "authority_core20_shares",
         safe_columns=keep,  # residents, LSOAs and shares of whole authorities
-        sources=("imd", "population.lsoa", "lookup.lsoa_ward_lad"),
-        title="Share of LSOAs and of residents in Core20 by authority",
-        note=" ".join(note(f) for f in frames),
+        sources=(
+            "imd",
+            "population.lsoa",
+            "lookup.lsoa_ward_lad",
+            *(["lookup.lsoa11_lsoa21"] if "IoD2019" in used else []),
+        ),
+        title=f"Share of LSOAs and of residents in Core20, {place} ({', '.join(used)})",
+        note=" ".join([*(note(f) for f in frames), chosen]),
     )
-    return with_notes([shown], notes)
+    return with_notes([table], notes)
 
 
 def _indicators(chapter: Chapter) -> pd.DataFrame | None:

@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +28,10 @@ import pandas as pd
 from IPython.display import Markdown
 
 from jsna.analysis import prevalence as prev
+from jsna.analysis.benchmark import Comparators
 from jsna.analysis.funnel import funnel
 from jsna.analysis.geography import area_wards
-from jsna.meta import meta, note
+from jsna.meta import copy_meta, meta, note
 from jsna.plots import bars_by_quintile, ranked_bars, ward_map
 from jsna.plots.prevalence import funnel_plot
 from jsna.publish.chapter import Chapter, fmt_number, fmt_pct
@@ -56,6 +59,9 @@ __all__ = [
     "deprivation",
     "reading_deprivation",
     "authorities",
+    "comparator_areas",
+    "comparators_text",
+    "missing_practice_roles",
     "recorded_funnel",
     "placement_text",
 ]
@@ -123,6 +129,78 @@ def _focus(gaps: dict) -> str:
     return "HYP" if "HYP" in conditions else conditions[0]
 
 
+#: What each role behind the practice gaps is, for the sentence saying what a pack lacks.
+_PRACTICE_NEEDS = {
+    "prevalence.recorded": "QOF registers by practice (NHS England, *Quality and Outcomes "
+    "Framework*, prevalence file)",
+    "gp.lsoa_patients": "where each practice's patients live (NHS England, *Patients "
+    "registered at a GP practice*, LSOA file)",
+    "population.lsoa": "the population by LSOA, age and sex (ONS mid-year estimates)",
+    "prevalence.model": "modelled prevalence rates by age and sex (e.g. the Health Survey "
+    "for England)",
+}
+
+
+def missing_practice_roles(pack) -> list[str]:
+    """The roles the practice diagnosis gaps need that ``pack`` lacks (empty when it has all).
+
+    Examples
+    --------
+    >>> from jsna.demo.pack import ensure_demo_pack
+    >>> from jsna.io.datapack import DataPack
+    >>> from jsna.config import project_paths
+    >>> missing_practice_roles(DataPack.open(ensure_demo_pack(project_paths().demo_pack)))
+    []
+    """
+    have = {
+        "prevalence.recorded": bool(pack.entries_for("prevalence.recorded", level="practice")),
+        "gp.lsoa_patients": pack.has("gp.lsoa_patients"),
+        "population.lsoa": pack.has("population.lsoa"),
+        "prevalence.model": bool(prev.modelled_conditions(pack)),
+    }
+    return [role for role, present in have.items() if not present]
+
+
+def _fetch_hint(chapter: Chapter, roles: list[str]) -> str:
+    only = "--only " + " ".join(roles)
+    return f"`jsna fetch --area {markdown_text(chapter.area)} {only}` adds " + (
+        "it." if len(roles) == 1 else "them."
+    )
+
+
+def _missing_practice_text(chapter: Chapter) -> str:
+    """What the pack lacks for diagnosis gaps by practice, and the fetch command that adds it."""
+    missing = missing_practice_roles(chapter.pack) or ["prevalence.model"]
+    lacks = "; ".join(f"{_PRACTICE_NEEDS[r]} (role `{r}`)" for r in missing)
+    text = (
+        "**Diagnosis gaps by practice are not modelled here.** They need QOF registers by "
+        "practice, where each practice's patients live, the population by LSOA and modelled "
+        f"prevalence rates; this data pack lacks {lacks}. "
+    )
+    if "prevalence.model" in missing:
+        text += (
+            "Without modelled rates no expected number of cases can be worked out, so "
+            "recorded prevalence is all that can be shown. "
+        )
+    if "gp.lsoa_patients" in missing:
+        text += (
+            "Without the LSOA file registers cannot be placed in wards or deprivation "
+            "quintiles, and practices cannot be placed in an authority. "
+        )
+    return text + _fetch_hint(chapter, missing) + " What the pack does allow is shown below."
+
+
+def _missing_model_text(chapter: Chapter, condition: str) -> str:
+    """Why the authority gap is not shown when the pack has no modelled rates."""
+    return (
+        f"**{condition.capitalize()} gap by authority.** The data pack has registers summed to "
+        f"authorities but no modelled prevalence rates by age and sex (role "
+        "`prevalence.model`, e.g. the Health Survey for England), so the expected number of "
+        f"cases in {markdown_text(chapter.area_name)} cannot be worked out. "
+        + _fetch_hint(chapter, ["prevalence.model"])
+    )
+
+
 def condition_gaps(chapter: Chapter) -> Section:
     """Recorded against expected prevalence for every condition: a table and a chart.
 
@@ -130,18 +208,7 @@ def condition_gaps(chapter: Chapter) -> Section:
     when the pack has no practice registers and patients by LSOA).
     """
     if not prev.supports_practice_gaps(chapter.pack):
-        return Section(
-            [
-                Markdown(
-                    "This data pack cannot model diagnosis gaps by practice: that needs QOF "
-                    "registers by practice, where each practice's patients live (NHS England, "
-                    "*Patients registered at a GP practice*, LSOA file; role `gp.lsoa_patients`), "
-                    "the population by LSOA and modelled prevalence rates. Without the LSOA file "
-                    "registers cannot be placed in wards or deprivation quintiles, and practices "
-                    "cannot be placed in an authority. What the pack does allow is shown below."
-                )
-            ]
-        )
+        return Section([Markdown(_missing_practice_text(chapter))])
     gaps, notes = collect_notes(prev.practice_gaps, chapter.pack, chapter.area)
     outputs: list[Any] = [Markdown(notes_markdown(notes))] if notes else []
     summary = gaps["area"].assign(condition_name=lambda d: d["condition"].map(prev.CONDITIONS))
@@ -599,8 +666,8 @@ def reading_deprivation(chapter: Chapter, gaps: dict | None) -> Section:
         return Section(
             [
                 Markdown(
-                    "Diagnosis by deprivation needs patients registered at each practice by "
-                    "LSOA, which this data pack does not have (see the data used, at the end)."
+                    "Diagnosis by deprivation needs the modelled practice gaps, which this data "
+                    "pack cannot give (see above and the data used, at the end)."
                 )
             ]
         )
@@ -636,12 +703,110 @@ def _ages_text(band_map: pd.DataFrame, condition: str) -> str:
     return text + "."
 
 
+def comparator_areas(
+    pack, area: str, within: Iterable[str] | None = None
+) -> tuple[list[str], str, list[str]]:
+    """The area and its statistical neighbours that the pack covers, for comparison tables.
+
+    Neighbours come from the pack's ``neighbours.dfe`` model (else ``neighbours.list``),
+    as :meth:`jsna.analysis.benchmark.Comparators.from_pack` finds them; only those
+    ``within`` (by default the pack's ``areas``, whose data it has) are kept, in the
+    model's order.
+
+    Returns
+    -------
+    codes : list of str
+        The area first, then the neighbours covered.
+    model : str
+        The neighbour model's name ("" when the pack has none).
+    absent : list of str
+        Names (or codes) of the model's neighbours the pack does not cover.
+
+    Examples
+    --------
+    >>> from jsna.demo.pack import ensure_demo_pack, DEMO_AREA_CODE
+    >>> from jsna.io.datapack import DataPack
+    >>> from jsna.config import project_paths
+    >>> pack = DataPack.open(ensure_demo_pack(project_paths().demo_pack))
+    >>> codes, model, absent = comparator_areas(pack, DEMO_AREA_CODE)
+    >>> codes, bool(model), absent[:2]
+    (['E06999001'], True, ['E06999002', 'E06999003'])
+    """
+    with warnings.catch_warnings():
+        # the neighbour model's changed authorities are kept with a note; its warning is
+        # about the whole model, not the area's neighbours shown here
+        warnings.simplefilter("ignore", UserWarning)
+        frame = Comparators.from_pack(pack).neighbour_frame()
+    frame = frame[frame["area_code"] == area]
+    covered = set(within) if within is not None else set(pack.areas or [area])
+    codes = [area] + [c for c in frame["neighbour_code"] if c in covered and c != area]
+    named = frame["neighbour_name"].notna() & ~frame["neighbour_name"].isin(["nan", ""])
+    names = frame["neighbour_name"].where(named, frame["neighbour_code"]).astype(str)
+    absent = [n for c, n in zip(frame["neighbour_code"], names, strict=True) if c not in covered]
+    model = str(frame["model"].iloc[0]) if len(frame) else ""
+    return codes, model, absent
+
+
+def comparators_text(
+    area_name: str,
+    shown: list[str],
+    model: str,
+    absent: list[str],
+    national: str = "The region and England are not shown: the data pack does not cover them "
+    "for this measure.",
+) -> str:
+    """A sentence saying which comparators a table shows and which it cannot.
+
+    ``national`` says what is shown of the region and England (by default that neither is).
+
+    Examples
+    --------
+    >>> text = comparators_text("A", ["B"], "DfE 2025 model", ["C", "D"])
+    >>> for sentence in text.split(". ")[:2]:
+    ...     print(sentence)
+    Shown: A and its statistical neighbours (DfE 2025 model) in this data pack: B
+    Not in the pack: C, D
+    """
+    if not model:
+        text = f"Shown: {area_name} only (the data pack has no statistical neighbours)."
+    elif shown:
+        text = (
+            f"Shown: {area_name} and its statistical neighbours ({model}) in this data pack: "
+            f"{', '.join(shown)}."
+        )
+    else:
+        text = (
+            f"Shown: {area_name} only: none of its statistical neighbours ({model}) is in "
+            "this data pack."
+        )
+    if absent:
+        text += f" Not in the pack: {', '.join(absent)}."
+    return f"{text} {national}".strip()
+
+
 def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
-    """The gap of each authority from registers summed to authorities: table, chart, caveats."""
+    """The area's gap against its statistical neighbours', from registers summed to authorities.
+
+    Only the area and the neighbours the pack covers are shown (:func:`comparator_areas`);
+    ``rank`` is among them. Without modelled rates (``prevalence.model``) a sentence says
+    what is missing and how to add it.
+    """
     if not prev.supports_authority_gaps(chapter.pack):
         return Section()
-    auth = prev.authority_gaps(chapter.pack, condition)
     name = prev.CONDITIONS[condition]
+    if not prev.modelled_conditions(chapter.pack):
+        return Section([Markdown(_missing_model_text(chapter, name.lower()))])
+    codes, model, absent = comparator_areas(chapter.pack, chapter.area)
+    gaps = prev.authority_gaps(chapter.pack, condition, areas=codes)
+    auth = gaps.set_index("area_code").loc[codes].reset_index()
+    auth["rank"] = auth["value"].rank(method="min").astype("int64")
+    auth = copy_meta(auth, gaps)
+    place = chapter.area_name if len(auth) == 1 else f"{chapter.area_name} and neighbours"
+    period = meta(auth, "register_period")
+    shown_names = [
+        n for c, n in zip(auth["area_code"], auth["area_name"], strict=True) if c != chapter.area
+    ]
+    chosen = comparators_text(chapter.area_name, shown_names, model, absent)
     columns = [
         "area_name",
         "resident_population",
@@ -659,57 +824,73 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
     digits = {"resident_population": 0, "list_size": 0, "observed": 0, "expected": 0}
     digits |= {"recorded_pct": 2, "expected_pct": 2, "value": 3, "lower_ci95": 3}
     digits |= {"upper_ci95": 3, "undiagnosed": 0}
+    headers = {**AUTHORITY_HEADERS, "rank": f"Rank of {len(auth)} (1 = lowest ratio)"}
     table = chapter.table(
-        labelled(auth[columns].round(digits), AUTHORITY_HEADERS),
+        labelled(auth[columns].round(digits), headers),
         f"{name.lower()}_authorities",
-        title=f"{name}: recorded against expected, by authority",
+        title=f"{name}: recorded against expected, {place}, QOF {period}",
         sources=AUTHORITY_GAPS,
         # registers apportioned to whole authorities: published by NHS England (QOF) at this
         # level, and summed from practices so not whole people
-        safe_columns=list(labelled(auth[columns], AUTHORITY_HEADERS).columns),
-        note=note(auth),
+        safe_columns=list(labelled(auth[columns], headers).columns),
+        note=note(auth) + " " + chosen,
     )
-    ax = ranked_bars(
-        auth,
-        label="area_name",
-        value="value",
-        lower="lower_ci95",
-        upper="upper_ci95",
-        value_label=f"{name} diagnosis ratio (observed / expected)",
-        highlight=chapter.area_name,
-        sort="ascending",
-    )
-    ax.set_title(f"{name} diagnosis ratio by authority")
-    chapter.figure(
-        ax.figure,
-        f"{name.lower()}_authorities",
-        title=f"{name} diagnosis ratio by local authority",
-        alt_text=(
-            f"Bar chart of the {name.lower()} diagnosis ratio for {len(auth)} authorities, "
-            f"{chapter.area_name} highlighted."
-        ),
-        data=auth[
-            ["area_code", "area_name", "observed", "expected", "value", "lower_ci95", "upper_ci95"]
-        ],
-        sources=AUTHORITY_GAPS,
-        # authority registers, published by NHS England (QOF) at this level (see the table)
-        safe_columns=["observed", "expected", "value", "lower_ci95", "upper_ci95"],
-    )
+    outputs: list[Any] = [formatted(table)]
+    if len(auth) > 1:
+        ax = ranked_bars(
+            auth,
+            label="area_name",
+            value="value",
+            lower="lower_ci95",
+            upper="upper_ci95",
+            value_label=f"{name} diagnosis ratio (observed / expected)",
+            highlight=chapter.area_name,
+            sort="ascending",
+        )
+        ax.set_title(f"{name} diagnosis ratio, {place}, QOF {period}")
+        chapter.figure(
+            ax.figure,
+            f"{name.lower()}_authorities",
+            title=f"{name} diagnosis ratio, {place}, QOF {period}",
+            alt_text=(
+                f"Bar chart of the {name.lower()} diagnosis ratio for {chapter.area_name} and "
+                f"{len(auth) - 1} statistical neighbours, {chapter.area_name} highlighted."
+            ),
+            data=auth[
+                [
+                    "area_code",
+                    "area_name",
+                    "observed",
+                    "expected",
+                    "value",
+                    "lower_ci95",
+                    "upper_ci95",
+                ]
+            ],
+            sources=AUTHORITY_GAPS,
+            # authority registers, published by NHS England (QOF) at this level (see the table)
+            safe_columns=["observed", "expected", "value", "lower_ci95", "upper_ci95"],
+        )
     mine = auth.set_index("area_code").loc[chapter.area]
+    standing = (
+        f"{chapter.area_name} ranks {ordinal(mine['rank'])} of {len(auth)} with its "
+        "statistical neighbours in the pack (1 = lowest ratio); "
+        if len(auth) > 1
+        else ""
+    )
     message = Finding(
         f"In {chapter.area_name} {fmt_pct(mine['recorded_pct'])} of registered patients were on "
-        f"the {name.lower()} register ({meta(auth, 'register_period')}) against an expected "
+        f"the {name.lower()} register ({period}) against an expected "
         f"{fmt_pct(mine['expected_pct'])}: a diagnosis ratio of {mine['value']:.2f} (95% CI "
         f"{mine['lower_ci95']:.2f} to {mine['upper_ci95']:.2f}) and an estimated "
         f"{fmt_number(mine['undiagnosed'])} adults with undiagnosed high blood pressure.",
-        f"{chapter.area_name} ranks {ordinal(mine['rank'])} of {len(auth)} authorities in the pack "
-        "(1 = lowest ratio); undiagnosed high blood pressure is a leading, treatable cause of "
+        standing + "undiagnosed high blood pressure is a leading, treatable cause of "
         "heart attack and stroke.",
     )
     band_map = pd.DataFrame(meta(auth, "band_map")[condition])
     caveats = (
         "**Caveats.** The registers are QOF "
-        + markdown_text(meta(auth, "register_period"))
+        + markdown_text(period)
         + " (summed to authorities by sharing practice registers among LSOAs), the prevalence "
         "rates are from the "
         + markdown_text(meta(auth, "survey") or "pack's model")
@@ -722,7 +903,7 @@ def authorities(chapter: Chapter, condition: str = "HYP") -> Section:
         "the table)."
     )
     text = _ages_text(band_map, name.lower()) + "\n\n" + caveats
-    return Section([formatted(table), Markdown(text)], [message], auth)
+    return Section([*outputs, Markdown(text)], [message], auth)
 
 
 def _names(names: list[str]) -> str:
