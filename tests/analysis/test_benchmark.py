@@ -614,8 +614,12 @@ def test_real_start_well_chapter(shared_data, tmp_path, area, name):
         "Key messages" in html and "DfE 2025 model" in html and "worse than England (72.7)" in html
     )
     manifest = (result.figures / "manifest.csv").read_text()
-    for figure in ("02_spine_chart", "02_trend_90284", "02_neighbours_90284", "02_tartan_rug"):
+    for figure in ("02_trend_90284", "02_neighbours_90284"):
         assert figure in manifest
+    # one indicator: a sentence instead of a spine chart and a tartan rug that carry nothing
+    for figure in ("02_spine_chart", "02_tartan_rug"):
+        assert figure not in manifest
+    assert "a spine chart or a grid of indicators would show a single row" in html
     neighbours = pd.read_csv(
         result.reports / "tables" / "02_start_well" / "statistical_neighbours.csv"
     )

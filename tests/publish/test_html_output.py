@@ -26,7 +26,7 @@ def demo_build(builds):
 
 def _pages(out: Path) -> list[Path]:
     pages = sorted((out / "reports" / AREA).glob("[0-9][0-9]_*.html"))
-    assert len(pages) == 5
+    assert len(pages) == 6
     return pages
 
 

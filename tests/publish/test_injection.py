@@ -56,6 +56,8 @@ def _poisoned_pack(demo_pack: Path, folder: Path) -> Path:
     text = manifest.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^name = ".*"$', f"name = '{PACK_NAME}'", text, count=1)
     text = text.replace("attribution = [", f"attribution = [\n  '{ATTRIBUTION}',", 1)
+    # each file's own attribution line too: outputs cite the files they used
+    text = re.sub(r'(?m)^attribution = ".*"$', f"attribution = '{ATTRIBUTION}'", text)
     manifest.write_text(text, encoding="utf-8")
     return pack
 
