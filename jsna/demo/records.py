@@ -86,6 +86,7 @@ __all__ = [
     "DEATH_RECORDS",
     "cause_probabilities",
     "cause_gap_truth",
+    "expected_deaths",
     "death_records",
     "pack_death_files",
     "PACK_PATIENTS_RECIPE",
@@ -835,6 +836,28 @@ def _death_expected(pop: pd.DataFrame, u_cells: np.ndarray):
     exposure = by_band(people, LE_START) * DEATHS_YEARS
     expected = mortality_rates(u) * AUTHORITY_MORTALITY_EXCESS * exposure
     return np.asarray(lsoa.categories), u, expected
+
+
+def expected_deaths(pack_dir: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The planted expected deaths of a demo pack, before any are drawn.
+
+    Returns
+    -------
+    tuple
+        The LSOA codes, each LSOA's national deprivation percentile ``u`` (1 = most
+        deprived) and the expected deaths over the period, shape (lsoa, 2 sexes [female,
+        male], 20 life-table bands); :func:`cause_probabilities` splits them by cause.
+
+    Examples
+    --------
+    >>> from jsna.config import project_paths
+    >>> from jsna.demo.pack import ensure_demo_pack
+    >>> codes, u, expected = expected_deaths(ensure_demo_pack(project_paths().demo_pack))
+    >>> expected.shape == (len(codes), 2, 20), bool(expected.sum() > 1000)
+    (True, True)
+    """
+    pop, u_cells = _frames(Path(pack_dir))
+    return _death_expected(pop, u_cells)
 
 
 def write_demo_records(

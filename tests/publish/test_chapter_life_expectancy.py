@@ -1,7 +1,8 @@
 """Chapter 06 (life expectancy and the causes of the gap) on the demo and on real data.
 
-On the demo, the deaths are drawn from planted rates (``jsna.demo.records.death_rates``:
-Gompertz by age, a deprivation gradient, cause shares by age ``CAUSE_MIX``). The truth is
+On the demo, the pack's deaths (``deaths.lsoa``, aggregated from its record-level deaths) are
+drawn from planted rates (``jsna.demo.records.expected_deaths``: Gompertz by age and a
+deprivation gradient, split into causes by ``cause_probabilities``). The truth is
 the decomposition of the *expected* deaths of the same people; the chapter's estimates
 from the drawn deaths must fall within their limits of it: the gap within the 95% limits
 of the difference of two life expectancies, each cause's contribution within three
@@ -33,76 +34,37 @@ LE_BANDS = ("0", "1-4", *[f"{a}-{a + 4}" for a in range(5, 90, 5)], "90+")
 LE_STARTS = np.array([0, 1, *range(5, 95, 5)])
 
 
-def _band(ages) -> np.ndarray:
-    index = np.searchsorted(LE_STARTS, np.asarray(ages), side="right") - 1
-    return np.array(LE_BANDS, dtype=object)[index]
+def _expected_deaths(pack_dir) -> pd.DataFrame:
+    """The planted expected deaths (five years) by LSOA, sex, life-table band and cause."""
+    from jsna.demo.records import CAUSE_MIX, cause_probabilities, expected_deaths
+
+    codes, u, expected = expected_deaths(pack_dir)  # (lsoa, [female, male], 20 bands)
+    parts = []
+    for s, sex in enumerate(("Female", "Male")):
+        for b, band in enumerate(LE_BANDS):
+            p = cause_probabilities(np.full(len(codes), LE_STARTS[b]), u)  # (lsoa, cause)
+            for c, cause in enumerate(CAUSE_MIX):
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "lsoa21_code": codes,
+                            "sex": sex,
+                            "age_band": band,
+                            "cause_group": cause,
+                            "deaths": expected[:, s, b] * p[:, c],
+                        }
+                    )
+                )
+    return pd.concat(parts, ignore_index=True).assign(period="2019-2023")
 
 
 @pytest.fixture(scope="module")
-def records(demo_pack, tmp_path_factory):
-    """The demo's record-level deaths, their truth, and deaths by LSOA, sex, band and cause."""
-    import duckdb
-
-    from jsna.demo.records import load_records_truth, write_demo_records
-    from jsna.reference.icd10 import cause_groups
-
-    out = tmp_path_factory.mktemp("records")
-    write_demo_records(demo_pack, out, kinds=("deaths",))
-    truth = load_records_truth(out)
-    raw = duckdb.sql(f"select * from read_parquet('{out}/deaths/*.parquet')").df()
-    groups = cause_groups("broad").set_index("code")["cause_group"]
-    code = raw["S_UNDERLYING_COD_ICD10"].astype(str)
-    cause = code.str[:4].map(groups).fillna(code.str[:3].map(groups))
-    assert cause.notna().all()
-    frame = pd.DataFrame(
-        {
-            "lsoa21_code": raw["LSOA_OF_RESIDENCE_CODE"].astype(str),
-            "sex": np.where(raw["DEC_SEX"] == 2, "Female", "Male"),
-            "age_band": _band(raw["DEC_AGEC"]),
-            "cause_group": cause.astype(str),
-        }
-    )
-    deaths = frame.value_counts().rename("deaths").reset_index().assign(period="2019-2023")
-    return {"truth": truth, "deaths": deaths}
-
-
-def _expected_deaths(pack, truth) -> pd.DataFrame:
-    """The planted expected deaths (five years) by LSOA, sex, life table band and cause."""
-    from jsna.demo.records import CAUSE_MIX, NATIONAL_LSOAS, death_rates
-
-    pop = pack.read("population.lsoa")
-    pop = pop[pop["sex"].isin(["Female", "Male"])]
-    rank = pop["lsoa21_code"].map(pack.read("imd").set_index("lsoa21_code")["imd_rank"])
-    u = 1.0 - (rank.to_numpy(dtype=float) - 0.5) / NATIONAL_LSOAS
-    ages = pop["age"].to_numpy(dtype=int)
-    rate = death_rates(ages, (pop["sex"] == "Female").to_numpy(), u)
-    assert truth["deaths"]["gradient"] == 1.0  # the gradient these rates plant
-    expected = pop["population"].to_numpy() * rate * len(truth["years"])
-    shares = np.array([CAUSE_MIX[g][1] for g in CAUSE_MIX])
-    shares = shares / shares.sum(axis=0, keepdims=True)
-    band = np.searchsorted(np.array([0, 15, 45, 65, 85]), ages, side="right") - 1
-    parts = [
-        pd.DataFrame(
-            {
-                "lsoa21_code": pop["lsoa21_code"].to_numpy(),
-                "sex": pop["sex"].to_numpy(),
-                "age_band": _band(ages),
-                "cause_group": cause,
-                "deaths": expected * shares[i, band],
-            }
-        )
-        for i, cause in enumerate(CAUSE_MIX)
-    ]
-    cells = pd.concat(parts).groupby(["lsoa21_code", "sex", "age_band", "cause_group"])
-    return cells["deaths"].sum().reset_index().assign(period="2019-2023")
-
-
-@pytest.fixture(scope="module")
-def demo_results(demo_pack, records, tmp_path_factory):
+def demo_results(demo_pack, tmp_path_factory):
     root = tmp_path_factory.mktemp("ch06")
     chapter = Chapter.start("06_life_expectancy_gap", demo_pack, None, root / "f", root / "r")
-    results = le.analyse(chapter, deaths=records["deaths"])
-    expected = _expected_deaths(chapter.pack, records["truth"])
+    assert "cause_group" in chapter.pack.read("deaths.lsoa").columns  # aggregated from records
+    results = le.analyse(chapter)  # the pack's own deaths, by cause
+    expected = _expected_deaths(demo_pack)
     return chapter, results, expected
 
 
@@ -146,9 +108,13 @@ def test_demo_cause_contributions_within_their_limits(demo_results):
     z = (found - true_by) / sd
     assert len(z) == 16 and z.notna().all()
     assert (z.abs() < 3.5).all(), z.sort_values().to_dict()
-    # the planted causes that matter most are found in the same order
+    # the cause found to matter most is one of the planted leading causes: its true
+    # contribution is within sampling error of the largest true contribution
     for sex in ("Female", "Male"):
-        assert found[sex].idxmax() == true_by[sex].idxmax()
+        top = found[sex].idxmax()
+        leading = true_by[sex].max()
+        assert true_by[sex][top] > leading - 3.5 * float(np.hypot(sd[sex][top], sd[sex].max()))
+        assert true_by[sex][top] > 0.2 * true_by[sex].clip(lower=0).sum()
 
 
 def test_demo_chapter_messages_and_figures(demo_results):
@@ -181,7 +147,9 @@ def test_demo_chapter_messages_and_figures(demo_results):
 
 def test_demo_without_causes_splits_by_age_and_says_why(tmp_path):
     chapter = Chapter.start("06_life_expectancy_gap", None, None, tmp_path / "f", tmp_path / "r")
-    results = le.analyse(chapter)
+    deaths = chapter.pack.read("deaths.lsoa")  # the demo's, summed over causes
+    keys = [c for c in deaths.columns if c not in ("cause_group", "deaths")]
+    results = le.analyse(chapter, deaths=deaths.groupby(keys, as_index=False)["deaths"].sum())
     assert results.kind == "deaths" and not results.data["causes"]
     assert "deaths at ages" in results.findings[0][0]
     text = " ".join(o.data for o in le.causes_of_gap(chapter, results).outputs)

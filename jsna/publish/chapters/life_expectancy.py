@@ -67,6 +67,7 @@ from jsna.plots.mortality import (
 from jsna.publish.chapter import Chapter
 from jsna.publish.chapters.live_well import Section, intro
 from jsna.publish.escape import markdown_text
+from jsna.publish.findings import Finding
 from jsna.publish.labels import label, labelled
 from jsna.stats.healthy_life_expectancy import sullivan
 from jsna.stats.life_expectancy import life_expectancy
@@ -460,7 +461,7 @@ def key_messages(chapter: Chapter, results: Results):
             "life expectancy cannot be shown for this area. " + DEATHS_EXTRACT
         ]
     else:
-        lines = [f"{message} So what: {so_what}" for message, so_what in results.findings]
+        lines = [Finding(message, so_what) for message, so_what in results.findings]
     return chapter.messages(lines)
 
 
