@@ -89,7 +89,13 @@ def test_limits_follow_the_euro_reves_guide(section, pack):
     area = t[t["Area or local deprivation fifth"] == "Demoshire (synthetic)"].set_index("Sex")
     # by hand: the Chiang II life table, summed into the Census bands, and the Census counts
     counts = mortality_counts(chapter.pack, DEMO_AREA_CODE, by="area")
-    counts = counts.groupby(["sex", "age_band"], as_index=False)[["deaths", "population"]].sum()
+    keys = ["sex", "age_band"]
+    if "cause_group" in counts:  # every cause on every cell: people once, deaths summed
+        one = counts["cause_group"] == counts["cause_group"].iloc[0]
+        people = counts[one].groupby(keys)["population"].sum()
+        counts = counts.groupby(keys)["deaths"].sum().to_frame().join(people).reset_index()
+    else:
+        counts = counts.groupby(keys, as_index=False)[["deaths", "population"]].sum()
     table = life_expectancy(
         counts, "deaths", "population", by="sex", age_band="age_band", life_table=True
     )
