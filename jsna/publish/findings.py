@@ -478,8 +478,7 @@ def ambitions_markdown(
             + f". No local measure in this data pack. *Source:* {markdown_text(ambition.source)}"
         )
     return "\n".join(lines) or (
-        "*None of the national ambitions in jsna's registry is measured by the data this chapter "
-        "uses.*"
+        "*No national ambition in jsna's registry is measured by the data this chapter uses.*"
     )
 
 

@@ -144,7 +144,7 @@ def dementia(chapter: Chapter) -> Section:
         ),
         Finding(
             (
-                f"None of the {len(practice)} practices is"
+                f"No practice of the {len(practice)} is"
                 if not below
                 else f"{below} of {len(practice)} practices " + ("is" if below == 1 else "are")
             )
