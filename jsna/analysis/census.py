@@ -213,8 +213,10 @@ def census_tables(pack) -> list[tuple[str, str]]:
     >>> from jsna.demo.pack import ensure_demo_pack
     >>> from jsna.io.datapack import DataPack
     >>> from jsna.config import project_paths
-    >>> census_tables(DataPack.open(ensure_demo_pack(project_paths().demo_pack)))
-    []
+    >>> tables = census_tables(DataPack.open(ensure_demo_pack(project_paths().demo_pack)))
+    >>> tables  # doctest: +NORMALIZE_WHITESPACE
+    [('census.lsoa', 'TS011'), ('census.lsoa', 'TS021'), ('census.msoa', 'TS029'),
+     ('census.lsoa', 'TS037'), ('census.lsoa', 'TS038'), ('census.lsoa', 'TS039')]
     """
     found = []
     for role in _ROLES:
@@ -528,7 +530,11 @@ def census_topics(pack, area: str) -> list[CensusResult]:
     >>> from jsna.demo.pack import ensure_demo_pack, DEMO_AREA_CODE
     >>> from jsna.io.datapack import DataPack
     >>> from jsna.config import project_paths
-    >>> census_topics(DataPack.open(ensure_demo_pack(project_paths().demo_pack)), DEMO_AREA_CODE)
-    []
+    >>> topics = census_topics(
+    ...     DataPack.open(ensure_demo_pack(project_paths().demo_pack)), DEMO_AREA_CODE
+    ... )
+    >>> [(t.table, t.level) for t in topics]  # doctest: +NORMALIZE_WHITESPACE
+    [('TS011', 'ward'), ('TS021', 'ward'), ('TS029', 'msoa'), ('TS037', 'ward'),
+     ('TS038', 'ward'), ('TS039', 'ward')]
     """
     return [census_topic(pack, area, table, role) for role, table in census_tables(pack)]
