@@ -1,4 +1,4 @@
-"""Chapter 02, "Start well": what each section of the children's chapter shows.
+"""Chapter 02, "Start Well": what each section of the children's chapter shows.
 
 The notebook ``02_start_well.ipynb`` calls these in order: :func:`area_line`,
 :func:`benchmarked` (the Fingertips-style benchmark of the children's indicators,
