@@ -1,8 +1,8 @@
 """Chapters read as a JSNA: key messages first (HTML and Word), draft recommendations,
 ambitions with their sources, local-only key messages and counts in words.
 
-Builds the demo (chapters 02 to 05) and Wirral (E08000015, chapters 02, 03 and 05) from the
-real pack in ../shared/data with ``jsna build`` into temporary folders.
+Reads the session's builds of the demo and of Wirral (E08000015, from the real pack in
+../shared/data), made once by the ``builds`` fixture of tests/publish/conftest.py.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
-from jsna.publish.build import build
-
 WIRRAL = "E08000015"
 PLACEHOLDER = "The key messages are written once every section has been computed."
 BAD_GRAMMAR = re.compile(
@@ -24,21 +22,16 @@ BAD_GRAMMAR = re.compile(
 )
 
 
-def _built(tmp_path_factory, name, pack, area, chapters) -> Path:
-    out = tmp_path_factory.mktemp(name)
-    result = build(pack, area, out, chapters=chapters, progress=lambda _: None)
-    assert result.ok, result
-    return next((out / "reports").iterdir())
+@pytest.fixture(scope="module")
+def demo(builds) -> Path:
+    """The demo's reports, from the session's builds (tests/publish/conftest.py)."""
+    return builds.reports(builds.demo)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return _built(tmp_path_factory, "demo", None, None, ["02", "03", "04", "05"])
-
-
-@pytest.fixture(scope="module")
-def wirral(tmp_path_factory, shared_data) -> Path:
-    return _built(tmp_path_factory, "wirral", shared_data, WIRRAL, ["02", "03", "05"])
+def wirral(builds) -> Path:
+    """Wirral's reports from the real pack, from the session's builds."""
+    return builds.reports(WIRRAL)
 
 
 def _html(reports: Path, chapter: str) -> BeautifulSoup:
