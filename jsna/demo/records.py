@@ -553,6 +553,28 @@ def _parquet_bytes(frame: pd.DataFrame, dates: tuple[str, ...]) -> bytes:
         return path.read_bytes()
 
 
+def _aggregate_pack_records(
+    lookup_csv: str, records: str, parquet: bytes, recipe_name: str, recipe_text: str
+) -> pd.DataFrame:
+    """Run a pack recipe on its records with :func:`jsna.records.aggregate` (DuckDB), as an
+    analyst would, in a scratch pack holding only the LSOA lookup and the records."""
+    from jsna.records import aggregate
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / "lookup.csv").write_text(lookup_csv, encoding="utf-8")
+        (root / "datapack.toml").write_text(
+            '[pack]\nname = "demo records lookup"\nsynthetic = true\n\n'
+            '[[file]]\nrole = "lookup.lsoa_ward_lad"\npath = "lookup.csv"\n',
+            encoding="utf-8",
+        )
+        (root / records).parent.mkdir(parents=True)
+        (root / records).write_bytes(parquet)
+        recipe = root / RECORDS_FOLDER / recipe_name
+        recipe.write_text(recipe_text, encoding="utf-8")
+        return aggregate(recipe, pack=root)
+
+
 def pack_death_files(
     rng: np.random.Generator,
     lsoa_codes,
@@ -596,23 +618,11 @@ def pack_death_files(
     >>> files[DEATH_RECORDS][:4], deaths.splitlines()[0]
     (b'PAR1', 'LSOA21CD,sex,age_band,cause_group,deaths,period')
     """
-    from jsna.records import aggregate
-
     records = death_records(rng, lsoa_codes, u, observed)
     parquet = _parquet_bytes(records, ("REG_DATE", "DOD"))
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        (root / "lookup.csv").write_text(lookup_csv, encoding="utf-8")
-        (root / "datapack.toml").write_text(
-            '[pack]\nname = "demo deaths lookup"\nsynthetic = true\n\n'
-            '[[file]]\nrole = "lookup.lsoa_ward_lad"\npath = "lookup.csv"\n',
-            encoding="utf-8",
-        )
-        (root / DEATH_RECORDS).parent.mkdir(parents=True)
-        (root / DEATH_RECORDS).write_bytes(parquet)
-        recipe = root / RECORDS_FOLDER / "deaths_by_lsoa.toml"
-        recipe.write_text(PACK_DEATHS_RECIPE, encoding="utf-8")
-        counts = aggregate(recipe, pack=root)
+    counts = _aggregate_pack_records(
+        lookup_csv, DEATH_RECORDS, parquet, "deaths_by_lsoa.toml", PACK_DEATHS_RECIPE
+    )
     summed = counts.groupby([LSOA21_CODE, "sex", "age_band"], sort=False)["count"].sum()
     index = pd.MultiIndex.from_product(
         [list(lsoa_codes), ["Female", "Male"], list(LE_BANDS)],
@@ -747,8 +757,6 @@ def pack_gp_files(
     >>> files[GP_RECORDS][:4]
     b'PAR1'
     """
-    from jsna.records import aggregate
-
     position = {code: i for i, code in enumerate(lsoa_codes)}
     n_each = patients["NUMBER_OF_PATIENTS"].to_numpy(dtype=int)
     row = np.repeat(np.arange(len(patients)), n_each)
@@ -782,19 +790,9 @@ def pack_gp_files(
             "expected": float(p.sum()),
         }
     parquet = _parquet_bytes(frame, ("REGISTRATION_DATE",))
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        (root / "lookup.csv").write_text(lookup_csv, encoding="utf-8")
-        (root / "datapack.toml").write_text(
-            '[pack]\nname = "demo GP lookup"\nsynthetic = true\n\n'
-            '[[file]]\nrole = "lookup.lsoa_ward_lad"\npath = "lookup.csv"\n',
-            encoding="utf-8",
-        )
-        (root / GP_RECORDS).parent.mkdir(parents=True)
-        (root / GP_RECORDS).write_bytes(parquet)
-        recipe = root / RECORDS_FOLDER / "gp_by_practice.toml"
-        recipe.write_text(PACK_PATIENTS_RECIPE, encoding="utf-8")
-        counts = aggregate(recipe, pack=root)
+    counts = _aggregate_pack_records(
+        lookup_csv, GP_RECORDS, parquet, "gp_by_practice.toml", PACK_PATIENTS_RECIPE
+    )
     names = patients.drop_duplicates("PRACTICE_CODE").set_index("PRACTICE_CODE")["PRACTICE_NAME"]
     out = (
         pd.DataFrame(
