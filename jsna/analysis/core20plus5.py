@@ -400,9 +400,8 @@ def summary(
         return with_meta(
             pd.DataFrame(columns=columns),
             note=(
-                "None of the pack's Fingertips indicators "
-                f"({first_values(indicators['indicator_id'].unique().tolist())}) "
-                "is a Core20PLUS5 metric."
+                "No Fingertips indicator in the pack is a Core20PLUS5 metric (indicator IDs "
+                f"{first_values(indicators['indicator_id'].unique().tolist())})."
             ),
         )
     ids = matched["indicator_id"].unique()
