@@ -401,6 +401,7 @@ _PEOPLE = re.compile(
     r"registered patients|denominator|patients|deaths|births|people|persons)\b",
     re.I,
 )
+_PERCENT = re.compile(r"%|\b(pct|percent(age)?)\b", re.I)
 _NOT_PEOPLE = re.compile(r"%|\b(pct|rate|ratio|share|per|score|age|years?)\b", re.I)
 
 
@@ -438,7 +439,8 @@ def column_decimals(frame: pd.DataFrame) -> list[int | None]:
     Counts of people (a header naming residents, patients, registers, observed or
     expected cases, counts, deaths or births, and not a rate, ratio, share, score
     or percentage) are whole people; other numbers get 1 place from 10 up, 2 from
-    1 up and 3 below 1; whole-number columns none. Text columns give None.
+    1 up and 3 below 1 (2 for percentages); whole-number columns none. Text columns
+    give None.
 
     Parameters
     ----------
@@ -456,6 +458,8 @@ def column_decimals(frame: pd.DataFrame) -> list[int | None]:
     ...                       "Year": [2024], "Ward": ["A"], "Expected %": [3.2567]})
     >>> column_decimals(frame)
     [0, 1, 3, 0, None, 2]
+    >>> column_decimals(pd.DataFrame({"Deprived in four dimensions (%)": [0.4, 0.25]}))
+    [2]
     """
     shown = frame.drop(columns=[MARKER_COLUMN], errors="ignore")
     out: list[int | None] = []
@@ -475,7 +479,9 @@ def column_decimals(frame: pd.DataFrame) -> list[int | None]:
             out.append(0)
             continue
         largest = float(np.abs(values).max())
-        out.append(1 if largest >= 10 else 2 if largest >= 1 else 3)
+        places = 1 if largest >= 10 else 2 if largest >= 1 else 3
+        # a percentage below 1 needs no third place (0.40%, not 0.400%)
+        out.append(min(places, 2) if _PERCENT.search(header) else places)
     return out
 
 
