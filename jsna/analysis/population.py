@@ -97,7 +97,11 @@ def ward_population(pack, area: str) -> pd.DataFrame:
     sums = aggregate(pop, "ward", lookup=lookup, values=POPULATION)
     ward_col = [c for c in sums.columns if c.endswith("_code")][0]
     wards[POPULATION] = wards["ward_code"].map(sums.set_index(ward_col)[POPULATION])
-    return with_meta(wards, note=join_notes(meta(wards, "note"), meta(pop, "note")))
+    return with_meta(
+        wards,
+        note=join_notes(meta(wards, "note"), meta(pop, "note")),
+        period=meta(pop, "period"),  # the estimates' period, for titles
+    )
 
 
 def age_profile(pop: pd.DataFrame, *, band_width: int = 5) -> pd.DataFrame:

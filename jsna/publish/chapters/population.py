@@ -105,12 +105,13 @@ def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
     total = pop[POPULATION].sum()
     persons_only = meta(pop, "persons_only")
     name = chapter.area_name
+    when = f", {meta(pop, 'period')}" if meta(pop, "period") else ""
     if persons_only:
         profile = bands.pivot_table(index="age_band", values=POPULATION, sort=False).reset_index()
         ax = age_profile(
             profile, age="age_band", value=POPULATION, value_label="Share of residents (%)"
         )
-        title = f"Residents by age, {name}"
+        title = f"Residents by age, {name}{when}"
         alt = (
             f"Column chart of the share of {name}'s {fmt_number(total)} residents in each "
             "five-year age band, persons only."
@@ -120,7 +121,7 @@ def population_by_age(chapter: Chapter) -> tuple[pd.DataFrame, list]:
             index="age_band", columns="sex", values=POPULATION, sort=False
         ).reset_index()
         ax = population_pyramid(profile, age="age_band", male="Male", female="Female")
-        title = f"Population pyramid, {name}"
+        title = f"Population pyramid, {name}{when}"
         alt = (
             f"Population pyramid of {name}'s {fmt_number(total)} residents by five-year age "
             "band, males on the left and females on the right, as a share of all residents."
@@ -177,11 +178,12 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
     name = chapter.area_name
     ranked = wards.dropna(subset=[POPULATION]).sort_values(POPULATION, ascending=False)
     ax = ranked_bars(ranked, label="ward_name", value=POPULATION, value_label="Residents (number)")
-    ax.set_title(f"Residents by ward, {name}")
+    when = f", {meta(wards, 'period')}" if meta(wards, "period") else ""
+    ax.set_title(f"Residents by ward, {name}{when}")
     chapter.figure(
         ax.figure,
         "ward_population",
-        title=f"Residents by ward, {name}",
+        title=f"Residents by ward, {name}{when}",
         alt_text=(
             f"Bar chart of residents in each of {len(ranked)} wards of {name}, from "
             f"{fmt_number(ranked[POPULATION].min())} to {fmt_number(ranked[POPULATION].max())}."
@@ -205,7 +207,7 @@ def population_by_ward(chapter: Chapter) -> tuple[pd.DataFrame, list]:
         chapter.table(
             table,
             "ward_population",
-            title=f"Residents by ward, {name}",
+            title=f"Residents by ward, {name}{when}",
             sources=WARD_POPULATION,
             safe_columns=list(table.columns),  # ONS population estimates of wards
         )
